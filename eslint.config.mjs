@@ -1,0 +1,44 @@
+import nx from '@nx/eslint-plugin';
+
+// Layering: apps compose features; features wire data-access and domain; domain is pure.
+// Scopes: a bounded context may use itself and shared; the few cross-context uses are listed.
+const nestAndIo = ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', '@aws-sdk/*', 'fastify', '@fastify/*'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/node_modules', '**/dist', 'tmp', '.nx', 'coverage'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: nestAndIo },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:csv', onlyDependOnLibsWithTags: ['scope:csv'] },
+            { sourceTag: 'scope:storage', onlyDependOnLibsWithTags: ['scope:storage', 'scope:shared'] },
+            { sourceTag: 'scope:idempotency', onlyDependOnLibsWithTags: ['scope:idempotency', 'scope:shared'] },
+            { sourceTag: 'scope:jobs', onlyDependOnLibsWithTags: ['scope:jobs', 'scope:csv', 'scope:storage', 'scope:idempotency', 'scope:shared'] },
+            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:jobs', 'scope:storage', 'scope:idempotency', 'scope:shared'] },
+            { sourceTag: 'scope:workers', onlyDependOnLibsWithTags: ['scope:jobs', 'scope:shared'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:csv', 'scope:shared'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

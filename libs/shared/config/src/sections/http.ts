@@ -1,0 +1,18 @@
+import { EnvReader } from '../env-reader';
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** Seconds to keep idempotency keys (contract: at least 24 h). */
+  idempotencyTtlSeconds: number;
+  logLevel: string;
+}
+
+export function readHttp(env: EnvReader): HttpConfig {
+  return {
+    host: env.string('HOST', '0.0.0.0'),
+    port: env.int('PORT', 3001, { min: 0, max: 65_535 }),
+    idempotencyTtlSeconds: env.int('IDEMPOTENCY_TTL_SECONDS', 86_400, { min: 60 }),
+    logLevel: env.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  };
+}

@@ -1,0 +1,37 @@
+import { EnvReader } from '../env-reader';
+
+export interface StorageConfig {
+  /** Root folder for local-disk storage; relative input paths resolve under it. */
+  localRoot: string;
+  /** Where reports and corrected CSVs go: an s3:// prefix or a local folder / file:// URI. */
+  resultsUri: string;
+  s3: {
+    endpoint?: string;
+    region: string;
+    forcePathStyle: boolean;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    /** Buckets a job may read from; empty means any. */
+    allowedBuckets: string[];
+  };
+  maxUploadBytes: number;
+  /** Redirect result downloads to presigned URLs when the backend supports it. */
+  presignResults: boolean;
+}
+
+export function readStorage(env: EnvReader): StorageConfig {
+  return {
+    localRoot: env.string('STORAGE_ROOT', '.data/storage'),
+    resultsUri: env.string('RESULTS_URI', 'results/'),
+    s3: {
+      endpoint: env.string(['S3_ENDPOINT', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL']),
+      region: env.string(['S3_REGION', 'AWS_REGION'], 'us-east-1'),
+      forcePathStyle: env.bool('S3_FORCE_PATH_STYLE', false),
+      accessKeyId: env.string(['S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID']),
+      secretAccessKey: env.string(['S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY']),
+      allowedBuckets: env.list('S3_ALLOWED_BUCKETS'),
+    },
+    maxUploadBytes: env.int('MAX_UPLOAD_BYTES', 1024 * 1024 * 1024, { min: 1 }),
+    presignResults: env.bool('RESULTS_PRESIGN', false),
+  };
+}
