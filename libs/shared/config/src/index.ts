@@ -4,3 +4,4 @@ export type { ConnectionsConfig } from './sections/connections';
 export type { ExecutionConfig } from './sections/execution';
 export type { StorageConfig } from './sections/storage';
 export type { HttpConfig } from './sections/http';
+export type { WorkerConfig, WorkerPlanName } from './sections/worker';

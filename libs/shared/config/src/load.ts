@@ -3,12 +3,14 @@ import { ConnectionsConfig, readConnections } from './sections/connections';
 import { ExecutionConfig, readExecution } from './sections/execution';
 import { HttpConfig, readHttp } from './sections/http';
 import { readStorage, StorageConfig } from './sections/storage';
+import { readWorker, WorkerConfig } from './sections/worker';
 
 export interface AppConfig {
   connections: ConnectionsConfig;
   execution: ExecutionConfig;
   storage: StorageConfig;
   http: HttpConfig;
+  worker: WorkerConfig;
 }
 
 /**
@@ -22,6 +24,7 @@ export function loadConfig(env: Env): AppConfig {
     execution: readExecution(reader),
     storage: readStorage(reader),
     http: readHttp(reader),
+    worker: readWorker(reader),
   };
   reader.done();
   return config;

@@ -1,0 +1,31 @@
+import { isPlan, Plan } from './plans';
+import { isUuid } from './events';
+
+/** What the gateway puts in a BullMQ job: enough to run it without a database. */
+export interface JobPayload {
+  jobId: string;
+  task: string;
+  params: unknown;
+  plan: Plan;
+  correlationId: string;
+  /** Total attempts allowed (1 + retries). */
+  maxAttempts: number;
+  timeLimitSeconds: number;
+  /** ISO time after which the job must not start. */
+  expiresAt: string | null;
+}
+
+/** Validates a payload read back from Redis (untrusted): returns the problems, empty when fine. */
+export function payloadProblems(raw: unknown): string[] {
+  if (!raw || typeof raw !== 'object') return ['payload is not an object'];
+  const p = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  if (!isUuid(p.jobId)) problems.push('jobId is not a UUID');
+  if (typeof p.task !== 'string' || !p.task) problems.push('task is missing');
+  if (!isPlan(p.plan)) problems.push('plan is invalid');
+  if (typeof p.correlationId !== 'string') problems.push('correlationId is missing');
+  if (!Number.isInteger(p.maxAttempts) || (p.maxAttempts as number) < 1) problems.push('maxAttempts must be >= 1');
+  if (!Number.isInteger(p.timeLimitSeconds) || (p.timeLimitSeconds as number) < 1) problems.push('timeLimitSeconds must be >= 1');
+  if (p.expiresAt !== null && (typeof p.expiresAt !== 'string' || Number.isNaN(Date.parse(p.expiresAt)))) problems.push('expiresAt is not a date');
+  return problems;
+}

@@ -1,0 +1,142 @@
+import IORedis from 'ioredis';
+import { JobEvent, parseJobEvent } from '@validahub/jobs-domain';
+import { JOB_EVENTS_GROUP, jobEventsStreamKey } from './keys';
+
+export interface ConsumerLogger {
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface JobEventConsumerOptions {
+  prefix: string;
+  /** Unique per process (replicas share the group, each entry goes to one of them). */
+  consumerName: string;
+  batchSize?: number;
+  blockMs?: number;
+  /** Entries another consumer holds longer than this are taken over (it probably died). */
+  claimIdleMs?: number;
+  logger?: ConsumerLogger;
+}
+
+type Entry = [id: string, fields: string[]];
+
+/**
+ * Reads worker events from the stream through a consumer group. An entry is acknowledged
+ * (and deleted) only after the handler succeeded; a failing handler (Postgres down) leaves it
+ * pending to be retried, and entries of a consumer that died are reclaimed by XAUTOCLAIM.
+ * Give it a connection of its own: XREADGROUP BLOCK holds the connection while it waits.
+ */
+export class JobEventConsumer {
+  private running = false;
+  private groupReady = false;
+  private loop?: Promise<void>;
+  private readonly key: string;
+
+  constructor(
+    private readonly redis: IORedis,
+    private readonly options: JobEventConsumerOptions,
+  ) {
+    this.key = jobEventsStreamKey(options.prefix);
+  }
+
+  start(handle: (event: JobEvent, entryId: string) => Promise<void>): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run(handle);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(handle: (event: JobEvent, entryId: string) => Promise<void>): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        await this.ensureGroup();
+        const reclaimed = await this.reclaim();
+        const fresh = reclaimed.length ? [] : await this.readNew();
+        const ok = await this.processAll([...reclaimed, ...fresh], handle);
+        failures = ok ? 0 : failures + 1;
+        if (!ok) await sleep(Math.min(5_000, 200 * 2 ** Math.min(failures, 5)));
+      } catch (error) {
+        failures += 1;
+        // After Redis lost its data (FLUSHALL, restart) the group is gone: recreate it.
+        if (String(error).includes('NOGROUP')) this.groupReady = false;
+        this.options.logger?.warn('job event consumer: redis error, retrying', { error: String(error) });
+        await sleep(Math.min(5_000, 200 * 2 ** Math.min(failures, 5)));
+      }
+    }
+  }
+
+  /** Returns false when some entry could not be applied (left pending for a later retry). */
+  private async processAll(entries: Entry[], handle: (event: JobEvent, entryId: string) => Promise<void>): Promise<boolean> {
+    let allApplied = true;
+    for (const [id, fields] of entries) {
+      const event = decode(fields);
+      if (!event) {
+        this.options.logger?.warn('job event consumer: dropping malformed event', { id });
+        await this.ack(id);
+        continue;
+      }
+      try {
+        await handle(event, id);
+        await this.ack(id);
+      } catch (error) {
+        allApplied = false;
+        this.options.logger?.error('job event consumer: could not apply event, will retry', { id, error: String(error) });
+        break;
+      }
+    }
+    return allApplied;
+  }
+
+  private async ensureGroup(): Promise<void> {
+    if (this.groupReady) return;
+    try {
+      await this.redis.xgroup('CREATE', this.key, JOB_EVENTS_GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
+    this.groupReady = true;
+  }
+
+  /** Our own pending entries and those idle too long on any other consumer. */
+  private async reclaim(): Promise<Entry[]> {
+    const idle = this.options.claimIdleMs ?? 30_000;
+    const own = (await this.redis.xreadgroup(
+      'GROUP', JOB_EVENTS_GROUP, this.options.consumerName, 'COUNT', this.options.batchSize ?? 100, 'STREAMS', this.key, '0',
+    )) as [string, Entry[]][] | null;
+    const ownEntries = own?.[0]?.[1]?.filter(([, fields]) => fields !== null) ?? [];
+    if (ownEntries.length) return ownEntries;
+    const claimed = (await this.redis.xautoclaim(
+      this.key, JOB_EVENTS_GROUP, this.options.consumerName, idle, '0-0', 'COUNT', this.options.batchSize ?? 100,
+    )) as [string, Entry[], string[]?];
+    return (claimed?.[1] ?? []).filter(([, fields]) => fields !== null);
+  }
+
+  private async readNew(): Promise<Entry[]> {
+    const result = (await this.redis.xreadgroup(
+      'GROUP', JOB_EVENTS_GROUP, this.options.consumerName,
+      'COUNT', this.options.batchSize ?? 100, 'BLOCK', this.options.blockMs ?? 1_000, 'STREAMS', this.key, '>',
+    )) as [string, Entry[]][] | null;
+    return result?.[0]?.[1] ?? [];
+  }
+
+  private async ack(id: string): Promise<void> {
+    await this.redis.multi().xack(this.key, JOB_EVENTS_GROUP, id).xdel(this.key, id).exec();
+  }
+}
+
+function decode(fields: string[]): JobEvent | null {
+  const index = fields.indexOf('event');
+  if (index < 0 || index + 1 >= fields.length) return null;
+  try {
+    return parseJobEvent(JSON.parse(fields[index + 1]));
+  } catch {
+    return null;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

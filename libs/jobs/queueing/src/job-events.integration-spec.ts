@@ -1,0 +1,97 @@
+import IORedis from 'ioredis';
+import { JobEvent } from '@validahub/jobs-domain';
+import { TEST_REDIS_URL, uniqueQueuePrefix } from '@validahub/testing';
+import { createRedis } from './redis-connection';
+import { JobEventPublisher } from './job-event-publisher';
+import { JobEventConsumer } from './job-event-consumer';
+import { jobEventsStreamKey } from './keys';
+
+const id = '550e8400-e29b-41d4-a716-446655440000';
+const started = (attempt: number): JobEvent => ({ type: 'started', jobId: id, attempt, at: new Date().toISOString() });
+
+describe('job event stream', () => {
+  const prefix = uniqueQueuePrefix('events');
+  const connections: IORedis[] = [];
+  const redis = (role: 'worker' | 'producer') => {
+    const c = createRedis(TEST_REDIS_URL, role);
+    connections.push(c);
+    return c;
+  };
+
+  afterAll(async () => {
+    const admin = redis('producer');
+    await admin.del(jobEventsStreamKey(prefix));
+    await Promise.all(connections.map((c) => c.quit()));
+  });
+
+  it('delivers each event once, in order, and deletes it after the handler succeeded', async () => {
+    const publisher = new JobEventPublisher(redis('producer'), prefix);
+    const seen: number[] = [];
+    const consumer = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'a', blockMs: 100 });
+    consumer.start(async (event) => {
+      seen.push(event.attempt);
+    });
+    for (let i = 1; i <= 5; i++) await publisher.publish(started(i));
+    await waitFor(() => seen.length === 5);
+    await consumer.stop();
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    expect(await redis('producer').xlen(jobEventsStreamKey(prefix))).toBe(0);
+  });
+
+  it('keeps an event pending while the handler fails and applies it on a later try', async () => {
+    const publisher = new JobEventPublisher(redis('producer'), prefix);
+    let calls = 0;
+    const consumer = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'b', blockMs: 100 });
+    consumer.start(async () => {
+      calls += 1;
+      if (calls < 3) throw new Error('postgres down');
+    });
+    await publisher.publish(started(1));
+    await waitFor(() => calls >= 3, 10_000);
+    await consumer.stop();
+    expect(await redis('producer').xlen(jobEventsStreamKey(prefix))).toBe(0);
+  });
+
+  it('hands the entries of a consumer that died to another one', async () => {
+    const publisher = new JobEventPublisher(redis('producer'), prefix);
+    const dying = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'dying', blockMs: 100 });
+    dying.start(async () => {
+      throw new Error('crash before ack');
+    });
+    await publisher.publish(started(7));
+    await waitFor(async () => (await redis('producer').xpending(jobEventsStreamKey(prefix), 'gateway') as [number])[0] === 1);
+    await dying.stop();
+    const seen: number[] = [];
+    const heir = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'heir', blockMs: 100, claimIdleMs: 200 });
+    heir.start(async (event) => {
+      seen.push(event.attempt);
+    });
+    await waitFor(() => seen.includes(7), 10_000);
+    await heir.stop();
+  });
+
+  it('drops malformed entries instead of blocking the stream', async () => {
+    const producer = redis('producer');
+    await producer.xadd(jobEventsStreamKey(prefix), '*', 'event', '{not json');
+    await producer.xadd(jobEventsStreamKey(prefix), '*', 'event', JSON.stringify({ type: 'started', jobId: 'x' }));
+    const publisher = new JobEventPublisher(producer, prefix);
+    await publisher.publish(started(9));
+    const seen: number[] = [];
+    const consumer = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'c', blockMs: 100 });
+    consumer.start(async (event) => {
+      seen.push(event.attempt);
+    });
+    await waitFor(() => seen.includes(9));
+    await consumer.stop();
+    expect(seen).toEqual([9]);
+  });
+});
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('condition not met in time');
+}

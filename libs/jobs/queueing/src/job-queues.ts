@@ -1,0 +1,73 @@
+import { Job, Queue } from 'bullmq';
+import { JobPayload, Plan, PLANS, queueForPlan, toQueuePriority } from '@validahub/jobs-domain';
+import { RedisOptions } from 'ioredis';
+
+export interface EnqueueOptions {
+  /** Our priority, 1..10, higher first. */
+  priority: number;
+  delayMs?: number;
+}
+
+/** Name of the backoff strategy the worker runtime implements (exponential with jitter). */
+export const RETRY_BACKOFF_TYPE = 'validahub-jittered';
+
+/** Finished BullMQ jobs are kept briefly for the dashboard; Postgres is the record. */
+export const RETENTION = {
+  removeOnComplete: { age: 3_600, count: 1_000 },
+  removeOnFail: { age: 24 * 3_600, count: 5_000 },
+} as const;
+
+/** One BullMQ queue per plan; the BullMQ job id is our job id, so enqueueing twice is a no-op. */
+export class JobQueues {
+  private readonly queues = new Map<Plan, Queue>();
+
+  constructor(
+    private readonly connection: RedisOptions,
+    private readonly prefix: string,
+  ) {}
+
+  queue(plan: Plan): Queue {
+    let queue = this.queues.get(plan);
+    if (!queue) {
+      queue = new Queue(queueForPlan(plan), { connection: this.connection, prefix: this.prefix });
+      // Errors surface on the awaited calls; this keeps a dropped connection from crashing the process.
+      queue.on('error', () => undefined);
+      this.queues.set(plan, queue);
+    }
+    return queue;
+  }
+
+  all(): Queue[] {
+    return PLANS.map((plan) => this.queue(plan));
+  }
+
+  async enqueue(payload: JobPayload, options: EnqueueOptions): Promise<Job> {
+    return this.queue(payload.plan).add(payload.task, payload, {
+      jobId: payload.jobId,
+      priority: toQueuePriority(options.priority),
+      delay: options.delayMs,
+      // Permanent errors end the job at once (the worker throws UnrecoverableError); transient
+      // ones wait for the worker's backoff strategy registered under this name.
+      attempts: payload.maxAttempts,
+      backoff: { type: RETRY_BACKOFF_TYPE },
+      ...RETENTION,
+    });
+  }
+
+  /** Removes a waiting/delayed job; false when it is not there or is locked by a worker. */
+  async remove(plan: Plan, jobId: string): Promise<boolean> {
+    const job = await this.queue(plan).getJob(jobId);
+    if (!job) return false;
+    try {
+      await job.remove();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,31 @@
+import { EnvReader } from '../env-reader';
+
+const PLAN_NAMES = ['free', 'pro', 'business', 'enterprise'] as const;
+export type WorkerPlanName = (typeof PLAN_NAMES)[number];
+
+export interface WorkerConfig {
+  /** Plans (queues) this process serves; a tier app fixes its own, WORKER_PLANS can list several. */
+  plans: WorkerPlanName[];
+  /** Overrides the tier's default concurrency when set. */
+  concurrency?: number;
+  /** Seconds a stopping worker lets running jobs finish before handing them back. */
+  shutdownGraceSeconds: number;
+  /** Minimum milliseconds between two progress reports of one job. */
+  progressThrottleMs: number;
+  /** Registers the test-only tasks (noop/sleep/flaky) used by benchmarks and fault-injection tests. */
+  enableTestTasks: boolean;
+}
+
+export function readWorker(env: EnvReader): WorkerConfig {
+  const plans = env.list('WORKER_PLANS');
+  const bad = plans.filter((p) => !(PLAN_NAMES as readonly string[]).includes(p));
+  if (bad.length) env.problem('WORKER_PLANS', `has unknown plan(s) ${bad.join(', ')}; allowed: ${PLAN_NAMES.join(', ')}`);
+  const concurrency = env.raw('WORKER_CONCURRENCY') ? env.int('WORKER_CONCURRENCY', 1, { min: 1, max: 1000 }) : undefined;
+  return {
+    plans: plans.filter((p): p is WorkerPlanName => (PLAN_NAMES as readonly string[]).includes(p)),
+    concurrency,
+    shutdownGraceSeconds: env.int('WORKER_SHUTDOWN_GRACE_SECONDS', 30, { min: 0 }),
+    progressThrottleMs: env.int('PROGRESS_THROTTLE_MS', 500, { min: 0 }),
+    enableTestTasks: env.bool('ENABLE_TEST_TASKS', false),
+  };
+}
