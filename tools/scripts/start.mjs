@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Quick start: brings up the gateway and the four worker tiers on localhost against local
+// Postgres and Redis (creating the database if needed; the gateway runs its migrations),
+// then runs a sample CSV job end to end. `--once` stops everything after the sample job.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { runSampleJob } from './sample-job.mjs';
+import { portOpen } from './services.mjs';
+
+const root = new URL('../..', import.meta.url).pathname;
+const { values } = parseArgs({ options: { once: { type: 'boolean', default: false }, port: { type: 'string', default: process.env.PORT ?? '3001' } } });
+
+const env = {
+  ...process.env,
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/validahub',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+  STORAGE_ROOT: process.env.STORAGE_ROOT ?? join(root, '.data', 'storage'),
+  RESULTS_URI: process.env.RESULTS_URI ?? 'results/',
+  PORT: values.port,
+};
+const gateway = `http://127.0.0.1:${values.port}`;
+const children = [];
+
+async function main() {
+  const missing = [];
+  if (!(await portOpen(5432))) missing.push('PostgreSQL (127.0.0.1:5432)');
+  if (!(await portOpen(6379))) missing.push('Redis (127.0.0.1:6379)');
+  if (missing.length) throw new Error(`${missing.join(' and ')} not reachable: start them first (see README "Requirements")`);
+  if (await portOpen(Number(values.port))) throw new Error(`port ${values.port} is already in use (set PORT or --port)`);
+
+  await ensureDatabase(env.DATABASE_URL);
+  mkdirSync(join(env.STORAGE_ROOT, 'samples'), { recursive: true });
+  copyFileSync(join(root, 'samples', 'mercado-livre-electronics.csv'), join(env.STORAGE_ROOT, 'samples', 'sample.csv'));
+
+  start('gateway', 'apps/gateway/src/main.ts');
+  for (const tier of ['free', 'pro', 'business', 'enterprise']) start(`worker-${tier}`, `apps/worker-${tier}/src/main.ts`);
+  await waitReady();
+  console.log(`\nValidaHub Jobs is up: API ${gateway}/api/v1/jobs, docs ${gateway}/docs, queues ${gateway}/admin/queues\n`);
+
+  await runSampleJob(gateway, 'samples/sample.csv');
+  if (values.once) return stopAll(0);
+  console.log('\nRunning. Press Ctrl-C to stop.');
+}
+
+async function ensureDatabase(url) {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) {
+      await client.query(`create database "${name.replace(/"/g, '""')}"`);
+      console.log(`created database ${name}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function start(name, entry) {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = `[${name}] `;
+  const relay = (stream, out) => {
+    let buffer = '';
+    stream.on('data', (chunk) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) out.write(prefix + line + '\n');
+    });
+  };
+  relay(child.stdout, process.stdout);
+  relay(child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${prefix}exited (${signal ?? code}); stopping everything`);
+      stopAll(1);
+    }
+  });
+  children.push(child);
+}
+
+async function waitReady() {
+  const until = Date.now() + 90_000;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(`${gateway}/health/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error('gateway did not become ready within 90 s');
+}
+
+let stopping = false;
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+  process.exit(code);
+}
+
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+main().catch((error) => {
+  console.error(`start failed: ${error.message ?? error}`);
+  stopAll(1);
+});
