@@ -1,2 +1,5 @@
 export { createTestDatabase, TEST_PG_ADMIN_URL, type TestDatabase } from './test-database';
 export { uniqueQueuePrefix, uniqueBucketName, TEST_REDIS_URL, TEST_S3_ENDPOINT } from './unique';
+export { freePort, portOpen, waitFor } from './ports';
+export { startPrivateRedis, startPrivatePostgres, type PrivateRedis, type PrivatePostgres } from './private-servers';
+export { startApp, WORKSPACE_ROOT, type AppProcess } from './processes';
