@@ -7,6 +7,9 @@ describe('loadConfig', () => {
     expect(config.execution.taskTimeLimitSeconds).toBe(300);
     expect(config.http.port).toBe(3001);
     expect(config.connections.redisUrl).toBe('redis://127.0.0.1:6379/0');
+    expect(config.connections.runMigrations).toBe(true);
+    expect(loadConfig({ MIGRATIONS_RUN: 'false' }).connections.runMigrations).toBe(false);
+    expect(() => loadConfig({ MIGRATIONS_RUN: 'sometimes' })).toThrow(/MIGRATIONS_RUN/);
   });
 
   it('accepts the seed CELERY_BROKER_URL when REDIS_URL is absent', () => {

@@ -23,9 +23,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     await waitFor(() => portOpen(port), 10_000, `redis on ${port}`);
   };
   const stop = async () => {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child!.once('exit', r));
-    child.kill('SIGKILL');
+    const running = child;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((r) => running.once('exit', r));
+    running.kill('SIGKILL');
     await exited;
   };
   await start();

@@ -21,8 +21,9 @@ export function startApp(name: string, entry: string, env: Record<string, string
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out = (out + d).slice(-200_000)));
-  child.stderr!.on('data', (d) => (out = (out + d).slice(-200_000)));
+  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-200_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   return {
     name,

@@ -7,6 +7,8 @@ export interface ConnectionsConfig {
   redisUrl: string;
   /** BullMQ key prefix; tests give each file its own so runs never see each other's queues. */
   queuePrefix: string;
+  /** Apply pending database migrations when the gateway starts (MIGRATIONS_RUN, default true). */
+  runMigrations: boolean;
 }
 
 export function readConnections(env: EnvReader): ConnectionsConfig {
@@ -14,5 +16,6 @@ export function readConnections(env: EnvReader): ConnectionsConfig {
     databaseUrl: env.url('DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/validahub', ['postgresql:', 'postgres:']),
     redisUrl: env.url(['REDIS_URL', 'CELERY_BROKER_URL'], 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
     queuePrefix: env.string('QUEUE_PREFIX', 'validahub'),
+    runMigrations: env.bool('MIGRATIONS_RUN', true),
   };
 }

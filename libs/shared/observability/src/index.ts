@@ -1,0 +1,9 @@
+export {
+  CORRELATION_ID_HEADER,
+  MAX_CORRELATION_ID_LENGTH,
+  isValidCorrelationId,
+  resolveCorrelationId,
+  type CorrelationIdResolution,
+} from './correlation-id';
+export { pinoLoggerParams, type LoggingOptions } from './logging';
+export { createMetricsRegistry, httpDurationHistogram, counter, histogram, type MetricsRegistryOptions } from './metrics';
