@@ -1,0 +1,1 @@
+export { mountQueueDashboard, type QueueDashboardOptions } from './queue-dashboard';
