@@ -1,0 +1,40 @@
+export type {
+  ObjectHead,
+  ObjectStorage,
+  OpenedObject,
+  OpenReadOptions,
+  WriteBody,
+  WriteOptions,
+  WrittenObject,
+} from './object-storage';
+export {
+  isAbortError,
+  isTransientStorageError,
+  ObjectNotFoundError,
+  StorageAccessError,
+  StorageError,
+  StorageUnavailableError,
+  StorageUriError,
+  UploadTooLargeError,
+  type StorageErrorOptions,
+  type StorageUriErrorReason,
+} from './errors';
+export { parseStorageUri } from './uri/parse-storage-uri';
+export {
+  formatStorageLocation,
+  type LocalLocation,
+  type S3Location,
+  type StorageLocation,
+  type StorageUriPolicy,
+} from './uri/storage-location';
+export { isValidBucketName } from './uri/bucket-name';
+export { LocalDiskStorage } from './local/local-disk-storage';
+export { S3ObjectStorage, type S3ObjectStorageOptions } from './s3/s3-object-storage';
+export { createS3Client, DEFAULT_S3_TUNING, type S3ClientTuning } from './s3/s3-client';
+export { classifyS3Error } from './s3/s3-errors';
+export { CompositeStorage } from './composite-storage';
+export { createStorage, createStorageFromConfig, storageUriPolicy, type CreateStorageOptions } from './create-storage';
+export { resultLocation, type ResultExtension } from './results';
+export { pickUploadTarget, uploadsPrefix, uploadTargetUri } from './uploads/upload-target';
+export { storeUpload, type StoredUpload, type StoreUploadOptions } from './uploads/store-upload';
+export { UploadMeter } from './uploads/upload-meter';
