@@ -49,7 +49,7 @@ export interface TaskDefinition<P = unknown> {
 function csvParams(raw: unknown, autoFixDefault: boolean): ParseResult<CsvJobParams> {
   const parsed = parseObject<CsvJobParams>(raw, {
     input_uri: { read: fields.string({ min: 1, max: 2048 }), required: true },
-    marketplace: { read: fields.string({ oneOf: listMarketplaces() }), default: 'generic' },
+    marketplace: { read: fields.string({ oneOf: listMarketplaces().map((m) => m.marketplace) }), default: 'generic' },
     category: { read: fields.string({ min: 1, max: 100 }) },
     ruleset: { read: fields.string({ min: 1, max: 100 }), default: 'default' },
     auto_fix: { read: fields.boolean(), default: autoFixDefault },

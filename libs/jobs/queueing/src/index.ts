@@ -1,6 +1,6 @@
-export { redisOptions, createRedis } from './redis-connection';
+export { redisOptions, createRedis, connectRedis } from './redis-connection';
 export { jobEventsStreamKey, cancelChannel, JOB_EVENTS_GROUP } from './keys';
-export { JobQueues, RETENTION, RETRY_BACKOFF_TYPE, type EnqueueOptions } from './job-queues';
+export { JobQueues, bullConnection, RETENTION, RETRY_BACKOFF_TYPE, type EnqueueOptions } from './job-queues';
 export { JobEventPublisher } from './job-event-publisher';
 export { JobEventConsumer, type JobEventConsumerOptions, type ConsumerLogger } from './job-event-consumer';
 export { publishCancel, subscribeCancels, type CancelRequest } from './cancel-channel';

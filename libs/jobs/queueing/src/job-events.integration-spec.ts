@@ -12,22 +12,23 @@ const started = (attempt: number): JobEvent => ({ type: 'started', jobId: id, at
 describe('job event stream', () => {
   const prefix = uniqueQueuePrefix('events');
   const connections: IORedis[] = [];
-  const redis = (role: 'worker' | 'producer') => {
-    const c = createRedis(TEST_REDIS_URL, role);
+  // Consumers may start before their connection is ready (they queue); producers need it ready.
+  const redis = () => {
+    const c = createRedis(TEST_REDIS_URL, 'worker');
     connections.push(c);
     return c;
   };
 
   afterAll(async () => {
-    const admin = redis('producer');
+    const admin = redis();
     await admin.del(jobEventsStreamKey(prefix));
     await Promise.all(connections.map((c) => c.quit()));
   });
 
   it('delivers each event once, in order, and deletes it after the handler succeeded', async () => {
-    const publisher = new JobEventPublisher(redis('producer'), prefix);
+    const publisher = new JobEventPublisher(redis(), prefix);
     const seen: number[] = [];
-    const consumer = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'a', blockMs: 100 });
+    const consumer = new JobEventConsumer(redis(), { prefix, consumerName: 'a', blockMs: 100 });
     consumer.start(async (event) => {
       seen.push(event.attempt);
     });
@@ -35,13 +36,13 @@ describe('job event stream', () => {
     await waitFor(() => seen.length === 5);
     await consumer.stop();
     expect(seen).toEqual([1, 2, 3, 4, 5]);
-    expect(await redis('producer').xlen(jobEventsStreamKey(prefix))).toBe(0);
+    expect(await redis().xlen(jobEventsStreamKey(prefix))).toBe(0);
   });
 
   it('keeps an event pending while the handler fails and applies it on a later try', async () => {
-    const publisher = new JobEventPublisher(redis('producer'), prefix);
+    const publisher = new JobEventPublisher(redis(), prefix);
     let calls = 0;
-    const consumer = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'b', blockMs: 100 });
+    const consumer = new JobEventConsumer(redis(), { prefix, consumerName: 'b', blockMs: 100 });
     consumer.start(async () => {
       calls += 1;
       if (calls < 3) throw new Error('postgres down');
@@ -49,20 +50,20 @@ describe('job event stream', () => {
     await publisher.publish(started(1));
     await waitFor(() => calls >= 3, 10_000);
     await consumer.stop();
-    expect(await redis('producer').xlen(jobEventsStreamKey(prefix))).toBe(0);
+    expect(await redis().xlen(jobEventsStreamKey(prefix))).toBe(0);
   });
 
   it('hands the entries of a consumer that died to another one', async () => {
-    const publisher = new JobEventPublisher(redis('producer'), prefix);
-    const dying = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'dying', blockMs: 100 });
+    const publisher = new JobEventPublisher(redis(), prefix);
+    const dying = new JobEventConsumer(redis(), { prefix, consumerName: 'dying', blockMs: 100 });
     dying.start(async () => {
       throw new Error('crash before ack');
     });
     await publisher.publish(started(7));
-    await waitFor(async () => (await redis('producer').xpending(jobEventsStreamKey(prefix), 'gateway') as [number])[0] === 1);
+    await waitFor(async () => (await redis().xpending(jobEventsStreamKey(prefix), 'gateway') as [number])[0] === 1);
     await dying.stop();
     const seen: number[] = [];
-    const heir = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'heir', blockMs: 100, claimIdleMs: 200 });
+    const heir = new JobEventConsumer(redis(), { prefix, consumerName: 'heir', blockMs: 100, claimIdleMs: 200 });
     heir.start(async (event) => {
       seen.push(event.attempt);
     });
@@ -71,13 +72,13 @@ describe('job event stream', () => {
   });
 
   it('drops malformed entries instead of blocking the stream', async () => {
-    const producer = redis('producer');
+    const producer = redis();
     await producer.xadd(jobEventsStreamKey(prefix), '*', 'event', '{not json');
     await producer.xadd(jobEventsStreamKey(prefix), '*', 'event', JSON.stringify({ type: 'started', jobId: 'x' }));
     const publisher = new JobEventPublisher(producer, prefix);
     await publisher.publish(started(9));
     const seen: number[] = [];
-    const consumer = new JobEventConsumer(redis('worker'), { prefix, consumerName: 'c', blockMs: 100 });
+    const consumer = new JobEventConsumer(redis(), { prefix, consumerName: 'c', blockMs: 100 });
     consumer.start(async (event) => {
       seen.push(event.attempt);
     });

@@ -1,4 +1,4 @@
-import { Job, Queue } from 'bullmq';
+import { ConnectionOptions, Job, Queue } from 'bullmq';
 import { JobPayload, Plan, PLANS, queueForPlan, toQueuePriority } from '@validahub/jobs-domain';
 import { RedisOptions } from 'ioredis';
 
@@ -17,6 +17,12 @@ export const RETENTION = {
   removeOnFail: { age: 24 * 3_600, count: 5_000 },
 } as const;
 
+/** BullMQ's option type has no `retryStrategy: null`; ours never sets null, so drop the field's null case. */
+export function bullConnection(options: RedisOptions): ConnectionOptions {
+  const { retryStrategy, ...rest } = options;
+  return retryStrategy ? { ...rest, retryStrategy } : rest;
+}
+
 /** One BullMQ queue per plan; the BullMQ job id is our job id, so enqueueing twice is a no-op. */
 export class JobQueues {
   private readonly queues = new Map<Plan, Queue>();
@@ -29,7 +35,7 @@ export class JobQueues {
   queue(plan: Plan): Queue {
     let queue = this.queues.get(plan);
     if (!queue) {
-      queue = new Queue(queueForPlan(plan), { connection: this.connection, prefix: this.prefix });
+      queue = new Queue(queueForPlan(plan), { connection: bullConnection(this.connection), prefix: this.prefix });
       // Errors surface on the awaited calls; this keeps a dropped connection from crashing the process.
       queue.on('error', () => undefined);
       this.queues.set(plan, queue);

@@ -25,3 +25,10 @@ export function redisOptions(url: string, role: 'worker' | 'producer'): RedisOpt
 export function createRedis(url: string, role: 'worker' | 'producer', name?: string): IORedis {
   return new IORedis({ ...redisOptions(url, role), connectionName: name, lazyConnect: false });
 }
+
+/** A connection that is ready for commands (producers queue nothing while disconnected). */
+export async function connectRedis(url: string, role: 'worker' | 'producer', name?: string): Promise<IORedis> {
+  const redis = new IORedis({ ...redisOptions(url, role), connectionName: name, lazyConnect: true });
+  await redis.connect();
+  return redis;
+}

@@ -1,0 +1,47 @@
+import { CsvJobParams, FlakyJobParams, SleepJobParams, TASK_NAMES } from '@validahub/jobs-domain';
+
+/** Structured logger a handler receives, already bound to the job's id, task, attempt and correlation id. */
+export interface TaskLogger {
+  debug(obj: Record<string, unknown>, message?: string): void;
+  info(obj: Record<string, unknown>, message?: string): void;
+  warn(obj: Record<string, unknown>, message?: string): void;
+  error(obj: Record<string, unknown>, message?: string): void;
+}
+
+/** What the worker runtime hands to a task handler for one attempt of one job. */
+export interface TaskContext<P = unknown> {
+  jobId: string;
+  /** 1-based attempt number (first run = 1, first retry = 2). */
+  attempt: number;
+  /** Params already parsed and defaulted by the task registry. */
+  params: P;
+  correlationId: string;
+  /** Aborted on cancel, time limit or shutdown; `signal.reason` says which. Pass it to every I/O call. */
+  signal: AbortSignal;
+  /** Progress 0..100 with a human message; throttled by the runtime, the last report always goes out. */
+  reportProgress(percent: number, message?: string): void;
+  logger: TaskLogger;
+}
+
+export interface TaskResult {
+  resultRef?: string | null;
+  summary?: Record<string, unknown> | null;
+}
+
+/**
+ * A task's code. Throw PermanentJobError for what another attempt cannot fix and
+ * TransientJobError for what it may; never swallow an error.
+ */
+export type TaskHandler<P = unknown> = (ctx: TaskContext<P>) => Promise<TaskResult>;
+
+/** Task name -> the params type its handler receives (the domain's registry parses them). */
+export interface TaskParamsByName {
+  [TASK_NAMES.validateCsv]: CsvJobParams;
+  [TASK_NAMES.correctCsv]: CsvJobParams;
+  [TASK_NAMES.noop]: Record<string, never>;
+  [TASK_NAMES.sleep]: SleepJobParams;
+  [TASK_NAMES.flaky]: FlakyJobParams;
+}
+
+/** The typed handler registry a worker runs: at most one handler per task name. */
+export type TaskHandlers = { [K in keyof TaskParamsByName]?: TaskHandler<TaskParamsByName[K]> };

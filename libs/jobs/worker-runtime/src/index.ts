@@ -1,0 +1,7 @@
+export { WorkerRuntime, STALL_DEFAULTS, type StallSettings, type WorkerRuntimeOptions } from './runtime/worker-runtime';
+export { WorkerRuntimeModule, WORKER_CONFIG, type WorkerRuntimeModuleOptions } from './nest/worker-runtime.module';
+export { bootstrapWorker, resolvePlans, type BootstrapWorkerOptions } from './bootstrap';
+export { classifyError, TRANSIENT_SYSTEM_CODES, IO_ERROR_CODE } from './processing/error-classifier';
+export { ProgressThrottle, type ProgressReport } from './processing/progress-throttle';
+export { JobRun, type AbortReason, type RunOutcome } from './processing/job-run';
+export { createWorkerLogger } from './runtime/logger';

@@ -1,0 +1,170 @@
+import { Job, UnrecoverableError, WaitingError } from 'bullmq';
+import type { Logger } from 'pino';
+import { isUuid, JobError, JobEvent, JOB_ERROR_CODES, JobPayload, payloadProblems, TaskRegistry } from '@validahub/jobs-domain';
+import type { TaskContext, TaskHandler, TaskHandlers, TaskResult } from '@validahub/jobs-tasks';
+import { ActiveRuns } from './active-runs';
+import { classifyError } from './error-classifier';
+import { JobRun, RunOutcome } from './job-run';
+import { ProgressThrottle } from './progress-throttle';
+import { RetryDelays } from './retry-delays';
+
+export interface EventSink {
+  publish(event: JobEvent): Promise<unknown>;
+}
+
+export interface JobProcessorDeps {
+  registry: TaskRegistry;
+  handlers: TaskHandlers;
+  events: EventSink;
+  activeRuns: ActiveRuns;
+  retryDelays: RetryDelays;
+  logger: Logger;
+  workerName: string;
+  progressThrottleMs: number;
+  abortGraceMs: number;
+}
+
+/** What the processor returns to BullMQ for jobs it completes. */
+export type ProcessResult = { outcome: 'succeeded'; result: TaskResult } | { outcome: 'expired' };
+
+/**
+ * The BullMQ processor: check the payload (Redis data is untrusted), pick the handler, run one
+ * attempt and report its lifecycle. Every way an attempt can end maps to exactly one terminal
+ * event and a BullMQ move that matches it (complete, retry, fail without retry, hand back).
+ */
+export class JobProcessor {
+  constructor(private readonly deps: JobProcessorDeps) {}
+
+  /** Declared with two parameters on purpose: BullMQ then skips its own per-job AbortController. */
+  readonly process = (job: Job, token?: string): Promise<ProcessResult> => this.run(job, token);
+
+  private async run(job: Job, token: string | undefined): Promise<ProcessResult> {
+    const problems = payloadProblems(job.data);
+    if (problems.length) return this.rejectPayload(job, problems);
+    const payload = job.data as JobPayload;
+    const attempt = job.attemptsMade + 1;
+    const logger = this.deps.logger.child({ jobId: payload.jobId, task: payload.task, attempt, correlationId: payload.correlationId, queue: job.queueName });
+    const at = () => new Date().toISOString();
+
+    if (payload.expiresAt && Date.parse(payload.expiresAt) <= Date.now()) {
+      logger.info({ expiresAt: payload.expiresAt }, 'job expired before it started; not running it');
+      await this.deps.events.publish({ type: 'expired', jobId: payload.jobId, attempt: job.attemptsMade, at: at() });
+      return { outcome: 'expired' };
+    }
+    const earlyCancel = this.deps.activeRuns.takeEarlyCancel(payload.jobId);
+    if (earlyCancel !== null) {
+      logger.info({ reason: earlyCancel }, 'job was cancelled before it started');
+      await this.deps.events.publish({ type: 'cancelled', jobId: payload.jobId, attempt: job.attemptsMade, at: at(), reason: earlyCancel });
+      throw new UnrecoverableError(`cancelled: ${earlyCancel}`);
+    }
+
+    const found = this.findHandler(payload);
+    if (!found.ok) return this.failWithoutRunning(payload, attempt, found.error, logger);
+
+    const progress = new ProgressThrottle(this.deps.progressThrottleMs, (report) => {
+      this.deps.events
+        .publish({ type: 'progress', jobId: payload.jobId, attempt, at: at(), progress: report.percent, message: report.message })
+        .catch((error) => logger.warn({ err: error }, 'could not publish progress'));
+    });
+    // Registered before `started` is published, so a cancel sent as soon as the job shows as running finds it.
+    const run = new JobRun({ timeLimitMs: payload.timeLimitSeconds * 1_000, abortGraceMs: this.deps.abortGraceMs });
+    this.deps.activeRuns.add(payload.jobId, run);
+    const startedAt = at();
+    let outcome: RunOutcome;
+    try {
+      await this.deps.events.publish({ type: 'started', jobId: payload.jobId, attempt, at: startedAt, worker: this.deps.workerName });
+      logger.info({ maxAttempts: job.opts.attempts ?? 1, timeLimitSeconds: payload.timeLimitSeconds }, 'attempt started');
+      outcome = await run.execute(found.handler, {
+        jobId: payload.jobId,
+        attempt,
+        params: found.params,
+        correlationId: payload.correlationId,
+        reportProgress: (percent, message) => progress.report(percent, message),
+        logger,
+      });
+    } finally {
+      this.deps.activeRuns.remove(payload.jobId, run);
+    }
+    if (outcome.kind === 'succeeded') progress.flush();
+    else progress.cancel();
+    return this.conclude({ job, token, payload, attempt, startedAt, outcome, logger });
+  }
+
+  private async conclude(a: { job: Job; token?: string; payload: JobPayload; attempt: number; startedAt: string; outcome: RunOutcome; logger: Logger }): Promise<ProcessResult> {
+    const { job, payload, attempt, startedAt, outcome, logger } = a;
+    const base = { jobId: payload.jobId, attempt, at: new Date().toISOString(), startedAt };
+    switch (outcome.kind) {
+      case 'succeeded': {
+        const { resultRef = null, summary = null } = outcome.result;
+        await this.deps.events.publish({ type: 'succeeded', ...base, resultRef, summary });
+        logger.info({ resultRef, durationMs: Date.now() - Date.parse(startedAt) }, 'attempt succeeded');
+        return { outcome: 'succeeded', result: outcome.result };
+      }
+      case 'aborted':
+        if (outcome.abandoned) logger.warn({ reason: outcome.reason }, 'handler ignored its abort signal; no longer waiting for it');
+        if (outcome.reason === 'shutdown') return this.handBack(job, a.token, logger);
+        if (outcome.reason === 'cancelled') {
+          await this.deps.events.publish({ type: 'cancelled', ...base, reason: outcome.detail ?? 'cancelled' });
+          logger.info({ reason: outcome.detail }, 'attempt cancelled');
+          throw new UnrecoverableError(`cancelled: ${outcome.detail ?? 'cancelled'}`);
+        }
+        return this.fail(base, { code: JOB_ERROR_CODES.timeLimit, message: `time limit of ${payload.timeLimitSeconds}s exceeded`, retryable: false }, logger);
+      case 'threw': {
+        const error = classifyError(outcome.error);
+        const maxAttempts = job.opts.attempts ?? 1;
+        if (!error.retryable) return this.fail(base, error, logger, outcome.error);
+        if (attempt >= maxAttempts) return this.fail(base, { ...error, message: `${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})` }, logger, outcome.error);
+        const delay = this.deps.retryDelays.plan(payload.jobId, attempt);
+        const nextAttemptAt = new Date(Date.now() + delay).toISOString();
+        await this.deps.events.publish({ type: 'retrying', ...base, error, nextAttemptAt });
+        logger.warn({ error, nextAttemptAt, maxAttempts, err: outcome.error }, 'attempt failed; will retry');
+        // A plain error lets BullMQ retry; its backoff strategy returns the delay planned above.
+        throw new Error(`${error.code}: ${error.message}`);
+      }
+    }
+  }
+
+  private async fail(base: { jobId: string; attempt: number; at: string; startedAt?: string }, error: JobError, logger: Logger, cause?: unknown): Promise<never> {
+    await this.deps.events.publish({ type: 'failed', ...base, error });
+    logger.error({ error, err: cause }, 'job failed');
+    throw new UnrecoverableError(`${error.code}: ${error.message}`);
+  }
+
+  /** Shutdown: no terminal event; the job goes back to its queue for another worker. */
+  private async handBack(job: Job, token: string | undefined, logger: Logger): Promise<never> {
+    try {
+      await job.moveToWait(token);
+      logger.info('worker stopping: job handed back to its queue');
+    } catch (error) {
+      // Lock gone or Redis unreachable: stalled-job recovery returns it once the lock expires.
+      logger.warn({ err: error }, 'worker stopping: could not hand the job back; stalled-job recovery will');
+    }
+    throw new WaitingError();
+  }
+
+  private findHandler(payload: JobPayload): { ok: true; handler: (ctx: TaskContext) => Promise<TaskResult>; params: unknown } | { ok: false; error: JobError } {
+    const lookup = this.deps.registry.lookup(payload.task);
+    const handler = (this.deps.handlers as Record<string, TaskHandler<unknown> | undefined>)[payload.task];
+    if (!lookup.ok || !handler) {
+      return { ok: false, error: { code: JOB_ERROR_CODES.unknownTask, message: `this worker has no task ${payload.task}; it runs: ${this.deps.registry.runnable().map((t) => t.name).join(', ')}`, retryable: false } };
+    }
+    const parsed = lookup.task.parseParams(payload.params);
+    if (!parsed.ok) {
+      return { ok: false, error: { code: JOB_ERROR_CODES.invalidParams, message: parsed.errors.map((e) => `${e.field} ${e.message}`).join('; '), retryable: false } };
+    }
+    return { ok: true, handler, params: parsed.value };
+  }
+
+  private async failWithoutRunning(payload: JobPayload, attempt: number, error: JobError, logger: Logger): Promise<never> {
+    return this.fail({ jobId: payload.jobId, attempt, at: new Date().toISOString() }, error, logger);
+  }
+
+  /** A payload we cannot trust is failed (never run, never retried); the worker carries on. */
+  private async rejectPayload(job: Job, problems: string[]): Promise<never> {
+    const jobId = isUuid((job.data as { jobId?: unknown } | null)?.jobId) ? (job.data as { jobId: string }).jobId : job.id;
+    const error: JobError = { code: 'invalid_payload', message: `job payload rejected: ${problems.join('; ')}`, retryable: false };
+    this.deps.logger.error({ jobId, bullJobId: job.id, queue: job.queueName, problems }, 'invalid job payload');
+    if (isUuid(jobId)) await this.deps.events.publish({ type: 'failed', jobId, attempt: job.attemptsMade + 1, at: new Date().toISOString(), error });
+    throw new UnrecoverableError(error.message);
+  }
+}
