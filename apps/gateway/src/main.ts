@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@validahub/config';
+import { createGatewayApp } from '@validahub/jobs-api';
+import { gatewayImports } from './app.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const app = await createGatewayApp(config, { imports: gatewayImports(config) });
+  app.enableShutdownHooks();
+  await app.listen(config.http.port, config.http.host);
+}
+
+main().catch((error: unknown) => {
+  // Config problems are the operator's to fix: say which variables, without a stack trace.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@validahub/config';
+import { createJobsDataSource, migrateWithLock } from '@validahub/jobs-persistence';
+
+/** `nx run gateway:migrate`: applies pending migrations and exits (for deploy pipelines). */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const dataSource = await createJobsDataSource({ databaseUrl: config.connections.databaseUrl }).initialize();
+  try {
+    const ran = await migrateWithLock(dataSource);
+    console.log(ran.length ? `applied: ${ran.join(', ')}` : 'database is up to date');
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@validahub/config';
+import { JobsApiModule } from './gateway.module';
+import { GatewayOptions } from './gateway-options';
+import { createFastifyAdapter, installHttpHooks } from './http/fastify-setup';
+import { ProblemFilter } from './http/problem.filter';
+import { createValidationPipe } from './http/validation';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+
+/** The OpenAPI document served at /docs (UI) and /docs-json. */
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('ValidaHub Jobs API')
+      .setDescription('Asynchronous CSV validation and correction jobs. Errors are application/problem+json (RFC 9457).')
+      .setVersion('1')
+      .build(),
+  );
+}
+
+export interface CreateGatewayAppOptions extends GatewayOptions {
+  /** More modules to compose in (e.g. the idempotency module). */
+  imports?: DynamicModule[];
+}
+
+/**
+ * Builds and initialises the gateway (not listening): main.ts calls listen(), tests use
+ * app.inject() or listen(0). Throws when Postgres is unreachable or migrations fail.
+ */
+export async function createGatewayApp(config: AppConfig, options: CreateGatewayAppOptions = {}): Promise<NestFastifyApplication> {
+  const { imports = [], ...gatewayOptions } = options;
+
+  @Module({ imports: [JobsApiModule.forRoot(config, gatewayOptions), ...imports] })
+  class GatewayRootModule {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayRootModule, createFastifyAdapter(), {
+    bufferLogs: true,
+    abortOnError: false,
+    // Fastify's own JSON parser only; Nest's default would add urlencoded bodies (which must be 415).
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(createValidationPipe());
+  installHttpHooks(app.getHttpAdapter().getInstance(), app.get(GatewayMetrics));
+  if (options.docs ?? true) SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -1,0 +1,45 @@
+import type { AppConfig } from '@validahub/config';
+import type { DataSourceSettings } from '@validahub/jobs-persistence';
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+export const OBJECT_STORAGE = Symbol('OBJECT_STORAGE');
+export const STORAGE_URI_POLICY = Symbol('STORAGE_URI_POLICY');
+
+/** Knobs for tests and embedding; production uses the defaults. */
+export interface GatewayOptions {
+  /** Consume worker events from Redis (default true). */
+  eventApplier?: boolean;
+  /** Milliseconds between reconciler passes (default 10 000; 0 turns the loop off, start-up pass included). */
+  reconcileIntervalMs?: number;
+  /** A queued job younger than this is left alone by the reconciler (its create may still be enqueueing). */
+  reconcileMinAgeMs?: number;
+  /** Other libraries' tables in the gateway database (e.g. idempotency keys). */
+  extraEntities?: DataSourceSettings['extraEntities'];
+  extraMigrations?: DataSourceSettings['extraMigrations'];
+  /** Process metrics (CPU, memory) on /metrics (default true). */
+  processMetrics?: boolean;
+  /** Serve OpenAPI docs at /docs (default true). */
+  docs?: boolean;
+}
+
+export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'extraEntities' | 'extraMigrations'>> {
+  extraEntities: NonNullable<GatewayOptions['extraEntities']>;
+  extraMigrations: NonNullable<GatewayOptions['extraMigrations']>;
+}
+
+export function resolveOptions(options: GatewayOptions = {}): ResolvedGatewayOptions {
+  return {
+    eventApplier: options.eventApplier ?? true,
+    reconcileIntervalMs: options.reconcileIntervalMs ?? 10_000,
+    reconcileMinAgeMs: options.reconcileMinAgeMs ?? 5_000,
+    extraEntities: options.extraEntities ?? [],
+    extraMigrations: options.extraMigrations ?? [],
+    processMetrics: options.processMetrics ?? true,
+    docs: options.docs ?? true,
+  };
+}
+
+export type { AppConfig };

@@ -1,0 +1,102 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
+import IORedis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@validahub/config';
+import { TaskRegistry } from '@validahub/jobs-domain';
+import { createJobsDataSource, JobRepository, migrateWithLock } from '@validahub/jobs-persistence';
+import { createRedis, JobQueues, redisOptions } from '@validahub/jobs-queueing';
+import { createStorageFromConfig, storageUriPolicy } from '@validahub/storage';
+import { closeRedis } from './close-redis';
+import { GATEWAY_CONFIG, GATEWAY_OPTIONS, OBJECT_STORAGE, PRODUCER_REDIS, ResolvedGatewayOptions, STORAGE_URI_POLICY } from '../gateway-options';
+
+const logger = new Logger('Infrastructure');
+
+export const infraProviders: Provider[] = [
+  {
+    // Registered under TypeORM's DataSource class so other modules (idempotency) can inject it.
+    provide: DataSource,
+    inject: [GATEWAY_CONFIG, GATEWAY_OPTIONS],
+    useFactory: async (config: AppConfig, options: ResolvedGatewayOptions) => {
+      const dataSource = createJobsDataSource({
+        databaseUrl: config.connections.databaseUrl,
+        extraEntities: options.extraEntities,
+        extraMigrations: options.extraMigrations,
+      });
+      await dataSource.initialize().catch(async (error: unknown) => {
+        if (dataSource.isInitialized) await dataSource.destroy();
+        throw error;
+      });
+      if (config.connections.runMigrations) {
+        const ran = await migrateWithLock(dataSource);
+        if (ran.length) logger.log(`applied migrations: ${ran.join(', ')}`);
+      } else if (await dataSource.showMigrations()) {
+        // Serving on an older schema would turn requests into 500s: refuse to start instead.
+        await dataSource.destroy();
+        throw new Error('the database has pending migrations: run `nx run gateway:migrate` first, or start with MIGRATIONS_RUN=true');
+      }
+      return dataSource;
+    },
+  },
+  {
+    provide: PRODUCER_REDIS,
+    // Depends on DataSource only for ordering: when Postgres refuses the start-up, no Redis
+    // connection has been opened yet that a failed bootstrap could leave behind.
+    inject: [GATEWAY_CONFIG, DataSource],
+    useFactory: async (config: AppConfig) => {
+      const redis = createRedis(config.connections.redisUrl, 'producer', 'gateway-producer');
+      // Failures surface on the awaited calls (as 503); the event only needs a listener.
+      redis.on('error', (error) => logger.debug(`producer redis: ${String(error)}`));
+      // A producer connection queues nothing while connecting: give it a moment so the first
+      // requests after start-up find it ready. Redis down is not fatal: it keeps reconnecting.
+      if (!(await readyWithin(redis, 2_000))) logger.warn('redis is not reachable yet; requests that need it answer 503 until it is');
+      return redis;
+    },
+  },
+  {
+    provide: JobQueues,
+    inject: [GATEWAY_CONFIG],
+    useFactory: (config: AppConfig) => new JobQueues(redisOptions(config.connections.redisUrl, 'producer'), config.connections.queuePrefix),
+  },
+  // Both throw ConfigError at start-up for storage settings that cannot work.
+  { provide: STORAGE_URI_POLICY, inject: [GATEWAY_CONFIG], useFactory: (config: AppConfig) => storageUriPolicy(config.storage) },
+  { provide: OBJECT_STORAGE, inject: [GATEWAY_CONFIG], useFactory: (config: AppConfig) => createStorageFromConfig(config.storage) },
+  { provide: JobRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new JobRepository(dataSource) },
+  {
+    provide: TaskRegistry,
+    inject: [GATEWAY_CONFIG],
+    useFactory: (config: AppConfig) => new TaskRegistry({ includeTestTasks: config.worker.enableTestTasks }),
+  },
+];
+
+function readyWithin(redis: IORedis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(false), ms);
+    const onReady = () => done(true);
+    function done(ready: boolean) {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    }
+    redis.once('ready', onReady);
+  });
+}
+
+/** Closes connections last, after the event applier and reconciler stopped (they stop in onModuleDestroy). */
+@Injectable()
+export class InfraShutdown implements OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: JobQueues,
+    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    // With Redis down, BullMQ's close can wait for a reconnect that never comes: cap it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.queues.close().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]);
+    clearTimeout(timer);
+    await closeRedis(this.redis);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { MAX_PRIORITY, MIN_PRIORITY, Plan, PLANS } from '@validahub/jobs-domain';
+
+/** Body of POST /api/v1/jobs. `params` is checked per task by the domain's TaskRegistry. */
+export class CreateJobDto {
+  @ApiProperty({ example: 'validate_csv_job', description: 'A registered task name.' })
+  @IsString()
+  @Length(1, 64)
+  task!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { input_uri: 'test.csv', marketplace: 'mercado_livre' } })
+  @IsObject()
+  params!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ minimum: MIN_PRIORITY, maximum: MAX_PRIORITY, description: "Default: the plan's priority." })
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_PRIORITY)
+  @Max(MAX_PRIORITY)
+  priority?: number;
+
+  @ApiPropertyOptional({ enum: PLANS, default: 'free' })
+  @IsOptional()
+  @IsIn(PLANS)
+  plan?: Plan;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  @Matches(/^[\x20-\x7E]+$/, { message: 'idempotency_key must contain printable ASCII characters only' })
+  idempotency_key?: string;
+}

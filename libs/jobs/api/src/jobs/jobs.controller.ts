@@ -1,0 +1,85 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CreateJobDto } from './create-job.dto';
+import { JobIdPipe } from './job-id.pipe';
+import {
+  CreatedJobView, JobEventListView, JobListView, JobResultView, JobView,
+  toCreatedView, toEventView, toJobView, toResultView,
+} from './job-views';
+import { JobsService } from './jobs.service';
+import { ListJobsQuery } from './list-jobs.query';
+import { contentTypeOf } from './result-content';
+import { Ctx, RequestContext } from './request-context';
+
+export const JOBS_PATH = 'api/v1/jobs';
+
+@ApiTags('jobs')
+@ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Up to 128 printable characters; generated when absent; echoed.' })
+@ApiBadRequestResponse({ description: 'Invalid input (application/problem+json)' })
+@Controller(JOBS_PATH)
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: CreatedJobView, description: 'Accepted; Location names the job.' })
+  async create(@Body() body: CreateJobDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedJobView> {
+    const job = await this.jobs.create(body, ctx);
+    void reply.header('Location', `/${JOBS_PATH}/${job.id}`);
+    return toCreatedView(job);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: JobListView })
+  async list(@Query() query: ListJobsQuery, @Ctx() ctx: RequestContext): Promise<JobListView> {
+    const page = await this.jobs.list(query, ctx);
+    return { items: page.items.map(toJobView), total: page.total, limit: page.limit, offset: page.offset };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: JobView })
+  @ApiNotFoundResponse()
+  async get(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobView> {
+    return toJobView(await this.jobs.get(id, ctx));
+  }
+
+  @Get(':id/result')
+  @ApiOkResponse({ type: JobResultView })
+  @ApiConflictResponse({ description: 'The job has not succeeded (body carries its status).' })
+  async result(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobResultView> {
+    return toResultView(await this.jobs.result(id, ctx));
+  }
+
+  @Get(':id/result/content')
+  @ApiOkResponse({ description: 'The stored result (report JSON or corrected CSV), streamed.' })
+  @ApiConflictResponse({ description: 'The job has not succeeded.' })
+  async resultContent(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext, @Res() reply: FastifyReply): Promise<void> {
+    const content = await this.jobs.resultContent(id, ctx);
+    if (content.kind === 'redirect') {
+      await reply.redirect(content.url, 302);
+      return;
+    }
+    if (content.opened.size !== undefined) void reply.header('Content-Length', content.opened.size);
+    await reply
+      .type(contentTypeOf(content))
+      .header('Content-Disposition', `attachment; filename="${content.fileName.replace(/"/g, '')}"`)
+      .send(content.opened.stream);
+  }
+
+  @Get(':id/events')
+  @ApiOkResponse({ type: JobEventListView })
+  async events(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobEventListView> {
+    return { items: (await this.jobs.events(id, ctx)).map(toEventView) };
+  }
+
+  @Delete(':id')
+  @ApiOkResponse({ type: JobView, description: 'Cancelled at once (it was waiting).' })
+  @ApiAcceptedResponse({ type: JobView, description: 'Running: the worker was asked to stop (cancel_requested true).' })
+  @ApiConflictResponse({ description: 'Already finished.' })
+  async cancel(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobView> {
+    const outcome = await this.jobs.cancel(id, ctx);
+    void reply.status(outcome.httpStatus);
+    return toJobView(outcome.job);
+  }
+}

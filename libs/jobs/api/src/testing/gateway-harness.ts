@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import IORedis from 'ioredis';
+import { AppConfig, loadConfig } from '@validahub/config';
+import { createRedis, JobEventPublisher, JobQueues, jobEventsStreamKey, redisOptions } from '@validahub/jobs-queueing';
+import { createTestDatabase, TEST_REDIS_URL, TestDatabase, uniqueQueuePrefix } from '@validahub/testing';
+import { createGatewayApp, CreateGatewayAppOptions } from '../create-gateway-app';
+
+/** Test-only: a gateway on its own database and queue prefix, plus the handles tests need. */
+export interface GatewayHarness {
+  db: TestDatabase;
+  prefix: string;
+  /** Local storage root of this harness (a fresh temp folder). */
+  storageRoot: string;
+  config: AppConfig;
+  redis: IORedis;
+  queues: JobQueues;
+  publisher: JobEventPublisher;
+  start(options?: CreateGatewayAppOptions, env?: Record<string, string>): Promise<NestFastifyApplication>;
+  /** Closes one app (as a deploy or crash-free restart would). */
+  stop(app: NestFastifyApplication): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createGatewayHarness(label: string, env: Record<string, string> = {}): Promise<GatewayHarness> {
+  const db = await createTestDatabase(label);
+  const prefix = uniqueQueuePrefix(label);
+  const storageRoot = await mkdtemp(join(tmpdir(), `vh-${label}-`));
+  const configFor = (extra: Record<string, string> = {}) =>
+    loadConfig({ DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, STORAGE_ROOT: storageRoot, LOG_LEVEL: 'silent', ...env, ...extra });
+  const config = configFor();
+  const redis = createRedis(TEST_REDIS_URL, 'producer');
+  const queues = new JobQueues(redisOptions(TEST_REDIS_URL, 'producer'), prefix);
+  const apps = new Set<NestFastifyApplication>();
+  return {
+    db,
+    prefix,
+    storageRoot,
+    config,
+    redis,
+    queues,
+    publisher: new JobEventPublisher(redis, prefix),
+    async start(options = {}, extraEnv = {}) {
+      const app = await createGatewayApp(configFor(extraEnv), { reconcileIntervalMs: 0, processMetrics: false, docs: false, ...options });
+      apps.add(app);
+      return app;
+    },
+    async stop(app) {
+      apps.delete(app);
+      await app.close();
+    },
+    async close() {
+      await Promise.allSettled([...apps].map((app) => app.close()));
+      for (const queue of queues.all()) await queue.obliterate({ force: true }).catch(() => undefined);
+      await queues.close();
+      await redis.del(jobEventsStreamKey(prefix));
+      await redis.quit();
+      await db.drop();
+      await rm(storageRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`${what} not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

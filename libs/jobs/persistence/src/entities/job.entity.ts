@@ -1,0 +1,87 @@
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { JOB_STATUSES, JobError, JobStatus, Plan, PLANS } from '@validahub/jobs-domain';
+import { numericToNumber, sqlList } from './columns';
+
+export const ANONYMOUS_TENANT = 'anonymous';
+
+/** One job: the durable record; Redis only carries work in flight. Mirrors migration CreateJobs. */
+@Entity({ name: 'jobs' })
+@Check('jobs_status_check', `status IN (${sqlList(JOB_STATUSES)})`)
+@Check('jobs_plan_check', `plan IN (${sqlList(PLANS)})`)
+@Check('jobs_priority_check', 'priority BETWEEN 1 AND 10')
+@Check('jobs_progress_check', 'progress >= 0 AND progress <= 100')
+@Check('jobs_attempts_check', 'attempts >= 0 AND max_attempts >= 1')
+@Index('jobs_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
+@Index('jobs_tenant_status_created_idx', ['tenantId', 'status', 'createdAt'])
+@Index('jobs_tenant_task_created_idx', ['tenantId', 'taskName', 'createdAt'])
+@Index('jobs_tenant_plan_created_idx', ['tenantId', 'plan', 'createdAt'])
+export class JobEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'varchar', length: 64, default: ANONYMOUS_TENANT })
+  tenantId!: string;
+
+  @Column({ name: 'task_name', type: 'varchar', length: 64 })
+  taskName!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: JobStatus;
+
+  @Column({ type: 'numeric', precision: 5, scale: 2, default: 0, transformer: numericToNumber })
+  progress!: number;
+
+  @Column({ type: 'text', nullable: true })
+  message!: string | null;
+
+  @Column({ type: 'jsonb' })
+  params!: Record<string, unknown>;
+
+  @Column({ type: 'smallint' })
+  priority!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  plan!: Plan;
+
+  @Column({ type: 'varchar', length: 64 })
+  queue!: string;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'max_attempts', type: 'integer' })
+  maxAttempts!: number;
+
+  @Column({ name: 'correlation_id', type: 'varchar', length: 128 })
+  correlationId!: string;
+
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
+  idempotencyKey!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  error!: JobError | null;
+
+  @Column({ name: 'result_ref', type: 'text', nullable: true })
+  resultRef!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  summary!: Record<string, unknown> | null;
+
+  @Column({ name: 'cancel_requested', type: 'boolean', default: false })
+  cancelRequested!: boolean;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => "date_trunc('milliseconds', now())" })
+  createdAt!: Date;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+}

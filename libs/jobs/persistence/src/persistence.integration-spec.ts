@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { JobEvent } from '@validahub/jobs-domain';
+import { createTestDatabase, TestDatabase } from '@validahub/testing';
+import { createJobsDataSource } from './data-source';
+import { applyJobEvent } from './event-writer';
+import { JobRepository } from './job-repository';
+import { migrateWithLock } from './migrate';
+import { NewJob } from './job-records';
+
+const TENANT = 'anonymous';
+
+function newJob(overrides: Partial<NewJob> = {}): NewJob {
+  return {
+    id: randomUUID(),
+    tenantId: TENANT,
+    taskName: 'validate_csv_job',
+    params: { input_uri: 'test.csv', marketplace: 'generic' },
+    priority: 5,
+    plan: 'pro',
+    queue: 'queue-pro',
+    maxAttempts: 4,
+    correlationId: 'corr-1',
+    idempotencyKey: null,
+    expiresAt: new Date(Date.now() + 60_000),
+    ...overrides,
+  };
+}
+
+const at = (offsetMs: number) => new Date(Date.UTC(2030, 0, 1) + offsetMs).toISOString();
+
+describe('jobs persistence (Postgres)', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let jobs: JobRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('persistence');
+    dataSource = await createJobsDataSource({ databaseUrl: db.url }).initialize();
+    expect(await migrateWithLock(dataSource)).toEqual(['CreateJobs1764300000000']);
+    jobs = new JobRepository(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  describe('migrations', () => {
+    it('run once: a second run (or a replica racing) finds nothing to do', async () => {
+      const other = await createJobsDataSource({ databaseUrl: db.url }).initialize();
+      try {
+        const [a, b] = await Promise.all([migrateWithLock(dataSource), migrateWithLock(other)]);
+        expect([...a, ...b]).toEqual([]);
+      } finally {
+        await other.destroy();
+      }
+    });
+
+    it('refuses a status outside the contract at the database level', async () => {
+      const job = await jobs.create(newJob());
+      await expect(dataSource.query(`UPDATE jobs SET status = 'paused' WHERE id = $1`, [job.id])).rejects.toThrow(/jobs_status_check/);
+      await expect(dataSource.query(`UPDATE jobs SET priority = 11 WHERE id = $1`, [job.id])).rejects.toThrow(/jobs_priority_check/);
+    });
+
+    it('creates the list-filter indexes', async () => {
+      const rows: { indexname: string }[] = await dataSource.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'jobs'`);
+      expect(rows.map((r) => r.indexname)).toEqual(
+        expect.arrayContaining(['jobs_tenant_created_idx', 'jobs_tenant_status_created_idx', 'jobs_tenant_task_created_idx', 'jobs_tenant_plan_created_idx']),
+      );
+    });
+  });
+
+  describe('create, get, events', () => {
+    it('stores the job and its first audit row together', async () => {
+      const input = newJob({ idempotencyKey: 'k-1' });
+      const job = await jobs.create(input);
+      expect(job).toMatchObject({ id: input.id, status: 'queued', progress: 0, attempts: 0, maxAttempts: 4, idempotencyKey: 'k-1', cancelRequested: false });
+      expect(job.createdAt).toBeInstanceOf(Date);
+      const events = await jobs.events(job.id);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ fromStatus: null, toStatus: 'queued', attempt: 0, actor: 'api' });
+    });
+
+    it('rolls the job back when the work inside its transaction fails', async () => {
+      const input = newJob();
+      await expect(jobs.create(input, { within: async () => Promise.reject(new Error('idempotency store down')) })).rejects.toThrow('idempotency store down');
+      expect(await jobs.findById(TENANT, input.id)).toBeNull();
+      expect(await jobs.events(input.id)).toEqual([]);
+    });
+
+    it('never shows a job to another tenant', async () => {
+      const job = await jobs.create(newJob({ tenantId: 'tenant-a' }));
+      expect(await jobs.findById('tenant-a', job.id)).not.toBeNull();
+      expect(await jobs.findById('tenant-b', job.id)).toBeNull();
+      expect((await jobs.list({ tenantId: 'tenant-b', limit: 10, offset: 0 })).total).toBe(0);
+    });
+  });
+
+  describe('list', () => {
+    const tenantId = 'lister';
+    beforeAll(async () => {
+      for (let i = 0; i < 5; i++) await jobs.create(newJob({ tenantId, plan: i % 2 ? 'pro' : 'free', taskName: i < 3 ? 'validate_csv_job' : 'correct_csv_job' }));
+    });
+
+    it('pages newest first with the total before paging', async () => {
+      const all = await jobs.list({ tenantId, limit: 100, offset: 0 });
+      expect(all.total).toBe(5);
+      const created = all.items.map((j) => j.createdAt.getTime());
+      expect([...created].sort((a, b) => b - a)).toEqual(created);
+      const page1 = await jobs.list({ tenantId, limit: 2, offset: 0 });
+      const page2 = await jobs.list({ tenantId, limit: 2, offset: 2 });
+      const page3 = await jobs.list({ tenantId, limit: 2, offset: 4 });
+      expect(page1.total).toBe(5);
+      expect([...page1.items, ...page2.items, ...page3.items].map((j) => j.id)).toEqual(all.items.map((j) => j.id));
+      expect((await jobs.list({ tenantId, limit: 2, offset: 10 })).items).toEqual([]);
+    });
+
+    it('filters by status, task, plan and creation window', async () => {
+      expect((await jobs.list({ tenantId, plan: 'pro', limit: 100, offset: 0 })).total).toBe(2);
+      expect((await jobs.list({ tenantId, taskName: 'correct_csv_job', limit: 100, offset: 0 })).total).toBe(2);
+      expect((await jobs.list({ tenantId, status: 'running', limit: 100, offset: 0 })).total).toBe(0);
+      expect((await jobs.list({ tenantId, status: 'queued', plan: 'free', limit: 100, offset: 0 })).total).toBe(3);
+      expect((await jobs.list({ tenantId, createdAfter: new Date(Date.now() + 60_000), limit: 100, offset: 0 })).total).toBe(0);
+      expect((await jobs.list({ tenantId, createdBefore: new Date(Date.now() + 60_000), limit: 100, offset: 0 })).total).toBe(5);
+    });
+  });
+
+  describe('applying worker events', () => {
+    const ev = (jobId: string) => ({
+      started: (attempt: number, ms = 1_000): JobEvent => ({ type: 'started', jobId, attempt, at: at(ms) }),
+      progress: (attempt: number, progress: number, ms = 1_500): JobEvent => ({ type: 'progress', jobId, attempt, at: at(ms), progress, message: `at ${progress}` }),
+      succeeded: (attempt: number, ms = 2_000): JobEvent => ({
+        type: 'succeeded', jobId, attempt, at: at(ms), startedAt: at(1_000), resultRef: 's3://r/1.json', summary: { rows_total: 3 },
+      }),
+      retrying: (attempt: number, ms = 1_800): JobEvent => ({
+        type: 'retrying', jobId, attempt, at: at(ms), startedAt: at(1_000), error: { code: 'storage_unavailable', message: 'down', retryable: true },
+      }),
+      failed: (attempt: number, ms = 3_000): JobEvent => ({
+        type: 'failed', jobId, attempt, at: at(ms), error: { code: 'input_not_found', message: 'no such file', retryable: false },
+      }),
+    });
+
+    it('moves queued -> running -> succeeded with the audit trail, oldest first', async () => {
+      const job = await jobs.create(newJob());
+      const e = ev(job.id);
+      expect(await applyJobEvent(dataSource, e.started(1))).toEqual({ kind: 'transition', statuses: ['running'] });
+      expect(await applyJobEvent(dataSource, e.progress(1, 65.5))).toEqual({ kind: 'progress' });
+      const running = await jobs.findById(TENANT, job.id);
+      expect(running).toMatchObject({ status: 'running', progress: 65.5, message: 'at 65.5', attempts: 1 });
+      expect(running!.startedAt!.toISOString()).toBe(at(1_000));
+      expect(await applyJobEvent(dataSource, e.succeeded(1))).toEqual({ kind: 'transition', statuses: ['succeeded'] });
+      const done = await jobs.findById(TENANT, job.id);
+      expect(done).toMatchObject({ status: 'succeeded', progress: 100, resultRef: 's3://r/1.json', summary: { rows_total: 3 }, error: null });
+      expect(done!.finishedAt!.toISOString()).toBe(at(2_000));
+      const trail = await jobs.events(job.id);
+      expect(trail.map((t) => [t.fromStatus, t.toStatus, t.attempt, t.actor])).toEqual([
+        [null, 'queued', 0, 'api'],
+        ['queued', 'running', 1, 'worker'],
+        ['running', 'succeeded', 1, 'worker'],
+      ]);
+      expect(trail[1].at.toISOString()).toBe(at(1_000));
+    });
+
+    it('changes nothing when an event is applied twice or arrives stale', async () => {
+      const job = await jobs.create(newJob());
+      const e = ev(job.id);
+      await applyJobEvent(dataSource, e.started(1));
+      expect((await applyJobEvent(dataSource, e.started(1))).kind).toBe('ignored');
+      await applyJobEvent(dataSource, e.succeeded(1));
+      const before = await jobs.findById(TENANT, job.id);
+      expect((await applyJobEvent(dataSource, e.succeeded(1))).kind).toBe('ignored');
+      expect((await applyJobEvent(dataSource, e.progress(1, 10))).kind).toBe('ignored');
+      expect((await applyJobEvent(dataSource, e.failed(1))).kind).toBe('ignored');
+      expect(await jobs.findById(TENANT, job.id)).toEqual(before);
+      expect(await jobs.events(job.id)).toHaveLength(3);
+    });
+
+    it('fills in the running step when the terminal event arrives first', async () => {
+      const job = await jobs.create(newJob());
+      const e = ev(job.id);
+      expect(await applyJobEvent(dataSource, e.succeeded(1))).toEqual({ kind: 'transition', statuses: ['running', 'succeeded'] });
+      expect((await applyJobEvent(dataSource, e.started(1))).kind).toBe('ignored');
+      const trail = await jobs.events(job.id);
+      expect(trail.map((t) => t.toStatus)).toEqual(['queued', 'running', 'succeeded']);
+      expect(trail[1].at.toISOString()).toBe(at(1_000));
+    });
+
+    it('records retries and the final failure with its error', async () => {
+      const job = await jobs.create(newJob());
+      const e = ev(job.id);
+      await applyJobEvent(dataSource, e.started(1));
+      await applyJobEvent(dataSource, e.retrying(1));
+      expect(await jobs.findById(TENANT, job.id)).toMatchObject({ status: 'retrying', error: { code: 'storage_unavailable' } });
+      expect((await applyJobEvent(dataSource, e.progress(1, 50))).kind).toBe('ignored');
+      await applyJobEvent(dataSource, e.started(2, 2_500));
+      await applyJobEvent(dataSource, e.failed(2));
+      const failed = await jobs.findById(TENANT, job.id);
+      expect(failed).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'input_not_found', retryable: false } });
+      expect(failed!.startedAt!.toISOString()).toBe(at(1_000));
+      expect((await jobs.events(job.id)).map((t) => `${t.fromStatus}>${t.toStatus}@${t.attempt}`)).toEqual([
+        'null>queued@0', 'queued>running@1', 'running>retrying@1', 'retrying>running@2', 'running>failed@2',
+      ]);
+    });
+
+    it('acknowledges an event for a job it does not know', async () => {
+      expect(await applyJobEvent(dataSource, ev(randomUUID()).started(1))).toEqual({ kind: 'unknown-job' });
+    });
+  });
+
+  describe('cancel and expiry', () => {
+    it('cancels a waiting job at once, and refuses a finished one', async () => {
+      const job = await jobs.create(newJob());
+      const outcome = await jobs.cancelWaiting(TENANT, job.id, 'api', 'cancelled by client');
+      expect(outcome.kind).toBe('cancelled');
+      expect(outcome.job).toMatchObject({ status: 'cancelled' });
+      expect(outcome.job!.finishedAt).toBeInstanceOf(Date);
+      expect((await jobs.cancelWaiting(TENANT, job.id, 'api', 'again')).kind).toBe('not-cancellable');
+      expect((await jobs.cancelWaiting('someone-else', job.id, 'api', 'x')).kind).toBe('not-found');
+      expect((await jobs.events(job.id)).map((e) => e.toStatus)).toEqual(['queued', 'cancelled']);
+    });
+
+    it('flags only a running job for cancellation', async () => {
+      const job = await jobs.create(newJob());
+      expect(await jobs.requestCancel(TENANT, job.id)).toBeNull();
+      await applyJobEvent(dataSource, { type: 'started', jobId: job.id, attempt: 1, at: at(0) });
+      expect(await jobs.requestCancel(TENANT, job.id)).toMatchObject({ status: 'running', cancelRequested: true });
+      await applyJobEvent(dataSource, { type: 'cancelled', jobId: job.id, attempt: 1, at: at(10), reason: 'cancelled by client' });
+      expect(await jobs.findById(TENANT, job.id)).toMatchObject({ status: 'cancelled', cancelRequested: true });
+    });
+
+    it('expires a waiting job once and lists waiting jobs oldest first', async () => {
+      const a = await jobs.create(newJob({ tenantId: 'exp' }));
+      const b = await jobs.create(newJob({ tenantId: 'exp' }));
+      const waiting = (await jobs.waitingJobs(new Date(Date.now() + 1_000), 1_000)).filter((j) => j.tenantId === 'exp');
+      expect(waiting.map((j) => j.id)).toEqual([a.id, b.id]);
+      expect(await jobs.expire(a.id, new Date())).toBe(true);
+      expect(await jobs.expire(a.id, new Date())).toBe(false);
+      expect(await jobs.findById('exp', a.id)).toMatchObject({ status: 'expired' });
+      expect((await jobs.events(a.id)).at(-1)).toMatchObject({ fromStatus: 'queued', toStatus: 'expired', actor: 'reconciler' });
+    });
+  });
+});
