@@ -11,6 +11,6 @@ export {
 } from './data-source';
 export { migrateWithLock } from './migrate';
 export { JobRepository, type CreateJobOptions, type CancelOutcome } from './job-repository';
-export { applyJobEvent, type ApplyOutcome } from './event-writer';
+export { applyJobEvent, applyJobEvents, type ApplyOutcome } from './event-writer';
 export { guardedTransition, insertAuditRow, type TransitionRequest, type TransitionChanges, type AuditRow } from './transitions';
 export type { NewJob, JobListFilter, JobPage } from './job-records';

@@ -1,10 +1,10 @@
 import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { JobStatus } from '@validahub/jobs-domain';
 import { JobEntity } from './entities/job.entity';
 import { JobEventActor, JobEventEntity } from './entities/job-event.entity';
 import { JobListFilter, JobPage, NewJob } from './job-records';
-import { guardedTransition, insertAuditRow } from './transitions';
+import { entityFromRow } from './raw-rows';
+import { guardedTransition } from './transitions';
 
 export interface CreateJobOptions {
   /** Runs inside the creating transaction (e.g. to record an idempotency key atomically). */
@@ -20,26 +20,37 @@ export interface CancelOutcome {
 export class JobRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Inserts the job and its first audit row (null -> queued) in one transaction. */
+  /**
+   * Inserts the job and its first audit row (null -> queued) in one statement: atomic on its
+   * own, one round trip on the API's hottest path. With `within` (e.g. an idempotency key to
+   * record alongside) the statement runs in a transaction with that work.
+   */
   async create(job: NewJob, options: CreateJobOptions = {}): Promise<JobEntity> {
+    if (!options.within) return this.insertWithAudit(this.dataSource.manager, job);
     return this.dataSource.transaction(async (manager) => {
-      const row = manager.create(JobEntity, { ...job, status: 'queued', progress: 0, attempts: 0, cancelRequested: false });
-      // TypeORM's deep-partial type cannot express a jsonb column of unknown values; the row is whole.
-      await manager.insert(JobEntity, row as QueryDeepPartialEntity<JobEntity>);
-      const created = await manager.findOneByOrFail(JobEntity, { id: job.id });
-      await insertAuditRow(manager, {
-        jobId: job.id,
-        from: null,
-        to: 'queued',
-        attempt: 0,
-        progress: 0,
-        message: 'accepted',
-        actor: 'api',
-        at: created.createdAt,
-      });
-      if (options.within) await options.within(manager, created);
+      const created = await this.insertWithAudit(manager, job);
+      await options.within?.(manager, created);
       return created;
     });
+  }
+
+  private async insertWithAudit(manager: EntityManager, job: NewJob): Promise<JobEntity> {
+    const rows: Record<string, unknown>[] = await manager.query(
+      `WITH job AS (
+         INSERT INTO jobs (id, tenant_id, task_name, status, progress, params, priority, plan, queue,
+                           attempts, max_attempts, correlation_id, idempotency_key, cancel_requested, expires_at)
+         VALUES ($1, $2, $3, 'queued', 0, $4::jsonb, $5, $6, $7, 0, $8, $9, $10, false, $11)
+         RETURNING *),
+       audit AS (
+         INSERT INTO job_events (job_id, from_status, to_status, attempt, progress, message, actor, at)
+         SELECT id, NULL, 'queued', 0, 0, 'accepted', 'api', created_at FROM job)
+       SELECT * FROM job`,
+      [
+        job.id, job.tenantId, job.taskName, JSON.stringify(job.params), job.priority, job.plan, job.queue,
+        job.maxAttempts, job.correlationId, job.idempotencyKey, job.expiresAt,
+      ],
+    );
+    return entityFromRow(manager, JobEntity, rows[0]);
   }
 
   async findById(tenantId: string, id: string): Promise<JobEntity | null> {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { JobEvent } from '@validahub/jobs-domain';
 import { createTestDatabase, TestDatabase } from '@validahub/testing';
 import { createJobsDataSource } from './data-source';
-import { applyJobEvent } from './event-writer';
+import { applyJobEvent, applyJobEvents } from './event-writer';
 import { JobRepository } from './job-repository';
 import { migrateWithLock } from './migrate';
 import { NewJob } from './job-records';
@@ -205,6 +205,31 @@ describe('jobs persistence (Postgres)', () => {
 
     it('acknowledges an event for a job it does not know', async () => {
       expect(await applyJobEvent(dataSource, ev(randomUUID()).started(1))).toEqual({ kind: 'unknown-job' });
+    });
+
+    it('applies a mixed batch in one go: per-job order kept, duplicates and unknown jobs harmless', async () => {
+      const a = await jobs.create(newJob());
+      const b = await jobs.create(newJob());
+      const ea = ev(a.id);
+      const eb = ev(b.id);
+      const outcomes = await applyJobEvents(dataSource, [
+        eb.started(1), ea.started(1), ea.progress(1, 40), eb.retrying(1), ea.succeeded(1),
+        ea.succeeded(1), ev(randomUUID()).started(1), eb.started(2, 2_500), eb.succeeded(2, 3_000),
+      ]);
+      expect(outcomes.map((o) => o.kind)).toEqual([
+        'transition', 'transition', 'progress', 'transition', 'transition', 'ignored', 'unknown-job', 'transition', 'transition',
+      ]);
+      expect((await jobs.events(a.id)).map((t) => t.toStatus)).toEqual(['queued', 'running', 'succeeded']);
+      expect((await jobs.events(b.id)).map((t) => `${t.toStatus}@${t.attempt}`)).toEqual(['queued@0', 'running@1', 'retrying@1', 'running@2', 'succeeded@2']);
+      expect(await jobs.findById(TENANT, b.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+    });
+
+    it('leaves the whole batch unapplied when the database fails mid-batch', async () => {
+      const job = await jobs.create(newJob());
+      const e = ev(job.id);
+      const broken = { ...e.succeeded(1), jobId: 'not-a-uuid' } as JobEvent;
+      await expect(applyJobEvents(dataSource, [e.started(1), broken])).rejects.toThrow();
+      expect(await jobs.findById(TENANT, job.id)).toMatchObject({ status: 'queued' });
     });
   });
 

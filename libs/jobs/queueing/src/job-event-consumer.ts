@@ -20,6 +20,14 @@ export interface JobEventConsumerOptions {
 
 type Entry = [id: string, fields: string[]];
 
+export interface StreamEvent {
+  event: JobEvent;
+  /** The stream entry id. */
+  id: string;
+}
+
+export type BatchHandler = (batch: StreamEvent[]) => Promise<void>;
+
 /**
  * Reads worker events from the stream through a consumer group. An entry is acknowledged
  * (and deleted) only after the handler succeeded; a failing handler (Postgres down) leaves it
@@ -39,7 +47,19 @@ export class JobEventConsumer {
     this.key = jobEventsStreamKey(options.prefix);
   }
 
+  /** Handles events one at a time (each acknowledged after its batch was handled). */
   start(handle: (event: JobEvent, entryId: string) => Promise<void>): void {
+    this.startBatches(async (batch) => {
+      for (const { event, id } of batch) await handle(event, id);
+    });
+  }
+
+  /**
+   * Handles events in the batches XREADGROUP returns (up to batchSize): under load batches
+   * grow, so the handler can apply many events in one database transaction. The whole batch
+   * is acknowledged after the handler resolved; if it throws, the batch stays pending.
+   */
+  startBatches(handle: BatchHandler): void {
     if (this.running) return;
     this.running = true;
     this.loop = this.run(handle);
@@ -50,7 +70,7 @@ export class JobEventConsumer {
     await this.loop;
   }
 
-  private async run(handle: (event: JobEvent, entryId: string) => Promise<void>): Promise<void> {
+  private async run(handle: BatchHandler): Promise<void> {
     let failures = 0;
     while (this.running) {
       try {
@@ -70,26 +90,23 @@ export class JobEventConsumer {
     }
   }
 
-  /** Returns false when some entry could not be applied (left pending for a later retry). */
-  private async processAll(entries: Entry[], handle: (event: JobEvent, entryId: string) => Promise<void>): Promise<boolean> {
-    let allApplied = true;
+  /** Returns false when the batch could not be applied (left pending for a later retry). */
+  private async processAll(entries: Entry[], handle: BatchHandler): Promise<boolean> {
+    if (!entries.length) return true;
+    const batch: StreamEvent[] = [];
     for (const [id, fields] of entries) {
       const event = decode(fields);
-      if (!event) {
-        this.options.logger?.warn('job event consumer: dropping malformed event', { id });
-        await this.ack(id);
-        continue;
-      }
-      try {
-        await handle(event, id);
-        await this.ack(id);
-      } catch (error) {
-        allApplied = false;
-        this.options.logger?.error('job event consumer: could not apply event, will retry', { id, error: String(error) });
-        break;
-      }
+      if (event) batch.push({ event, id });
+      else this.options.logger?.warn('job event consumer: dropping malformed event', { id });
     }
-    return allApplied;
+    try {
+      if (batch.length) await handle(batch);
+    } catch (error) {
+      this.options.logger?.error('job event consumer: could not apply events, will retry', { count: batch.length, error: String(error) });
+      return false;
+    }
+    await this.ack(entries.map(([id]) => id));
+    return true;
   }
 
   private async ensureGroup(): Promise<void> {
@@ -124,8 +141,8 @@ export class JobEventConsumer {
     return result?.[0]?.[1] ?? [];
   }
 
-  private async ack(id: string): Promise<void> {
-    await this.redis.multi().xack(this.key, JOB_EVENTS_GROUP, id).xdel(this.key, id).exec();
+  private async ack(ids: string[]): Promise<void> {
+    await this.redis.multi().xack(this.key, JOB_EVENTS_GROUP, ...ids).xdel(this.key, ...ids).exec();
   }
 }
 

@@ -5,8 +5,8 @@ import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@validahub/config';
 import { JobEvent } from '@validahub/jobs-domain';
-import { applyJobEvent } from '@validahub/jobs-persistence';
-import { createRedis, JobEventConsumer } from '@validahub/jobs-queueing';
+import { ApplyOutcome, applyJobEvents } from '@validahub/jobs-persistence';
+import { createRedis, JobEventConsumer, StreamEvent } from '@validahub/jobs-queueing';
 import { GATEWAY_CONFIG, GATEWAY_OPTIONS, ResolvedGatewayOptions } from '../gateway-options';
 import { closeRedis } from '../infra/close-redis';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -43,7 +43,7 @@ export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
         error: (message, meta) => this.logger.error({ ...meta }, message),
       },
     });
-    this.consumer.start((event, entryId) => this.apply(event, entryId));
+    this.consumer.startBatches((batch) => this.applyBatch(batch));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -51,8 +51,13 @@ export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.redis) await closeRedis(this.redis);
   }
 
-  async apply(event: JobEvent, entryId: string): Promise<void> {
-    const outcome = await applyJobEvent(this.dataSource, event);
+  /** One transaction per batch; see applyJobEvents. */
+  async applyBatch(batch: StreamEvent[]): Promise<void> {
+    const outcomes = await applyJobEvents(this.dataSource, batch.map((entry) => entry.event));
+    batch.forEach(({ event, id }, i) => this.record(event, id, outcomes[i]));
+  }
+
+  private record(event: JobEvent, entryId: string, outcome: ApplyOutcome): void {
     this.metrics.eventsApplied.inc({ outcome: outcome.kind });
     this.metrics.eventLag.observe({ type: event.type }, Math.max(0, (Date.now() - Date.parse(event.at)) / 1_000));
     if (outcome.kind === 'transition') {
