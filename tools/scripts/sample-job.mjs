@@ -3,14 +3,6 @@
 // Usage: node tools/scripts/sample-job.mjs [--gateway http://127.0.0.1:3001] [--input samples/sample.csv]
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({
-  options: {
-    gateway: { type: 'string', default: process.env.GATEWAY_URL ?? 'http://127.0.0.1:3001' },
-    input: { type: 'string', default: 'samples/sample.csv' },
-    timeout: { type: 'string', default: '120' },
-  },
-});
-
 export async function runSampleJob(gateway, input, timeoutSeconds = 120) {
   const create = await fetch(`${gateway}/api/v1/jobs`, {
     method: 'POST',
@@ -44,6 +36,13 @@ export async function runSampleJob(gateway, input, timeoutSeconds = 120) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      gateway: { type: 'string', default: process.env.GATEWAY_URL ?? 'http://127.0.0.1:3001' },
+      input: { type: 'string', default: 'samples/sample.csv' },
+      timeout: { type: 'string', default: '120' },
+    },
+  });
   runSampleJob(values.gateway, values.input, Number(values.timeout)).catch((error) => {
     console.error(String(error.message ?? error));
     process.exit(1);

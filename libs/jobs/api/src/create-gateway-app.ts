@@ -4,12 +4,18 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
+import { registerMultipart } from './files/multipart-setup';
 import { JobsApiModule } from './gateway.module';
 import { GatewayOptions } from './gateway-options';
 import { createFastifyAdapter, installHttpHooks } from './http/fastify-setup';
+import { mountQueueDashboard } from '@validahub/jobs-dashboard';
+import { JobQueues } from '@validahub/jobs-queueing';
 import { ProblemFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
 import { GatewayMetrics } from './metrics/gateway-metrics';
+
+/** The queue dashboard (bull-board, read-only): our Flower. */
+export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /** The OpenAPI document served at /docs (UI) and /docs-json. */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -35,7 +41,9 @@ export interface CreateGatewayAppOptions extends GatewayOptions {
 export async function createGatewayApp(config: AppConfig, options: CreateGatewayAppOptions = {}): Promise<NestFastifyApplication> {
   const { imports = [], ...gatewayOptions } = options;
 
-  @Module({ imports: [JobsApiModule.forRoot(config, gatewayOptions), ...imports] })
+  // RECONCILE_INTERVAL_MS sets the default; an explicit option (tests) wins.
+  const withConfigDefaults = { reconcileIntervalMs: config.execution.reconcileIntervalMs, ...gatewayOptions };
+  @Module({ imports: [JobsApiModule.forRoot(config, withConfigDefaults), ...imports] })
   class GatewayRootModule {}
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayRootModule, createFastifyAdapter(), {
@@ -48,7 +56,11 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(GatewayMetrics));
+  await registerMultipart(app, config);
   if (options.docs ?? true) SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
+  if (options.dashboard ?? true) {
+    await mountQueueDashboard(app.getHttpAdapter().getInstance(), app.get(JobQueues).all(), { basePath: QUEUE_DASHBOARD_PATH });
+  }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

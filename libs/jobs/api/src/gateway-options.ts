@@ -1,5 +1,6 @@
 import type { AppConfig } from '@validahub/config';
 import type { DataSourceSettings } from '@validahub/jobs-persistence';
+import type { GatewayIdempotencyOverrides } from './idempotency/gateway-idempotency';
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
@@ -23,6 +24,10 @@ export interface GatewayOptions {
   processMetrics?: boolean;
   /** Serve OpenAPI docs at /docs (default true). */
   docs?: boolean;
+  /** Serve the read-only queue dashboard at /admin/queues (default true). */
+  dashboard?: boolean;
+  /** Idempotency retention/lock/purge for tests and benchmarks (default: from the config). */
+  idempotency?: GatewayIdempotencyOverrides;
 }
 
 export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'extraEntities' | 'extraMigrations'>> {
@@ -39,6 +44,8 @@ export function resolveOptions(options: GatewayOptions = {}): ResolvedGatewayOpt
     extraMigrations: options.extraMigrations ?? [],
     processMetrics: options.processMetrics ?? true,
     docs: options.docs ?? true,
+    dashboard: options.dashboard ?? true,
+    idempotency: options.idempotency ?? {},
   };
 }
 
