@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { canTransition, JobEvent, JobStatus, planEvent, TransitionStep } from '@validahub/jobs-domain';
 import { guardedTransition, TransitionChanges } from './transitions';
+import { applyBatchLocked, BatchStepRefused } from './batch-event-writer';
 
 export type ApplyOutcome =
   | { kind: 'unknown-job' }
@@ -26,23 +27,18 @@ export async function applyJobEvent(dataSource: DataSource, event: JobEvent): Pr
 }
 
 /**
- * Applies a batch of events in one transaction (one commit instead of one per event), which
- * is what keeps the applier ahead of busy workers. Rows are locked in job-id order so two
- * replicas applying overlapping batches cannot deadlock; each job's events keep their stream
- * order. Should one event be refused, the batch is rolled back and replayed one event per
- * transaction, so a single bad event never blocks the others.
+ * Applies a batch of events in one transaction with a fixed number of statements (see
+ * applyBatchLocked), which is what keeps the applier ahead of busy workers. Rows are locked in
+ * job-id order so two replicas applying overlapping batches cannot deadlock; each job's events
+ * keep their stream order. Should one event be refused, the batch is rolled back and replayed
+ * one event per transaction, so a single bad event never blocks the others.
  */
 export async function applyJobEvents(dataSource: DataSource, events: readonly JobEvent[]): Promise<ApplyOutcome[]> {
   if (events.length <= 1) return Promise.all(events.map((event) => applyJobEvent(dataSource, event)));
-  const order = events.map((event, index) => ({ event, index })).sort((a, b) => (a.event.jobId < b.event.jobId ? -1 : a.event.jobId > b.event.jobId ? 1 : a.index - b.index));
   try {
-    const outcomes: ApplyOutcome[] = new Array(events.length);
-    await dataSource.transaction(async (manager) => {
-      for (const { event, index } of order) outcomes[index] = await applyLocked(manager, event);
-    });
-    return outcomes;
+    return await dataSource.transaction((manager) => applyBatchLocked(manager, events));
   } catch (error) {
-    if (!(error instanceof StepRefused)) throw error;
+    if (!(error instanceof BatchStepRefused)) throw error;
     const outcomes: ApplyOutcome[] = [];
     for (const event of events) outcomes.push(await applyJobEvent(dataSource, event));
     return outcomes;

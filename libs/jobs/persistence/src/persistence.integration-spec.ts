@@ -224,6 +224,25 @@ describe('jobs persistence (Postgres)', () => {
       expect(await jobs.findById(TENANT, b.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
     });
 
+    it('writes exactly what per-event application writes (rows and audit trails)', async () => {
+      const scenario = (e: ReturnType<typeof ev>): JobEvent[] => [
+        e.started(1), e.progress(1, 30), e.retrying(1), e.progress(1, 99), e.started(2, 2_500), e.progress(2, 70, 2_600),
+        e.succeeded(2, 3_000), e.failed(2), e.started(2),
+      ];
+      const lost = (e: ReturnType<typeof ev>): JobEvent[] => [e.started(1), e.started(2, 1_200), e.failed(2)];
+      const one = [await jobs.create(newJob()), await jobs.create(newJob())];
+      const batch = [await jobs.create(newJob()), await jobs.create(newJob())];
+      for (const event of [...scenario(ev(one[0].id)), ...lost(ev(one[1].id))]) await applyJobEvent(dataSource, event);
+      await applyJobEvents(dataSource, [...lost(ev(batch[1].id)), ...scenario(ev(batch[0].id))]);
+      const comparable = async (id: string) => {
+        const { id: _id, createdAt: _c, updatedAt: _u, expiresAt: _e, ...row } = (await jobs.findById(TENANT, id))!;
+        const trail = (await jobs.events(id)).map((t) => [t.fromStatus, t.toStatus, t.attempt, t.progress, t.message, t.actor, t.toStatus === 'queued' ? null : t.at.toISOString()]);
+        return { row, trail };
+      };
+      for (const i of [0, 1]) expect(await comparable(batch[i].id)).toEqual(await comparable(one[i].id));
+      expect((await comparable(batch[0].id)).row).toMatchObject({ status: 'succeeded', attempts: 2, progress: 100 });
+    });
+
     it('leaves the whole batch unapplied when the database fails mid-batch', async () => {
       const job = await jobs.create(newJob());
       const e = ev(job.id);
