@@ -1,0 +1,64 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { PLAN_SETTINGS, PLANS } from '@validahub/jobs-domain';
+
+/**
+ * The deployment files are data the engine cannot check for us (no Docker engine or cluster
+ * here), so these tests hold them to the design: one worker Deployment and HPA per plan, the
+ * tier's concurrency, database credentials on the gateway only, probes on the health routes.
+ */
+const root = join(__dirname, '..', '..');
+type Doc = { kind: string; metadata: { name: string }; spec: Record<string, any> };
+
+const k8sDocs: Doc[] = readdirSync(join(root, 'k8s', 'base'))
+  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+  .flatMap((f) => parseAllDocuments(readFileSync(join(root, 'k8s', 'base', f), 'utf8')).map((d) => d.toJSON() as Doc));
+const find = (kind: string, name: string) => k8sDocs.find((d) => d.kind === kind && d.metadata.name === name);
+
+describe('kubernetes manifests', () => {
+  it('lists every manifest file in the kustomization', () => {
+    const kustomization = parse(readFileSync(join(root, 'k8s', 'base', 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+    const files = readdirSync(join(root, 'k8s', 'base')).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
+    expect([...kustomization.resources].sort()).toEqual(files.sort());
+  });
+
+  it.each(PLANS)('runs the %s tier as its own Deployment and HPA with the tier concurrency', (plan) => {
+    const deployment = find('Deployment', `worker-${plan}`);
+    expect(deployment).toBeDefined();
+    const container = deployment!.spec.template.spec.containers[0];
+    expect(container.args).toEqual([`apps/worker-${plan}/src/main.ts`]);
+    expect(container.env).toContainEqual({ name: 'WORKER_CONCURRENCY', value: String(PLAN_SETTINGS[plan].defaultConcurrency) });
+    // Workers hold no database credentials.
+    expect(JSON.stringify(container)).not.toContain('validahub-gateway-db');
+    expect(deployment!.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(30);
+    const hpa = find('HorizontalPodAutoscaler', `worker-${plan}`);
+    expect(hpa?.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: `worker-${plan}` });
+    expect(hpa!.spec.maxReplicas).toBeGreaterThanOrEqual(hpa!.spec.minReplicas);
+  });
+
+  it('gives the gateway the database secret and health probes', () => {
+    const gateway = find('Deployment', 'gateway')!.spec.template.spec.containers[0];
+    expect(gateway.envFrom).toContainEqual({ secretRef: { name: 'validahub-gateway-db' } });
+    expect(gateway.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(gateway.livenessProbe.httpGet.path).toBe('/health/live');
+  });
+});
+
+describe('docker compose file', () => {
+  const compose = parse(readFileSync(join(root, 'docker', 'compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown> }>;
+  };
+
+  it('starts the gateway, every tier and a one-shot sample job', () => {
+    for (const plan of PLANS) expect(compose.services[`worker-${plan}`].command).toEqual([`apps/worker-${plan}/src/main.ts`]);
+    expect(compose.services.gateway.command).toEqual(['apps/gateway/src/main.ts']);
+    expect(compose.services.sample.depends_on).toHaveProperty('gateway');
+  });
+
+  it('runs Redis without eviction and with persistence', () => {
+    const redis = compose.services.redis.command!.join(' ');
+    expect(redis).toContain('--maxmemory-policy noeviction');
+    expect(redis).toContain('--appendonly yes');
+  });
+});
