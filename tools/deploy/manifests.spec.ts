@@ -9,6 +9,8 @@ import { PLAN_SETTINGS, PLANS } from '@validahub/jobs-domain';
  * tier's concurrency, database credentials on the gateway only, probes on the health routes.
  */
 const root = join(__dirname, '..', '..');
+// Manifests are loosely typed YAML; the tests assert the shape they rely on.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = { kind: string; metadata: { name: string }; spec: Record<string, any> };
 
 const k8sDocs: Doc[] = readdirSync(join(root, 'k8s', 'base'))
