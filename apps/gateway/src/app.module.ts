@@ -3,7 +3,7 @@ import { AppConfig } from '@validahub/config';
 
 /**
  * Modules composed into the gateway next to the jobs API (see createGatewayApp).
- * The idempotency module goes here once it lands.
+ * Idempotency is not here: it is part of JobsApiModule, so tests and benchmarks get it too.
  */
 export function gatewayImports(_config: AppConfig): DynamicModule[] {
   return [];

@@ -7,6 +7,7 @@ import { createJobsDataSource, JobRepository, migrateWithLock } from '@validahub
 import { createRedis, JobQueues, redisOptions } from '@validahub/jobs-queueing';
 import { createStorageFromConfig, storageUriPolicy } from '@validahub/storage';
 import { closeRedis } from './close-redis';
+import { GATEWAY_EXTRA_ENTITIES, GATEWAY_EXTRA_MIGRATIONS } from '../idempotency/gateway-idempotency';
 import { GATEWAY_CONFIG, GATEWAY_OPTIONS, OBJECT_STORAGE, PRODUCER_REDIS, ResolvedGatewayOptions, STORAGE_URI_POLICY } from '../gateway-options';
 
 const logger = new Logger('Infrastructure');
@@ -19,8 +20,8 @@ export const infraProviders: Provider[] = [
     useFactory: async (config: AppConfig, options: ResolvedGatewayOptions) => {
       const dataSource = createJobsDataSource({
         databaseUrl: config.connections.databaseUrl,
-        extraEntities: options.extraEntities,
-        extraMigrations: options.extraMigrations,
+        extraEntities: [...GATEWAY_EXTRA_ENTITIES, ...options.extraEntities],
+        extraMigrations: [...GATEWAY_EXTRA_MIGRATIONS, ...options.extraMigrations],
       });
       await dataSource.initialize().catch(async (error: unknown) => {
         if (dataSource.isInitialized) await dataSource.destroy();

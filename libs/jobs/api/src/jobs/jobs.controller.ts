@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiQuery } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { IdempotencyContext, IdempotencyCtx, Idempotent } from '@validahub/idempotency';
 import { CreateJobDto } from './create-job.dto';
 import { JobIdPipe } from './job-id.pipe';
 import {
@@ -9,10 +11,12 @@ import {
 } from './job-views';
 import { JobsService } from './jobs.service';
 import { ListJobsQuery } from './list-jobs.query';
-import { contentTypeOf } from './result-content';
+import { contentTypeOf, parseResultPart, RESULT_PARTS } from './result-content';
 import { Ctx, RequestContext } from './request-context';
 
 export const JOBS_PATH = 'api/v1/jobs';
+
+const jobLocation = (id: string) => `/${JOBS_PATH}/${id}`;
 
 @ApiTags('jobs')
 @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Up to 128 printable characters; generated when absent; echoed.' })
@@ -23,10 +27,26 @@ export class JobsController {
 
   @Post()
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: CreatedJobView, description: 'Accepted; Location names the job.' })
-  async create(@Body() body: CreateJobDto, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedJobView> {
-    const job = await this.jobs.create(body, ctx);
-    void reply.header('Location', `/${JOBS_PATH}/${job.id}`);
+  @Idempotent({ bodyField: 'idempotency_key' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same as body idempotency_key (both and different: 400). A repeat replays the first answer.' })
+  @ApiAcceptedResponse({ type: CreatedJobView, description: 'Accepted; Location names the job. A replay adds Idempotent-Replayed: true.' })
+  @ApiConflictResponse({ description: 'A request with this idempotency key is still being created (Retry-After).' })
+  @ApiUnprocessableEntityResponse({ description: 'This idempotency key was used for a different request.' })
+  async create(
+    @Body() body: CreateJobDto,
+    @Ctx() ctx: RequestContext,
+    @IdempotencyCtx() idempotency: IdempotencyContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CreatedJobView> {
+    const job = await this.jobs.create(body, ctx, {
+      idempotencyKey: idempotency.key,
+      // The key completes in the job's own transaction: no job without its key, no key without its job.
+      // Without a key there is nothing to complete, and the insert stays a single statement.
+      within: idempotency.key
+        ? (manager, created) => idempotency.completeWithin(manager, 202, toCreatedView(created), { location: jobLocation(created.id) })
+        : undefined,
+    });
+    void reply.header('Location', jobLocation(job.id));
     return toCreatedView(job);
   }
 
@@ -52,10 +72,16 @@ export class JobsController {
   }
 
   @Get(':id/result/content')
-  @ApiOkResponse({ description: 'The stored result (report JSON or corrected CSV), streamed.' })
+  @ApiOkResponse({ description: 'The stored result (report JSON or corrected CSV), streamed; 302 to a presigned URL with RESULTS_PRESIGN.' })
   @ApiConflictResponse({ description: 'The job has not succeeded.' })
-  async resultContent(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext, @Res() reply: FastifyReply): Promise<void> {
-    const content = await this.jobs.resultContent(id, ctx);
+  @ApiQuery({ name: 'part', required: false, enum: RESULT_PARTS, description: 'CSV jobs: `report` (JSON) or `corrected` (CSV); default result_ref.' })
+  async resultContent(
+    @Param('id', JobIdPipe) id: string,
+    @Query('part') part: unknown,
+    @Ctx() ctx: RequestContext,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const content = await this.jobs.resultContent(id, ctx, parseResultPart(part));
     if (content.kind === 'redirect') {
       await reply.redirect(content.url, 302);
       return;

@@ -12,6 +12,12 @@ export interface RequestContext {
  * tenant; API-key auth will set the tenant on the request and this is where it is read.
  */
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
-  const request = context.switchToHttp().getRequest<FastifyRequest & { tenantId?: string }>();
-  return { tenantId: request.tenantId ?? ANONYMOUS_TENANT, correlationId: String(request.id) };
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  return { tenantId: tenantIdOf(request), correlationId: String(request.id) };
 });
+
+/** The tenant of a request; the idempotency module scopes keys with this too. */
+export function tenantIdOf(request: object): string {
+  const tenant = (request as { tenantId?: unknown }).tenantId;
+  return typeof tenant === 'string' && tenant !== '' ? tenant : ANONYMOUS_TENANT;
+}

@@ -1,0 +1,38 @@
+import { DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '@validahub/config';
+import {
+  DEFAULT_LOCK_TIMEOUT_SECONDS,
+  IDEMPOTENCY_ENTITIES,
+  IDEMPOTENCY_MIGRATIONS,
+  IdempotencyModule,
+  idempotencyOptionsFromConfig,
+  type IdempotencyModuleOptions,
+} from '@validahub/idempotency';
+import { PROBLEM_TYPE_BASE } from '../http/problem';
+import { tenantIdOf } from '../jobs/request-context';
+
+/** Tables the gateway adds to the jobs schema: its DataSource and `gateway:migrate` both use these. */
+export const GATEWAY_EXTRA_ENTITIES = [...IDEMPOTENCY_ENTITIES];
+export const GATEWAY_EXTRA_MIGRATIONS = [...IDEMPOTENCY_MIGRATIONS];
+
+/** Test and benchmark knobs; production takes everything from the config. */
+export type GatewayIdempotencyOverrides = Pick<IdempotencyModuleOptions, 'retentionSeconds' | 'lockTimeoutSeconds' | 'purgeIntervalSeconds'>;
+
+/**
+ * The idempotency module as the gateway uses it. Its store uses the gateway's DataSource (the
+ * provider registered under TypeORM's DataSource token), so a key commits with its job.
+ */
+export function gatewayIdempotencyModule(config: AppConfig, overrides: GatewayIdempotencyOverrides = {}): DynamicModule {
+  const fromConfig = idempotencyOptionsFromConfig(config.http);
+  const retentionSeconds = overrides.retentionSeconds ?? fromConfig.retentionSeconds ?? config.http.idempotencyTtlSeconds;
+  return IdempotencyModule.forRoot({
+    ...fromConfig,
+    // The library wants the lock shorter than the retention; IDEMPOTENCY_TTL_SECONDS may be as low as 60.
+    lockTimeoutSeconds: Math.min(DEFAULT_LOCK_TIMEOUT_SECONDS, retentionSeconds / 2),
+    // Same tenant and correlation id as the jobs API itself, and the same problem type URIs.
+    tenantResolver: (request) => tenantIdOf(request),
+    correlationIdResolver: (request) => (request['id'] === undefined ? undefined : String(request['id'])),
+    problemTypeBaseUrl: PROBLEM_TYPE_BASE,
+    ...overrides,
+  });
+}
