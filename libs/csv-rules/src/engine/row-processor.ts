@@ -1,0 +1,164 @@
+import { FORMULA_INJECTION_FIX, neutralizeFormula } from '../fixes/formula-injection';
+import type { CorrectedCsvWriter } from '../output/corrected-writer';
+import { formatCsvLine, withoutLineBreak } from '../output/csv-line';
+import type { QuoteProblem } from '../parsing/record-reader';
+import type { ReportBuilder } from '../report/report-builder';
+import { isBlankRow, isBlankValue } from './cells';
+import { CellSuspicion } from './cell-suspicion';
+import { checkRowShape, describeQuoteProblem, reportUndecodable } from './row-structure';
+import type { ColumnPlan, CompiledRule, ValidationPlan } from './validation-plan';
+
+const FORMULA_MESSAGE = 'a leading apostrophe stops spreadsheets from running the value as a formula';
+
+/**
+ * Checks (and with auto-fix, corrects and writes) data rows one by one. This is the hot path:
+ * it walks the plan's arrays and allocates only when it has something to report. A row that
+ * auto-fix left untouched is written as it was read (`record`), without re-serialising it.
+ */
+export class RowProcessor {
+  rowsTotal = 0;
+  rowsInvalid = 0;
+  private blankRunStart = 0;
+  private blankRunLength = 0;
+  /** The message of the last failed check (kept here so checks return without allocating). */
+  private failure = '';
+  /** Whether a fix changed the current row. */
+  private changed = false;
+  private readonly suspicion: CellSuspicion;
+
+  constructor(
+    private readonly plan: ValidationPlan,
+    private readonly report: ReportBuilder,
+    private readonly autoFix: boolean,
+    private readonly writer: CorrectedCsvWriter | null,
+  ) {
+    this.suspicion = new CellSuspicion(plan.collapsesSpaces);
+  }
+
+  /** The header row (its blank and duplicate headers are reported by compilePlan): missing columns, then formula neutralising and writing (auto-fix). `record` as in `process`. */
+  processHeader(header: string[], undecodable: boolean, record: string | null): void {
+    for (const { column, accepted } of this.plan.missingColumns) {
+      const message = `required column ${column.name} is missing (accepted headers: ${accepted.join(', ')})`;
+      this.report.add(0, column.name, 'missing_column', 'error', message, null);
+    }
+    if (undecodable) reportUndecodable(this.report, this.plan, header, 0);
+    this.changed = false;
+    if (this.autoFix) this.finishRow(header, 0, header.length, this.suspicion.all(header.length), record);
+  }
+
+  /**
+   * `row` is the 1-based data row; `record` is the row's text as read when it may be copied to
+   * the output unchanged (a `,`-separated input), else null.
+   */
+  process(cells: string[], row: number, undecodable: boolean, quoteProblem: QuoteProblem['kind'] | undefined, record: string | null): void {
+    if (isBlankRow(cells)) {
+      if (this.blankRunLength++ === 0) this.blankRunStart = row;
+      return;
+    }
+    if (this.blankRunLength > 0) this.flushBlankRows();
+    this.rowsTotal++;
+    this.changed = false;
+    const { report, plan, autoFix } = this;
+    let errors = 0;
+
+    if (cells.length !== plan.width) {
+      const count = cells.length;
+      errors += checkRowShape(report, plan.width, cells, row, autoFix);
+      if (cells.length !== count) this.changed = true;
+    }
+    if (quoteProblem !== undefined) {
+      report.add(row, null, 'malformed_quotes', 'error', describeQuoteProblem(quoteProblem), null);
+      errors++;
+    }
+    if (undecodable) errors += reportUndecodable(report, plan, cells, row);
+
+    const suspect = autoFix ? this.suspicion.scan(cells) : null;
+    const columns = plan.columns;
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c];
+      let value = cells[column.position];
+      if (value === undefined) continue;
+      if (suspect !== null && column.normalize !== null && suspect[column.position] === 1) {
+        const normalized = column.normalize.apply(value);
+        if (normalized !== null) {
+          this.recordFix(row, column.name, column.normalize.id, column.normalize.describe, value, normalized);
+          value = normalized;
+          cells[column.position] = value;
+        }
+      }
+      let failed = this.check(column, value, row, cells);
+      if (failed !== null && autoFix && column.repairs.length > 0) {
+        const repaired = this.repair(column, value, row);
+        if (repaired !== value) {
+          value = repaired;
+          cells[column.position] = value;
+          failed = this.check(column, value, row, cells);
+        }
+      }
+      if (failed === null) continue;
+      report.add(row, column.name, failed.id, failed.severity, this.failure, value);
+      if (failed.severity === 'error') errors++;
+    }
+    if (errors > 0) this.rowsInvalid++;
+    if (suspect !== null) this.finishRow(cells, row, plan.width, suspect, quoteProblem === undefined ? record : null);
+  }
+
+  /** Blank rows at the very end are a file-ending habit, not rows: they are dropped silently. */
+  finish(): void {
+    this.blankRunLength = 0;
+  }
+
+  /** The first rule the value breaks (its message in `failure`), or null. */
+  private check(column: ColumnPlan, value: string, row: number, cells: readonly string[]): CompiledRule | null {
+    const rules = isBlankValue(value) ? column.emptyRules : column.valueRules;
+    for (let r = 0; r < rules.length; r++) {
+      const outcome = rules[r].check(value, row, cells);
+      if (outcome === null) continue;
+      if (typeof outcome === 'string') {
+        this.failure = outcome;
+        return rules[r];
+      }
+      this.report.add(row, column.name, rules[r].id, 'warning', outcome.notice, null);
+    }
+    return null;
+  }
+
+  private repair(column: ColumnPlan, value: string, row: number): string {
+    let current = value;
+    for (const fix of column.repairs) {
+      const fixed = fix.apply(current);
+      if (fixed === null) continue;
+      this.recordFix(row, column.name, fix.id, fix.describe, current, fixed);
+      current = fixed;
+    }
+    return current;
+  }
+
+  private recordFix(row: number, column: string | null, fix: string, describe: string, from: string, to: string): void {
+    this.changed = true;
+    this.report.add(row, column, fix, 'fix', column === null ? describe : `${column} ${describe}`, from, to);
+  }
+
+  /** Auto-fix: neutralises formulas in suspect cells, then writes the row (as read when nothing changed). */
+  private finishRow(cells: string[], row: number, width: number, suspect: Uint8Array, record: string | null): void {
+    for (let i = 0; i < cells.length; i++) {
+      if (suspect[i] === 0) continue;
+      const neutral = neutralizeFormula(cells[i]);
+      if (neutral === null) continue;
+      this.recordFix(row, i < this.plan.names.length ? this.plan.names[i] : null, FORMULA_INJECTION_FIX, FORMULA_MESSAGE, cells[i], neutral);
+      cells[i] = neutral;
+    }
+    if (!this.writer) return;
+    const asRead = record !== null && !this.changed && cells.length === width;
+    this.writer.writeLine(asRead ? withoutLineBreak(record) : formatCsvLine(cells, width));
+  }
+
+  private flushBlankRows(): void {
+    for (let row = this.blankRunStart; row < this.blankRunStart + this.blankRunLength; row++) {
+      this.rowsTotal++;
+      if (this.autoFix) this.report.add(row, null, 'blank_row_removed', 'fix', 'blank row removed', null, null);
+      else this.report.add(row, null, 'blank_row', 'warning', 'the row is blank', null);
+    }
+    this.blankRunLength = 0;
+  }
+}

@@ -1,0 +1,95 @@
+import type { Writable } from 'node:stream';
+import { parseEncodingOption, type EncodingOption } from './encoding/encoding-names';
+import { InvalidOptionsError } from './errors';
+import { parseDelimiterOption, type Delimiter } from './parsing/dialect';
+import { DEFAULT_MAX_ISSUES } from './report/report-builder';
+import type { LoadedRuleset } from './ruleset/loaded-ruleset';
+import { DEFAULT_RULESET, getRuleset } from './ruleset/ruleset-registry';
+
+export const DEFAULT_MARKETPLACE = 'generic';
+/** A record longer than this is refused (in practice: an unterminated quote swallowing the file). */
+export const DEFAULT_MAX_RECORD_CHARS = 8 * 1024 * 1024;
+
+export interface ValidationProgress {
+  /** Data rows read so far (the header is not counted). */
+  rowsRead: number;
+  bytesRead: number;
+  /** As given in the options; null when unknown. */
+  totalBytes: number | null;
+  /** bytesRead / totalBytes, 0..1; null when the total is unknown. */
+  fraction: number | null;
+  done: boolean;
+}
+
+export interface ValidateCsvOptions {
+  /** Default `generic` (structural checks only). */
+  marketplace?: string;
+  /** Adds the category's rules when the ruleset has them (e.g. `electronics`); other categories get the base rules. */
+  category?: string | null;
+  /** Default `default`. */
+  ruleset?: string;
+  /** Apply fixes and record them. Defaults to true when `correctedOutput` is given. */
+  autoFix?: boolean;
+  /** Receives the corrected CSV (UTF-8, `,`); ended when validation succeeds, destroyed when it fails. */
+  correctedOutput?: Writable;
+  /** Start the corrected CSV with a UTF-8 BOM (helps Excel); default false. */
+  correctedOutputBom?: boolean;
+  signal?: AbortSignal;
+  /** Called after each parsed chunk and once at the end; a returned promise is awaited. */
+  onProgress?: (progress: ValidationProgress) => void | Promise<void>;
+  /** Size of the input in bytes when known (null or undefined: unknown), for `fraction` in progress. */
+  totalBytes?: number | null;
+  /** Cap on detailed issues in the report (counts stay exact); default 10,000. */
+  maxIssues?: number;
+  /** `auto` (default), `utf-8`, `windows-1252` (also `latin1`, `iso-8859-1`), `utf-16le`, `utf-16be`. */
+  encoding?: string;
+  /** `,` `;` `\t` `|` (or comma, semicolon, tab, pipe); detected from the header when absent. */
+  delimiter?: string;
+  /** Longest record accepted, in characters; default 8 Mi. */
+  maxRecordChars?: number;
+}
+
+export interface ResolvedOptions {
+  ruleset: LoadedRuleset;
+  category: string | null;
+  autoFix: boolean;
+  correctedOutput: Writable | undefined;
+  correctedOutputBom: boolean;
+  signal: AbortSignal | undefined;
+  onProgress: ValidateCsvOptions['onProgress'];
+  totalBytes: number | null;
+  maxIssues: number;
+  encoding: EncodingOption;
+  delimiter: Delimiter | undefined;
+  maxRecordChars: number;
+}
+
+export function resolveOptions(options: ValidateCsvOptions): ResolvedOptions {
+  const ruleset = getRuleset(options.marketplace ?? DEFAULT_MARKETPLACE, options.ruleset ?? DEFAULT_RULESET);
+  if (options.autoFix === false && options.correctedOutput) {
+    throw new InvalidOptionsError('correctedOutput needs autoFix: the corrected CSV is the fixed one');
+  }
+  const category = options.category?.trim() ? options.category.trim() : null;
+  return {
+    ruleset,
+    category,
+    autoFix: options.autoFix ?? options.correctedOutput !== undefined,
+    correctedOutput: options.correctedOutput,
+    correctedOutputBom: options.correctedOutputBom ?? false,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    totalBytes: optionalCount('totalBytes', options.totalBytes, 0),
+    maxIssues: optionalCount('maxIssues', options.maxIssues, 0) ?? DEFAULT_MAX_ISSUES,
+    encoding: parseEncodingOption(options.encoding),
+    delimiter: parseDelimiterOption(options.delimiter),
+    maxRecordChars: optionalCount('maxRecordChars', options.maxRecordChars, 1) ?? DEFAULT_MAX_RECORD_CHARS,
+  };
+}
+
+function optionalCount(name: string, value: number | null | undefined, min: number): number | null {
+  if (value === undefined || value === null) return null;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new InvalidOptionsError(`${name} must be a whole number of at least ${min}, got ${String(value)}`);
+  }
+  return value;
+}
