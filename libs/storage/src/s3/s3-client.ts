@@ -29,10 +29,11 @@ export function createS3Client(s3: StorageConfig['s3'], tuning: S3ClientTuning =
     region: s3.region,
     forcePathStyle: s3.forcePathStyle,
     credentials: staticCredentials(s3),
-    maxAttempts: tuning.maxAttempts ?? DEFAULT_S3_TUNING.maxAttempts,
+    // An explicit tuning wins over the config (S3_MAX_ATTEMPTS, S3_*_TIMEOUT_MS), which wins over the defaults.
+    maxAttempts: tuning.maxAttempts ?? s3.maxAttempts ?? DEFAULT_S3_TUNING.maxAttempts,
     requestHandler: {
-      connectionTimeout: tuning.connectTimeoutMs ?? DEFAULT_S3_TUNING.connectTimeoutMs,
-      socketTimeout: tuning.socketTimeoutMs ?? DEFAULT_S3_TUNING.socketTimeoutMs,
+      connectionTimeout: tuning.connectTimeoutMs ?? s3.connectTimeoutMs ?? DEFAULT_S3_TUNING.connectTimeoutMs,
+      socketTimeout: tuning.socketTimeoutMs ?? s3.socketTimeoutMs ?? DEFAULT_S3_TUNING.socketTimeoutMs,
     },
     requestChecksumCalculation: checksumMode,
     responseChecksumValidation: checksumMode,

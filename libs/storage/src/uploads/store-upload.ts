@@ -30,24 +30,36 @@ export async function storeUpload(storage: ObjectStorage, source: Readable, opti
   if (options.declaredBytes !== undefined && options.declaredBytes > maxBytes) {
     throw new UploadTooLargeError(maxBytes, { uri: targetUri });
   }
-  if (await storage.exists(targetUri)) {
-    throw new StorageAccessError(`upload target ${JSON.stringify(targetUri)} already exists`, { uri: targetUri });
-  }
-
   const meter = new UploadMeter(maxBytes, targetUri);
+  // Listen before the first await: a source that fails meanwhile (a cut multipart body) must
+  // still reach the meter, or the write would wait forever for a stream that never ends.
   const forwardSourceError = (error: Error) => meter.destroy(error);
+  const forwardEarlyClose = () => {
+    if (!source.readableEnded) meter.destroy(source.errored ?? new Error('the upload stream closed before it ended'));
+  };
+  // The meter may fail before write() listens to it; its error is rethrown below, never lost.
+  meter.on('error', () => undefined);
   source.on('error', forwardSourceError);
-  source.pipe(meter);
+  source.on('close', forwardEarlyClose);
   try {
-    const written = await storage.write(targetUri, meter, { contentType: options.contentType ?? 'text/csv', signal: options.signal });
-    return { uri: written.uri, size: meter.byteCount, sha256: meter.sha256() };
-  } catch (error) {
-    source.unpipe(meter);
-    source.pause();
-    // Both backends publish an object only once it is complete; this makes sure anyway.
-    await storage.delete(targetUri).catch(() => undefined);
-    throw meter.limitError ?? error;
+    if (await storage.exists(targetUri)) {
+      throw new StorageAccessError(`upload target ${JSON.stringify(targetUri)} already exists`, { uri: targetUri });
+    }
+    if (source.destroyed && !source.readableEnded) forwardEarlyClose();
+    source.pipe(meter);
+    try {
+      if (meter.destroyed) throw meter.errored ?? new Error('the upload stream closed before it ended');
+      const written = await storage.write(targetUri, meter, { contentType: options.contentType ?? 'text/csv', signal: options.signal });
+      return { uri: written.uri, size: meter.byteCount, sha256: meter.sha256() };
+    } catch (error) {
+      source.unpipe(meter);
+      source.pause();
+      // Both backends publish an object only once it is complete; this makes sure anyway.
+      await storage.delete(targetUri).catch(() => undefined);
+      throw meter.limitError ?? error;
+    }
   } finally {
     source.off('error', forwardSourceError);
+    source.off('close', forwardEarlyClose);
   }
 }

@@ -22,3 +22,30 @@ export async function viaStorage<T>(operation: () => Promise<T>, jobId: string):
     throw error;
   }
 }
+
+/** Which artefact of a CSV job to download: `report` (JSON) or `corrected` (CSV). Absent: `result_ref`. */
+export type ResultPart = 'report' | 'corrected';
+export const RESULT_PARTS: readonly ResultPart[] = ['report', 'corrected'];
+
+export function parseResultPart(raw: unknown): ResultPart | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string' && (RESULT_PARTS as readonly string[]).includes(raw)) return raw as ResultPart;
+  throw problems.validation([{ field: 'part', message: `must be one of: ${RESULT_PARTS.join(', ')}` }], 'Invalid query parameter part.');
+}
+
+/**
+ * The URI of the requested artefact. CSV jobs put both in their summary (`report_ref`,
+ * `corrected_ref`); a job without them has only `result_ref`, which serves as its report
+ * when it names a JSON object.
+ */
+export function resultUriFor(job: { id: string; resultRef: string | null; summary: Record<string, unknown> | null }, part?: ResultPart): string {
+  if (!part) {
+    if (!job.resultRef) throw problems.notFound(`Job ${job.id} succeeded without a stored result.`);
+    return job.resultRef;
+  }
+  const fromSummary = job.summary?.[`${part}_ref`];
+  if (typeof fromSummary === 'string' && fromSummary !== '') return fromSummary;
+  if (part === 'report' && job.resultRef?.endsWith('.json')) return job.resultRef;
+  const why = part === 'corrected' ? ' (only correct_csv_job, or validate_csv_job with auto_fix, writes one)' : '';
+  throw problems.notFound(`Job ${job.id} has no ${part} result${why}.`);
+}

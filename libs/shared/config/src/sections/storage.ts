@@ -13,6 +13,11 @@ export interface StorageConfig {
     secretAccessKey?: string;
     /** Buckets a job may read from; empty means any. */
     allowedBuckets: string[];
+    /** Client tuning: time to open a connection, idle-socket limit, attempts per request (SDK retries included). */
+    /** Optional in the type so hand-built configs (tests) may omit them; loadConfig always sets them. */
+    connectTimeoutMs?: number;
+    socketTimeoutMs?: number;
+    maxAttempts?: number;
   };
   maxUploadBytes: number;
   /** Redirect result downloads to presigned URLs when the backend supports it. */
@@ -30,6 +35,9 @@ export function readStorage(env: EnvReader): StorageConfig {
       accessKeyId: env.string(['S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID']),
       secretAccessKey: env.string(['S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY']),
       allowedBuckets: env.list('S3_ALLOWED_BUCKETS'),
+      connectTimeoutMs: env.int('S3_CONNECT_TIMEOUT_MS', 3_000, { min: 1 }),
+      socketTimeoutMs: env.int('S3_SOCKET_TIMEOUT_MS', 60_000, { min: 1 }),
+      maxAttempts: env.int('S3_MAX_ATTEMPTS', 3, { min: 1, max: 10 }),
     },
     maxUploadBytes: env.int('MAX_UPLOAD_BYTES', 1024 * 1024 * 1024, { min: 1 }),
     presignResults: env.bool('RESULTS_PRESIGN', false),
