@@ -13,6 +13,17 @@ export interface JobPayload {
   timeLimitSeconds: number;
   /** ISO time after which the job must not start. */
   expiresAt: string | null;
+  /**
+   * Attempts already started before this BullMQ job existed (the reconciler re-enqueues a job
+   * Redis lost): attempt numbers continue from here, so BullMQ's count restarting at 0 never
+   * reuses a number. Absent means 0.
+   */
+  attemptBase?: number;
+}
+
+/** The attempt number a BullMQ job with `attemptsMade` previous runs is on. */
+export function attemptNumber(payload: Pick<JobPayload, 'attemptBase'>, attemptsMade: number): number {
+  return (payload.attemptBase ?? 0) + attemptsMade + 1;
 }
 
 /** Validates a payload read back from Redis (untrusted): returns the problems, empty when fine. */
@@ -27,5 +38,6 @@ export function payloadProblems(raw: unknown): string[] {
   if (!Number.isInteger(p.maxAttempts) || (p.maxAttempts as number) < 1) problems.push('maxAttempts must be >= 1');
   if (!Number.isInteger(p.timeLimitSeconds) || (p.timeLimitSeconds as number) < 1) problems.push('timeLimitSeconds must be >= 1');
   if (p.expiresAt !== null && (typeof p.expiresAt !== 'string' || Number.isNaN(Date.parse(p.expiresAt)))) problems.push('expiresAt is not a date');
+  if (p.attemptBase !== undefined && (!Number.isInteger(p.attemptBase) || (p.attemptBase as number) < 0)) problems.push('attemptBase must be a whole number >= 0');
   return problems;
 }

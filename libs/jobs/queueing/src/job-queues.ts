@@ -54,7 +54,9 @@ export class JobQueues {
       delay: options.delayMs,
       // Permanent errors end the job at once (the worker throws UnrecoverableError); transient
       // ones wait for the worker's backoff strategy registered under this name.
-      attempts: payload.maxAttempts,
+      // A re-enqueued job (attemptBase > 0) gets only the attempts it has left, but at least one:
+      // an attempt lost with Redis did not fail, so it is not held against the job.
+      attempts: Math.max(1, payload.maxAttempts - (payload.attemptBase ?? 0)),
       backoff: { type: RETRY_BACKOFF_TYPE },
       ...RETENTION,
     });

@@ -7,7 +7,7 @@ import { CreateJobOptions, JobEntity, JobEventEntity, JobRepository } from '@val
 import { JobQueues } from '@validahub/jobs-queueing';
 import { ObjectStorage, parseStorageUri, StorageUriError, type StorageUriPolicy } from '@validahub/storage';
 import { GATEWAY_CONFIG, OBJECT_STORAGE, STORAGE_URI_POLICY } from '../gateway-options';
-import { ResultContent, viaStorage } from './result-content';
+import { ResultContent, ResultPart, resultUriFor, viaStorage } from './result-content';
 import { problems } from '../http/problem';
 import { viaRedis } from '../http/dependency-errors';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -15,6 +15,12 @@ import { CreateJobDto } from './create-job.dto';
 import { DEFAULT_LIMIT, ListJobsQuery } from './list-jobs.query';
 import { JobCanceller, CancelResult } from './job-canceller';
 import { RequestContext } from './request-context';
+import { crashIfTestHookDue } from '../reconciler/crash-after-insert';
+
+export interface CreateOptions extends CreateJobOptions {
+  /** The validated idempotency key (header or body) to store on the job. Default: the body's. */
+  idempotencyKey?: string;
+}
 
 @Injectable()
 export class JobsService {
@@ -36,7 +42,7 @@ export class JobsService {
    * (Redis down) still answers 202: the job is durably accepted and the reconciler enqueues it.
    * `options.within` runs inside the creating transaction (e.g. completing an idempotency key).
    */
-  async create(dto: CreateJobDto, context: RequestContext, options: CreateJobOptions = {}): Promise<JobEntity> {
+  async create(dto: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<JobEntity> {
     const found = this.registry.lookup(dto.task);
     if (!found.ok) {
       const detail = found.reason === 'unknown'
@@ -51,7 +57,10 @@ export class JobsService {
 
     const plan: Plan = dto.plan ?? 'free';
     const priority = dto.priority ?? PLAN_SETTINGS[plan].defaultPriority;
-    const maxRetries = task.defaults.maxRetries ?? this.config.execution.maxRetries;
+    const { execution } = this.config;
+    // A task's own retry rule is part of its correctness; a plan's override tunes the rest.
+    const maxRetries = task.defaults.maxRetries ?? execution.maxRetriesByPlan[plan] ?? execution.maxRetries;
+    const ttlSeconds = execution.jobTtlSecondsByPlan[plan] ?? execution.jobTtlSeconds;
     const job = await this.jobs.create({
       id: randomUUID(),
       tenantId: context.tenantId,
@@ -62,11 +71,12 @@ export class JobsService {
       queue: queueForPlan(plan),
       maxAttempts: 1 + maxRetries,
       correlationId: context.correlationId,
-      idempotencyKey: dto.idempotency_key ?? null,
-      expiresAt: new Date(Date.now() + this.config.execution.jobTtlSeconds * 1_000),
+      idempotencyKey: options.idempotencyKey ?? dto.idempotency_key ?? null,
+      expiresAt: new Date(Date.now() + ttlSeconds * 1_000),
     }, options);
     this.metrics.jobsCreated.inc({ task: job.taskName, plan: job.plan });
     this.metrics.transitions.inc({ to_status: 'queued', actor: 'api' });
+    crashIfTestHookDue(this.config);
     await this.enqueue(job);
     return job;
   }
@@ -84,9 +94,10 @@ export class JobsService {
   }
 
   /** Puts a stored job on its plan's queue; false (logged) when Redis refused. Idempotent by job id. */
-  async enqueue(job: JobEntity): Promise<boolean> {
+  async enqueue(job: JobEntity, attemptBase = 0): Promise<boolean> {
     try {
-      await viaRedis(() => this.queues.enqueue(this.payloadOf(job), { priority: job.priority }));
+      const payload = attemptBase > 0 ? { ...this.payloadOf(job), attemptBase } : this.payloadOf(job);
+      await viaRedis(() => this.queues.enqueue(payload, { priority: job.priority }));
       return true;
     } catch (error) {
       this.metrics.enqueueFailures.inc({ plan: job.plan });
@@ -147,10 +158,9 @@ export class JobsService {
   }
 
   /** The stored result of a succeeded job, opened for streaming (or a presigned URL when configured). */
-  async resultContent(id: string, context: RequestContext): Promise<ResultContent> {
+  async resultContent(id: string, context: RequestContext, part?: ResultPart): Promise<ResultContent> {
     const job = await this.result(id, context);
-    if (!job.resultRef) throw problems.notFound(`Job ${id} succeeded without a stored result.`);
-    const uri = job.resultRef;
+    const uri = resultUriFor(job, part);
     return viaStorage(async () => {
       if (this.config.storage.presignResults) {
         const url = await this.storage.presignGet(uri, 300);

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { JobRepository } from '@validahub/jobs-persistence';
+import { DataSource } from 'typeorm';
+import { JobEntity } from '@validahub/jobs-persistence';
 import { JobQueues } from '@validahub/jobs-queueing';
 import { GATEWAY_OPTIONS, ResolvedGatewayOptions } from '../gateway-options';
 import { viaRedis } from '../http/dependency-errors';
 import { JobsService } from '../jobs/jobs.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { UnfinishedJobs } from './unfinished-jobs';
 
 const BATCH = 500;
 
@@ -12,29 +14,42 @@ export interface ReconcileReport {
   checked: number;
   enqueued: number;
   expired: number;
+  cancelled: number;
 }
 
 /**
- * Closes the gap between "stored" and "enqueued": a job accepted while Redis was down (or
- * whose queue entry Redis lost) is enqueued again; one past its expiry is expired instead.
- * Safe with several replicas: the BullMQ job id is the job id, so a double enqueue is a no-op,
- * and expiry is a guarded transition. Retrying jobs are left to the worker runtime's BullMQ
- * retries (re-enqueueing them would restart their attempt count).
+ * Closes the gaps between Postgres (the record) and Redis (work in flight):
+ * - a queued job whose enqueue never happened (gateway died after the insert, Redis down) is
+ *   enqueued;
+ * - a retrying or running job whose BullMQ job vanished (FLUSHALL, Redis restarted without
+ *   persistence) is enqueued again with `attemptBase` = its attempts, so attempt numbers keep
+ *   growing; it is only done when two passes in a row saw the same job missing and untouched,
+ *   so an applier that is briefly behind (job completed, event not yet applied) is not mistaken
+ *   for a loss; a lost job whose cancel was requested ends `cancelled` instead;
+ * - a queued or retrying job past `expires_at` becomes `expired` and leaves its queue, whether
+ *   or not any worker serves that queue.
+ * Safe with several replicas: the BullMQ job id is the job id (a double enqueue is a no-op) and
+ * every status change is a guarded transition.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Reconciler');
+  private readonly unfinished: UnfinishedJobs;
+  /** Jobs seen missing from Redis in the last pass, with the `updated_at` they had then. */
+  private suspects = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   private stopped = false;
 
   constructor(
     @Inject(GATEWAY_OPTIONS) private readonly options: ResolvedGatewayOptions,
-    private readonly jobs: JobRepository,
+    dataSource: DataSource,
     private readonly queues: JobQueues,
     private readonly service: JobsService,
     private readonly metrics: GatewayMetrics,
-  ) {}
+  ) {
+    this.unfinished = new UnfinishedJobs(dataSource);
+  }
 
   onApplicationBootstrap(): void {
     if (this.options.reconcileIntervalMs <= 0) return;
@@ -56,27 +71,53 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async reconcileOnce(now = new Date()): Promise<ReconcileReport> {
-    const waiting = await this.jobs.waitingJobs(new Date(now.getTime() - this.options.reconcileMinAgeMs), BATCH);
-    const report: ReconcileReport = { checked: waiting.length, enqueued: 0, expired: 0 };
-    for (const job of waiting) {
+    const jobs = await this.unfinished.quietSince(new Date(now.getTime() - this.options.reconcileMinAgeMs), BATCH);
+    const report: ReconcileReport = { checked: jobs.length, enqueued: 0, expired: 0, cancelled: 0 };
+    const suspects = new Map<string, number>();
+    for (const job of jobs) {
       if (this.stopped) break;
-      if (job.expiresAt && job.expiresAt <= now) {
-        if (await this.jobs.expire(job.id, now)) {
-          await viaRedis(() => this.queues.remove(job.plan, job.id)).catch(() => false);
-          report.expired += 1;
-          this.metrics.reconcilerActions.inc({ action: 'expired' });
-          this.metrics.transitions.inc({ to_status: 'expired', actor: 'reconciler' });
-        }
+      const state = await viaRedis(async () => (await this.queues.queue(job.plan).getJob(job.id))?.getState() ?? null);
+      if (job.status !== 'running' && job.expiresAt && job.expiresAt <= now && state !== 'active') {
+        if (await this.expire(job, now)) report.expired += 1;
         continue;
       }
-      const present = await viaRedis(() => this.queues.queue(job.plan).getJob(job.id));
-      if (present) continue;
-      if (await this.service.enqueue(job)) {
+      if (state !== null) continue;
+      if (job.status === 'queued') {
+        if (await this.reenqueue(job, 'enqueued', 're-enqueued a job missing from its queue')) report.enqueued += 1;
+        continue;
+      }
+      const seen = job.updatedAt.getTime();
+      if (this.suspects.get(job.id) !== seen) {
+        suspects.set(job.id, seen);
+        continue;
+      }
+      if (job.cancelRequested) {
+        if (await this.unfinished.cancelLost(job, now)) {
+          report.cancelled += 1;
+          this.metrics.reconcilerActions.inc({ action: 'cancelled' });
+          this.metrics.transitions.inc({ to_status: 'cancelled', actor: 'reconciler' });
+        }
+      } else if (await this.reenqueue(job, 'recovered', `re-enqueued a ${job.status} job whose queue entry was lost`)) {
         report.enqueued += 1;
-        this.metrics.reconcilerActions.inc({ action: 'enqueued' });
-        this.logger.log({ job_id: job.id }, 're-enqueued a job missing from its queue');
       }
     }
+    this.suspects = suspects;
     return report;
+  }
+
+  private async expire(job: JobEntity, now: Date): Promise<boolean> {
+    if (!(await this.unfinished.expire(job.id, now))) return false;
+    await viaRedis(() => this.queues.remove(job.plan, job.id)).catch(() => false);
+    this.metrics.reconcilerActions.inc({ action: 'expired' });
+    this.metrics.transitions.inc({ to_status: 'expired', actor: 'reconciler' });
+    return true;
+  }
+
+  /** Enqueues with the job's attempts so far as the numbering base (0 for a job that never ran). */
+  private async reenqueue(job: JobEntity, action: 'enqueued' | 'recovered', message: string): Promise<boolean> {
+    if (!(await this.service.enqueue(job, job.attempts))) return false;
+    this.metrics.reconcilerActions.inc({ action });
+    this.logger.log({ job_id: job.id, status: job.status, attempts: job.attempts }, message);
+    return true;
   }
 }

@@ -1,6 +1,6 @@
 import { Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Logger } from 'pino';
-import { isUuid, JobError, JobEvent, JOB_ERROR_CODES, JobPayload, payloadProblems, TaskRegistry } from '@validahub/jobs-domain';
+import { attemptNumber, isUuid, JobError, JobEvent, JOB_ERROR_CODES, JobPayload, payloadProblems, TaskRegistry } from '@validahub/jobs-domain';
 import type { TaskContext, TaskHandler, TaskHandlers, TaskResult } from '@validahub/jobs-tasks';
 import { ActiveRuns } from './active-runs';
 import { classifyError } from './error-classifier';
@@ -42,19 +42,21 @@ export class JobProcessor {
     const problems = payloadProblems(job.data);
     if (problems.length) return this.rejectPayload(job, problems);
     const payload = job.data as JobPayload;
-    const attempt = job.attemptsMade + 1;
+    const attempt = attemptNumber(payload, job.attemptsMade);
+    // Attempts this BullMQ job may still make, counted in the job's own numbering.
+    const lastAttempt = (payload.attemptBase ?? 0) + (job.opts.attempts ?? 1);
     const logger = this.deps.logger.child({ jobId: payload.jobId, task: payload.task, attempt, correlationId: payload.correlationId, queue: job.queueName });
     const at = () => new Date().toISOString();
 
     if (payload.expiresAt && Date.parse(payload.expiresAt) <= Date.now()) {
       logger.info({ expiresAt: payload.expiresAt }, 'job expired before it started; not running it');
-      await this.deps.events.publish({ type: 'expired', jobId: payload.jobId, attempt: job.attemptsMade, at: at() });
+      await this.deps.events.publish({ type: 'expired', jobId: payload.jobId, attempt: attempt - 1, at: at() });
       return { outcome: 'expired' };
     }
     const earlyCancel = this.deps.activeRuns.takeEarlyCancel(payload.jobId);
     if (earlyCancel !== null) {
       logger.info({ reason: earlyCancel }, 'job was cancelled before it started');
-      await this.deps.events.publish({ type: 'cancelled', jobId: payload.jobId, attempt: job.attemptsMade, at: at(), reason: earlyCancel });
+      await this.deps.events.publish({ type: 'cancelled', jobId: payload.jobId, attempt: attempt - 1, at: at(), reason: earlyCancel });
       throw new UnrecoverableError(`cancelled: ${earlyCancel}`);
     }
 
@@ -73,7 +75,7 @@ export class JobProcessor {
     let outcome: RunOutcome;
     try {
       await this.deps.events.publish({ type: 'started', jobId: payload.jobId, attempt, at: startedAt, worker: this.deps.workerName });
-      logger.info({ maxAttempts: job.opts.attempts ?? 1, timeLimitSeconds: payload.timeLimitSeconds }, 'attempt started');
+      logger.info({ maxAttempts: lastAttempt, timeLimitSeconds: payload.timeLimitSeconds }, 'attempt started');
       outcome = await run.execute(found.handler, {
         jobId: payload.jobId,
         attempt,
@@ -87,11 +89,11 @@ export class JobProcessor {
     }
     if (outcome.kind === 'succeeded') progress.flush();
     else progress.cancel();
-    return this.conclude({ job, token, payload, attempt, startedAt, outcome, logger });
+    return this.conclude({ job, token, payload, attempt, lastAttempt, startedAt, outcome, logger });
   }
 
-  private async conclude(a: { job: Job; token?: string; payload: JobPayload; attempt: number; startedAt: string; outcome: RunOutcome; logger: Logger }): Promise<ProcessResult> {
-    const { job, payload, attempt, startedAt, outcome, logger } = a;
+  private async conclude(a: { job: Job; token?: string; payload: JobPayload; attempt: number; lastAttempt: number; startedAt: string; outcome: RunOutcome; logger: Logger }): Promise<ProcessResult> {
+    const { job, payload, attempt, lastAttempt: maxAttempts, startedAt, outcome, logger } = a;
     const base = { jobId: payload.jobId, attempt, at: new Date().toISOString(), startedAt };
     switch (outcome.kind) {
       case 'succeeded': {
@@ -111,7 +113,6 @@ export class JobProcessor {
         return this.fail(base, { code: JOB_ERROR_CODES.timeLimit, message: `time limit of ${payload.timeLimitSeconds}s exceeded`, retryable: false }, logger);
       case 'threw': {
         const error = classifyError(outcome.error);
-        const maxAttempts = job.opts.attempts ?? 1;
         if (!error.retryable) return this.fail(base, error, logger, outcome.error);
         if (attempt >= maxAttempts) return this.fail(base, { ...error, message: `${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})` }, logger, outcome.error);
         const delay = this.deps.retryDelays.plan(payload.jobId, attempt);

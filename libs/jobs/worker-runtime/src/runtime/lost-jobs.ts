@@ -11,14 +11,16 @@ import { EventSink } from '../processing/job-processor';
 export function reportLostJobs(worker: Worker, events: EventSink, logger: Logger): void {
   worker.on('failed', (job: Job | undefined, error: Error) => {
     if (!job?.deferredFailure || error.message !== job.deferredFailure) return;
-    const jobId = (job.data as { jobId?: unknown })?.jobId;
+    const { jobId, attemptBase } = (job.data ?? {}) as { jobId?: unknown; attemptBase?: unknown };
     if (typeof jobId !== 'string') return;
+    // BullMQ counts this job's own runs; a re-enqueued job's numbering continues from attemptBase.
+    const base = Number.isInteger(attemptBase) ? (attemptBase as number) : 0;
     logger.error({ jobId, reason: job.deferredFailure }, 'job lost: its worker stopped too many times');
     events
       .publish({
         type: 'failed',
         jobId,
-        attempt: Math.max(1, job.attemptsMade),
+        attempt: base + Math.max(1, job.attemptsMade),
         at: new Date().toISOString(),
         error: { code: JOB_ERROR_CODES.workerLost, message: `${job.deferredFailure}: the worker running it stopped without finishing`, retryable: false },
       })

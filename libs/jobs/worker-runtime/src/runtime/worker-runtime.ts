@@ -102,7 +102,12 @@ export class WorkerRuntime {
       progressThrottleMs: config.worker.progressThrottleMs,
       abortGraceMs: this.options.abortGraceMs ?? 2_000,
     });
-    const stall = { ...STALL_DEFAULTS, ...this.options.stall };
+    const stall = {
+      ...STALL_DEFAULTS,
+      lockDurationMs: config.execution.workerLockDurationMs,
+      stalledIntervalMs: config.execution.workerStalledIntervalMs,
+      ...this.options.stall,
+    };
     for (const plan of this.options.plans) {
       const concurrency = config.worker.concurrency ?? PLAN_SETTINGS[plan].defaultConcurrency;
       const worker = new Worker(queueForPlan(plan), processor.process, {

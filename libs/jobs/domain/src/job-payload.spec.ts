@@ -1,0 +1,31 @@
+import { attemptNumber, payloadProblems } from './job-payload';
+
+const valid = {
+  jobId: '8748d3d3-271a-4a62-9b6f-aa8f11e84f28',
+  task: 'noop_job',
+  params: {},
+  plan: 'pro',
+  correlationId: 'c',
+  maxAttempts: 4,
+  timeLimitSeconds: 30,
+  expiresAt: null,
+};
+
+describe('job payload', () => {
+  it('accepts a payload with or without attemptBase', () => {
+    expect(payloadProblems(valid)).toEqual([]);
+    expect(payloadProblems({ ...valid, attemptBase: 0 })).toEqual([]);
+    expect(payloadProblems({ ...valid, attemptBase: 3 })).toEqual([]);
+  });
+
+  it.each([-1, 1.5, '2', null])('refuses attemptBase %p', (attemptBase) => {
+    expect(payloadProblems({ ...valid, attemptBase })).toEqual(['attemptBase must be a whole number >= 0']);
+  });
+
+  it('numbers attempts from the base: BullMQ restarting at 0 never reuses a number', () => {
+    expect(attemptNumber({}, 0)).toBe(1);
+    expect(attemptNumber({}, 2)).toBe(3);
+    expect(attemptNumber({ attemptBase: 2 }, 0)).toBe(3);
+    expect(attemptNumber({ attemptBase: 2 }, 1)).toBe(4);
+  });
+});
