@@ -14,3 +14,4 @@ export { JobRepository, type CreateJobOptions, type CancelOutcome } from './job-
 export { applyJobEvent, applyJobEvents, type ApplyOutcome } from './event-writer';
 export { guardedTransition, insertAuditRow, type TransitionRequest, type TransitionChanges, type AuditRow } from './transitions';
 export type { NewJob, JobListFilter, JobPage } from './job-records';
+export { UnfinishedJobs } from './unfinished-jobs';

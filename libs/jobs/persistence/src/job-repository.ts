@@ -111,30 +111,4 @@ export class JobRepository {
       .execute();
     return result.affected ? this.findById(tenantId, id) : null;
   }
-
-  /** Jobs waiting in `queued` since before `createdBefore`, oldest first (reconciler input; all tenants). */
-  async waitingJobs(createdBefore: Date, limit: number): Promise<JobEntity[]> {
-    return this.dataSource.manager
-      .createQueryBuilder(JobEntity, 'job')
-      .where('job.status = :status', { status: 'queued' satisfies JobStatus })
-      .andWhere('job.createdAt < :createdBefore', { createdBefore })
-      .orderBy('job.createdAt', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
-  /** queued/retrying -> expired, by the reconciler; false when the job moved on meanwhile. */
-  async expire(id: string, at: Date): Promise<boolean> {
-    return this.dataSource.transaction((manager) =>
-      guardedTransition(manager, {
-        jobId: id,
-        from: ['queued', 'retrying'],
-        to: 'expired',
-        at,
-        message: 'expired before it started',
-        actor: 'reconciler',
-        changes: { finishedAt: at },
-      }),
-    );
-  }
 }

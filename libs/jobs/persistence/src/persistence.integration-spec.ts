@@ -7,6 +7,7 @@ import { applyJobEvent, applyJobEvents } from './event-writer';
 import { JobRepository } from './job-repository';
 import { migrateWithLock } from './migrate';
 import { NewJob } from './job-records';
+import { UnfinishedJobs } from './unfinished-jobs';
 
 const TENANT = 'anonymous';
 
@@ -273,13 +274,14 @@ describe('jobs persistence (Postgres)', () => {
       expect(await jobs.findById(TENANT, job.id)).toMatchObject({ status: 'cancelled', cancelRequested: true });
     });
 
-    it('expires a waiting job once and lists waiting jobs oldest first', async () => {
+    it('expires a waiting job once and lists quiet unfinished jobs of every tenant, oldest first', async () => {
+      const unfinished = new UnfinishedJobs(dataSource);
       const a = await jobs.create(newJob({ tenantId: 'exp' }));
-      const b = await jobs.create(newJob({ tenantId: 'exp' }));
-      const waiting = (await jobs.waitingJobs(new Date(Date.now() + 1_000), 1_000)).filter((j) => j.tenantId === 'exp');
-      expect(waiting.map((j) => j.id)).toEqual([a.id, b.id]);
-      expect(await jobs.expire(a.id, new Date())).toBe(true);
-      expect(await jobs.expire(a.id, new Date())).toBe(false);
+      const b = await jobs.create(newJob({ tenantId: 'exp-other' }));
+      const quiet = (await unfinished.quietSince(new Date(Date.now() + 1_000), 1_000)).filter((j) => j.tenantId.startsWith('exp'));
+      expect(quiet.map((j) => j.id)).toEqual([a.id, b.id]);
+      expect(await unfinished.expire(a.id, new Date())).toBe(true);
+      expect(await unfinished.expire(a.id, new Date())).toBe(false);
       expect(await jobs.findById('exp', a.id)).toMatchObject({ status: 'expired' });
       expect((await jobs.events(a.id)).at(-1)).toMatchObject({ fromStatus: 'queued', toStatus: 'expired', actor: 'reconciler' });
     });

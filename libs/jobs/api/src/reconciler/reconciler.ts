@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { JobEntity } from '@validahub/jobs-persistence';
+import { JobEntity, UnfinishedJobs } from '@validahub/jobs-persistence';
 import { JobQueues } from '@validahub/jobs-queueing';
 import { GATEWAY_OPTIONS, ResolvedGatewayOptions } from '../gateway-options';
 import { viaRedis } from '../http/dependency-errors';
 import { JobsService } from '../jobs/jobs.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { UnfinishedJobs } from './unfinished-jobs';
 
 const BATCH = 500;
 

@@ -1,12 +1,13 @@
 import { DataSource } from 'typeorm';
 import { JobStatus } from '@validahub/jobs-domain';
-import { guardedTransition, JobEntity } from '@validahub/jobs-persistence';
+import { JobEntity } from './entities/job.entity';
+import { guardedTransition } from './transitions';
 
 const UNFINISHED: readonly JobStatus[] = ['queued', 'retrying', 'running'];
 
 /**
- * The reconciler's reads and writes on the job table, for every tenant. Kept next to the
- * reconciler: only it looks at jobs across tenants.
+ * The reconciler's reads and writes on the job table, for every tenant (the API's
+ * JobRepository always scopes by tenant; only the reconciler looks across them).
  */
 export class UnfinishedJobs {
   constructor(private readonly dataSource: DataSource) {}
