@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IDEMPOTENCY_OPTIONS, type ResolvedIdempotencyOptions } from '@validahub/idempotency';
 import { JobQueues } from '@validahub/jobs-queueing';
-import { connectSql, TEST_TENANT_HEADER, TestTenantModule } from './idempotency/idempotency-test-kit';
+import { connectSql, TEST_TENANT_HEADER, TestTenantModule, watchEnqueues } from './idempotency/idempotency-test-kit';
 import { createGatewayHarness, GatewayHarness, waitFor } from './testing/gateway-harness';
 import { expectProblem } from './testing/http-expect';
 import { TcpProxy } from './testing/tcp-proxy';
@@ -45,7 +45,7 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
 
   describe("the seed's Idempotency Test, as written", () => {
     it('returns the same job to the second POST (with Prefer: return=representation), replayed with the original 202', async () => {
-      const enqueue = jest.spyOn(app.get(JobQueues), 'enqueue');
+      const enqueue = watchEnqueues(app.get(JobQueues));
       const first = await post(seedBody);
       const second = await post(seedBody, { prefer: 'return=representation' });
 
@@ -59,7 +59,7 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
       expect(second.headers.location).toBe(first.headers.location);
 
       expect(await jobsWithKey('test-123')).toEqual([{ id: first.json().id, tenant_id: 'anonymous' }]);
-      expect(enqueue).toHaveBeenCalledTimes(1);
+      expect(enqueue.count()).toBe(1);
       const [row] = await keyRows('test-123');
       expect(row).toMatchObject({ tenant_id: 'anonymous', scope: 'POST /api/v1/jobs', state: 'completed' });
     });
@@ -173,12 +173,12 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
 
     it('leaves neither the job nor a completed key when the commit fails, and the retry with the key creates the job once', async () => {
       const key = newKey('commit');
-      const enqueue = jest.spyOn(app.get(JobQueues), 'enqueue');
+      const enqueue = watchEnqueues(app.get(JobQueues));
       const failed = await post(body(), { 'idempotency-key': key, 'x-correlation-id': 'fail-at-commit' });
       expect(failed.statusCode).toBeGreaterThanOrEqual(500);
       expect(await jobsWithKey(key)).toEqual([]);
       expect(await keyRows(key)).toEqual([]);
-      expect(enqueue).not.toHaveBeenCalled();
+      expect(enqueue.count()).toBe(0);
 
       const retried = await post(body(), { 'idempotency-key': key });
       expect(retried.statusCode).toBe(202);
@@ -186,7 +186,7 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(await jobsWithKey(key)).toEqual([{ id: retried.json().id, tenant_id: 'anonymous' }]);
       expect((await keyRows(key)).map((row) => row.state)).toEqual(['completed']);
-      expect(enqueue).toHaveBeenCalledTimes(1);
+      expect(enqueue.count()).toBe(1);
     });
   });
 

@@ -26,31 +26,51 @@ export class JobRepository {
    * record alongside) the statement runs in a transaction with that work.
    */
   async create(job: NewJob, options: CreateJobOptions = {}): Promise<JobEntity> {
-    if (!options.within) return this.insertWithAudit(this.dataSource.manager, job);
+    if (!options.within) return (await this.insertWithAudit(this.dataSource.manager, [job]))[0];
     return this.dataSource.transaction(async (manager) => {
-      const created = await this.insertWithAudit(manager, job);
+      const [created] = await this.insertWithAudit(manager, [job]);
       await options.within?.(manager, created);
       return created;
     });
   }
 
-  private async insertWithAudit(manager: EntityManager, job: NewJob): Promise<JobEntity> {
+  /**
+   * Inserts many jobs, each with its first audit row, in one statement (all or none): the
+   * gateway groups concurrent creates through this. Results come back in input order.
+   */
+  async createMany(jobs: readonly NewJob[]): Promise<JobEntity[]> {
+    return this.insertWithAudit(this.dataSource.manager, jobs);
+  }
+
+  private async insertWithAudit(manager: EntityManager, jobs: readonly NewJob[]): Promise<JobEntity[]> {
+    if (!jobs.length) return [];
+    const column = <T>(pick: (job: NewJob) => T) => jobs.map(pick);
     const rows: Record<string, unknown>[] = await manager.query(
       `WITH job AS (
          INSERT INTO jobs (id, tenant_id, task_name, status, progress, params, priority, plan, queue,
                            attempts, max_attempts, correlation_id, idempotency_key, cancel_requested, expires_at)
-         VALUES ($1, $2, $3, 'queued', 0, $4::jsonb, $5, $6, $7, 0, $8, $9, $10, false, $11)
+         SELECT id, tenant_id, task_name, 'queued', 0, params, priority, plan, queue,
+                0, max_attempts, correlation_id, idempotency_key, false, expires_at
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::int[], $6::text[], $7::text[],
+                       $8::int[], $9::text[], $10::text[], $11::timestamptz[])
+             AS t(id, tenant_id, task_name, params, priority, plan, queue, max_attempts, correlation_id, idempotency_key, expires_at)
          RETURNING *),
        audit AS (
          INSERT INTO job_events (job_id, from_status, to_status, attempt, progress, message, actor, at)
          SELECT id, NULL, 'queued', 0, 0, 'accepted', 'api', created_at FROM job)
        SELECT * FROM job`,
       [
-        job.id, job.tenantId, job.taskName, JSON.stringify(job.params), job.priority, job.plan, job.queue,
-        job.maxAttempts, job.correlationId, job.idempotencyKey, job.expiresAt,
+        column((j) => j.id), column((j) => j.tenantId), column((j) => j.taskName), column((j) => JSON.stringify(j.params)),
+        column((j) => j.priority), column((j) => j.plan), column((j) => j.queue), column((j) => j.maxAttempts),
+        column((j) => j.correlationId), column((j) => j.idempotencyKey), column((j) => j.expiresAt),
       ],
     );
-    return entityFromRow(manager, JobEntity, rows[0]);
+    const byId = new Map(rows.map((row) => [row.id as string, entityFromRow(manager, JobEntity, row)]));
+    return jobs.map((job) => {
+      const created = byId.get(job.id);
+      if (!created) throw new Error(`job ${job.id} was not returned by its insert`);
+      return created;
+    });
   }
 
   async findById(tenantId: string, id: string): Promise<JobEntity | null> {

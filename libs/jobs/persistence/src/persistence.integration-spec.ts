@@ -83,6 +83,16 @@ describe('jobs persistence (Postgres)', () => {
       expect(events[0]).toMatchObject({ fromStatus: null, toStatus: 'queued', attempt: 0, actor: 'api' });
     });
 
+    it('creates many jobs in one statement, each with its audit row, in input order, all or none', async () => {
+      const batch = [newJob({ plan: 'free', queue: 'queue-free', priority: 1 }), newJob(), newJob({ tenantId: 'other' })];
+      const created = await jobs.createMany(batch);
+      expect(created.map((j) => [j.id, j.status, j.priority])).toEqual(batch.map((j) => [j.id, 'queued', j.priority]));
+      for (const job of created) expect((await jobs.events(job.id)).map((e) => e.toStatus)).toEqual(['queued']);
+      const clash = newJob();
+      await expect(jobs.createMany([clash, { ...newJob(), id: batch[0].id }])).rejects.toThrow();
+      expect(await jobs.findById(TENANT, clash.id)).toBeNull();
+    });
+
     it('rolls the job back when the work inside its transaction fails', async () => {
       const input = newJob();
       await expect(jobs.create(input, { within: async () => Promise.reject(new Error('idempotency store down')) })).rejects.toThrow('idempotency store down');

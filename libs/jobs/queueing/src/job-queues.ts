@@ -48,18 +48,21 @@ export class JobQueues {
   }
 
   async enqueue(payload: JobPayload, options: EnqueueOptions): Promise<Job> {
-    return this.queue(payload.plan).add(payload.task, payload, {
-      jobId: payload.jobId,
-      priority: toQueuePriority(options.priority),
-      delay: options.delayMs,
-      // Permanent errors end the job at once (the worker throws UnrecoverableError); transient
-      // ones wait for the worker's backoff strategy registered under this name.
-      // A re-enqueued job (attemptBase > 0) gets only the attempts it has left, but at least one:
-      // an attempt lost with Redis did not fail, so it is not held against the job.
-      attempts: Math.max(1, payload.maxAttempts - (payload.attemptBase ?? 0)),
-      backoff: { type: RETRY_BACKOFF_TYPE },
-      ...RETENTION,
-    });
+    return this.queue(payload.plan).add(payload.task, payload, jobOptions(payload, options));
+  }
+
+  /**
+   * Enqueues many jobs with one round trip per plan (BullMQ addBulk); the gateway batches
+   * concurrent creates through this. All of a plan's jobs are added, or none.
+   */
+  async enqueueMany(items: readonly { payload: JobPayload; options: EnqueueOptions }[]): Promise<void> {
+    const byPlan = new Map<Plan, { name: string; data: JobPayload; opts: ReturnType<typeof jobOptions> }[]>();
+    for (const { payload, options } of items) {
+      const bulk = byPlan.get(payload.plan) ?? [];
+      bulk.push({ name: payload.task, data: payload, opts: jobOptions(payload, options) });
+      byPlan.set(payload.plan, bulk);
+    }
+    await Promise.all([...byPlan].map(([plan, bulk]) => this.queue(plan).addBulk(bulk)));
   }
 
   /** Removes a waiting/delayed job; false when it is not there or is locked by a worker. */
@@ -78,4 +81,19 @@ export class JobQueues {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }
+}
+
+function jobOptions(payload: JobPayload, options: EnqueueOptions) {
+  return {
+    jobId: payload.jobId,
+    priority: toQueuePriority(options.priority),
+    delay: options.delayMs,
+    // Permanent errors end the job at once (the worker throws UnrecoverableError); transient
+    // ones wait for the worker's backoff strategy registered under this name.
+    // A re-enqueued job (attemptBase > 0) gets only the attempts it has left, but at least one:
+    // an attempt lost with Redis did not fail, so it is not held against the job.
+    attempts: Math.max(1, payload.maxAttempts - (payload.attemptBase ?? 0)),
+    backoff: { type: RETRY_BACKOFF_TYPE },
+    ...RETENTION,
+  };
 }

@@ -3,6 +3,7 @@ import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { Client } from 'pg';
+import type { JobQueues } from '@validahub/jobs-queueing';
 import type { GatewayHarness } from '../testing/gateway-harness';
 
 export const TEST_TENANT_HEADER = 'x-test-tenant';
@@ -43,4 +44,10 @@ export async function bullJobCount(harness: GatewayHarness): Promise<number> {
     harness.queues.all().map((queue) => queue.getJobCountByTypes('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed')),
   );
   return counts.reduce((sum, count) => sum + count, 0);
+}
+
+/** Watches how many jobs the gateway hands to BullMQ (its creates are batched through enqueueMany). */
+export function watchEnqueues(queues: JobQueues): { count(): number } {
+  const spy = jest.spyOn(queues, 'enqueueMany');
+  return { count: () => spy.mock.calls.reduce((total, [items]) => total + items.length, 0) };
 }

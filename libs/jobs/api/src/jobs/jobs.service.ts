@@ -3,8 +3,9 @@ import { basename } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@validahub/config';
 import { isTerminal, JobPayload, JobStatus, PLAN_SETTINGS, Plan, queueForPlan, TaskRegistry } from '@validahub/jobs-domain';
-import { CreateJobOptions, JobEntity, JobEventEntity, JobRepository } from '@validahub/jobs-persistence';
-import { JobQueues } from '@validahub/jobs-queueing';
+import { CreateJobOptions, JobEntity, JobEventEntity, JobRepository, NewJob } from '@validahub/jobs-persistence';
+import { EnqueueOptions, JobQueues } from '@validahub/jobs-queueing';
+import { MicroBatcher } from '../infra/micro-batcher';
 import { ObjectStorage, parseStorageUri, StorageUriError, type StorageUriPolicy } from '@validahub/storage';
 import { GATEWAY_CONFIG, OBJECT_STORAGE, STORAGE_URI_POLICY } from '../gateway-options';
 import { ResultContent, ResultPart, resultUriFor, viaStorage } from './result-content';
@@ -25,6 +26,11 @@ export interface CreateOptions extends CreateJobOptions {
 @Injectable()
 export class JobsService {
   private readonly logger = new Logger('JobsService');
+  private readonly inserts = new MicroBatcher<NewJob, JobEntity>((jobs) => this.jobs.createMany(jobs));
+  private readonly enqueues = new MicroBatcher<{ payload: JobPayload; options: EnqueueOptions }, void>(async (items) => {
+    await this.queues.enqueueMany(items);
+    return items.map(() => undefined);
+  });
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
@@ -61,7 +67,7 @@ export class JobsService {
     // A task's own retry rule is part of its correctness; a plan's override tunes the rest.
     const maxRetries = task.defaults.maxRetries ?? execution.maxRetriesByPlan[plan] ?? execution.maxRetries;
     const ttlSeconds = execution.jobTtlSecondsByPlan[plan] ?? execution.jobTtlSeconds;
-    const job = await this.jobs.create({
+    const newJob: NewJob = {
       id: randomUUID(),
       tenantId: context.tenantId,
       taskName: task.name,
@@ -73,7 +79,9 @@ export class JobsService {
       correlationId: context.correlationId,
       idempotencyKey: options.idempotencyKey ?? dto.idempotency_key ?? null,
       expiresAt: new Date(Date.now() + ttlSeconds * 1_000),
-    }, options);
+    };
+    // Creates without an idempotency key share one insert statement with their neighbours.
+    const job = options.within ? await this.jobs.create(newJob, options) : await this.inserts.submit(newJob);
     this.metrics.jobsCreated.inc({ task: job.taskName, plan: job.plan });
     this.metrics.transitions.inc({ to_status: 'queued', actor: 'api' });
     crashIfTestHookDue(this.config);
@@ -97,7 +105,7 @@ export class JobsService {
   async enqueue(job: JobEntity, attemptBase = 0): Promise<boolean> {
     try {
       const payload = attemptBase > 0 ? { ...this.payloadOf(job), attemptBase } : this.payloadOf(job);
-      await viaRedis(() => this.queues.enqueue(payload, { priority: job.priority }));
+      await viaRedis(() => this.enqueues.submit({ payload, options: { priority: job.priority } }));
       return true;
     } catch (error) {
       this.metrics.enqueueFailures.inc({ plan: job.plan });

@@ -1,0 +1,43 @@
+import { MicroBatcher } from './micro-batcher';
+
+describe('MicroBatcher', () => {
+  it('groups calls made in the same turn and answers each with its own result', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, string>(async (items) => {
+      batches.push(items);
+      return items.map((n) => `#${n}`);
+    });
+    const answers = await Promise.all([1, 2, 3].map((n) => batcher.submit(n)));
+    expect(answers).toEqual(['#1', '#2', '#3']);
+    expect(batches).toEqual([[1, 2, 3]]);
+    expect(await batcher.submit(4)).toBe('#4');
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('splits at the maximum batch size', async () => {
+    const sizes: number[] = [];
+    const batcher = new MicroBatcher<number, number>(async (items) => {
+      sizes.push(items.length);
+      return items;
+    }, 2);
+    expect(await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.submit(n)))).toEqual([1, 2, 3, 4, 5]);
+    expect(sizes).toEqual([2, 2, 1]);
+  });
+
+  it('fails every call of a failed batch, and only those', async () => {
+    let calls = 0;
+    const batcher = new MicroBatcher<number, number>(async (items) => {
+      calls += 1;
+      if (calls === 1) throw new Error('database down');
+      return items;
+    });
+    const first = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
+    expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await batcher.submit(3)).toBe(3);
+  });
+
+  it('refuses a batch that answers the wrong number of results', async () => {
+    const batcher = new MicroBatcher<number, number>(async () => [1]);
+    await expect(Promise.all([batcher.submit(1), batcher.submit(2)])).rejects.toThrow(/1 results for 2 items/);
+  });
+});
