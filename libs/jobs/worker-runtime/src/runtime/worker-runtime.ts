@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import IORedis from 'ioredis';
-import { ConnectionOptions, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@validahub/config';
 import { Plan, PLAN_SETTINGS, queueForPlan, TaskRegistry } from '@validahub/jobs-domain';
-import { createRedis, JobEventPublisher, redisOptions, subscribeCancels } from '@validahub/jobs-queueing';
+import { bullConnection, createRedis, JobEventPublisher, redisOptions, subscribeCancels } from '@validahub/jobs-queueing';
 import type { TaskHandlers } from '@validahub/jobs-tasks';
 import { ActiveRuns } from '../processing/active-runs';
 import { EventSink, JobProcessor } from '../processing/job-processor';
@@ -12,12 +12,6 @@ import { RetryDelays } from '../processing/retry-delays';
 import { createWorkerLogger } from './logger';
 import { checkEvictionPolicy } from './redis-checks';
 import { reportLostJobs } from './lost-jobs';
-
-/** ioredis allows `retryStrategy: null`, BullMQ's option type does not; ours is always a function. */
-function bullConnection(redisUrl: string): ConnectionOptions {
-  const { retryStrategy, ...rest } = redisOptions(redisUrl, 'worker');
-  return { ...rest, retryStrategy: retryStrategy ?? undefined };
-}
 
 /** Stalled-job detection: see README "Crashes and stalled jobs". */
 export interface StallSettings {
@@ -111,7 +105,7 @@ export class WorkerRuntime {
     for (const plan of this.options.plans) {
       const concurrency = config.worker.concurrency ?? PLAN_SETTINGS[plan].defaultConcurrency;
       const worker = new Worker(queueForPlan(plan), processor.process, {
-        connection: bullConnection(redisUrl),
+        connection: bullConnection(redisOptions(redisUrl, 'worker')),
         prefix: queuePrefix,
         concurrency,
         name: this.workerName,
