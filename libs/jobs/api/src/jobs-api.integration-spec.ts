@@ -166,6 +166,19 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
       }
     });
 
+    it('answers a deeply nested body with a 400 problem instead of overflowing the validators', async () => {
+      const deep = `{"task":"validate_csv_job","params":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`;
+      const response = await app.inject({ method: 'POST', url: '/api/v1/jobs', payload: deep, headers: { 'content-type': 'application/json' } });
+      expect(expectProblem(response, 400).errors).toEqual([{ field: 'body', message: 'nests deeper than 32 levels' }]);
+      const legal = { ...basic, params: { ...basic.params, input_uri: 'ok.csv' } };
+      expect((await post(legal)).statusCode).toBe(202);
+    });
+
+    it('answers malformed and over-long URLs with problem+json', async () => {
+      expectProblem(await get(`/api/v1/jobs/${'a'.repeat(5_000)}`), 414);
+      expectProblem(await get('/api/v1/jobs/%E0%A4%A'), 400);
+    });
+
     it('answers an oversized body with a 413 problem', async () => {
       const response = await post({ ...basic, params: { input_uri: 'x'.repeat(1_100_000) } });
       expectProblem(response, 413);

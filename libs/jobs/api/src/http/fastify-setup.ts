@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CORRELATION_ID_HEADER, MAX_CORRELATION_ID_LENGTH, resolveCorrelationId } from '@validahub/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { problems } from './problem';
+import { genericProblem, PROBLEM_CONTENT_TYPE, problems, toProblemBody } from './problem';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Deeper JSON than any real request needs; recursive validators would overflow the stack on it. */
+export const MAX_JSON_DEPTH = 32;
 
 /**
  * The Fastify adapter: the correlation id becomes Fastify's request id (so every log line and
@@ -17,7 +19,31 @@ export function createFastifyAdapter(): FastifyAdapter {
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => resolveCorrelationId(req.headers[CORRELATION_ID_HEADER]).id,
+    // Router-level refusals (a malformed or over-long URL) answer problem+json like every other error.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const detail = status === 414 ? 'A path segment of the URL is too long.' : 'The URL is not valid.';
+      void reply
+        .code(status)
+        .header('content-type', PROBLEM_CONTENT_TYPE)
+        .header(CORRELATION_ID_HEADER, request.id)
+        .send(toProblemBody(genericProblem(status, detail), request.id));
+    },
   });
+}
+
+/** Depth of a parsed JSON value, measured without recursion (so it cannot overflow itself). */
+export function jsonDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** Hooks that must run for every route, errors included. Call before app.init(). */
@@ -33,6 +59,13 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: GatewayMetri
         [{ field: 'X-Correlation-Id', message: `must be 1..${MAX_CORRELATION_ID_LENGTH} printable ASCII characters` }],
         'The X-Correlation-Id header is not valid.',
       );
+    }
+  });
+
+  fastify.addHook('preValidation', async (request) => {
+    const json = /json/i.test(request.headers['content-type'] ?? '');
+    if (json && request.body !== undefined && jsonDepth(request.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      throw problems.validation([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }], 'The JSON body is nested too deeply.');
     }
   });
 

@@ -67,6 +67,7 @@ export function genericProblem(status: number, detail: string): ProblemSpec {
     406: ['not-acceptable', 'Not acceptable'],
     409: ['conflict', 'Conflict'],
     413: ['payload-too-large', 'Payload too large'],
+    414: ['uri-too-long', 'URI too long'],
     415: ['unsupported-media-type', 'Unsupported media type'],
     422: ['unprocessable-content', 'Unprocessable content'],
     429: ['too-many-requests', 'Too many requests'],
