@@ -73,7 +73,7 @@ function applyInMemory(job: JobState | undefined, event: JobEvent, audit: AuditV
   return { kind: 'transition', statuses: plan.steps.map((s) => s.to) };
 }
 
-/** The same column changes a single guarded transition makes (see event-writer changesFor). */
+/** The column changes that go with each status a worker event moves a job to. */
 function applyStep(job: JobState, step: TransitionStep, event: JobEvent): void {
   job.status = step.to;
   job.attempts = step.attempt;

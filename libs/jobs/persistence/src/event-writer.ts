@@ -1,6 +1,5 @@
-import { DataSource, EntityManager } from 'typeorm';
-import { canTransition, JobEvent, JobStatus, planEvent, TransitionStep } from '@validahub/jobs-domain';
-import { guardedTransition, TransitionChanges } from './transitions';
+import { DataSource } from 'typeorm';
+import { JobEvent, JobStatus } from '@validahub/jobs-domain';
 import { applyBatchLocked, BatchStepRefused } from './batch-event-writer';
 
 export type ApplyOutcome =
@@ -8,8 +7,6 @@ export type ApplyOutcome =
   | { kind: 'ignored'; reason: string }
   | { kind: 'progress' }
   | { kind: 'transition'; statuses: JobStatus[] };
-
-class StepRefused extends Error {}
 
 /**
  * Applies one worker event in one transaction: lock the job row, let the domain decide what
@@ -19,9 +16,10 @@ class StepRefused extends Error {}
  */
 export async function applyJobEvent(dataSource: DataSource, event: JobEvent): Promise<ApplyOutcome> {
   try {
-    return await dataSource.transaction((manager) => applyLocked(manager, event));
+    const [outcome] = await dataSource.transaction((manager) => applyBatchLocked(manager, [event]));
+    return outcome;
   } catch (error) {
-    if (error instanceof StepRefused) return { kind: 'ignored', reason: error.message };
+    if (error instanceof BatchStepRefused) return { kind: 'ignored', reason: error.message };
     throw error;
   }
 }
@@ -42,64 +40,5 @@ export async function applyJobEvents(dataSource: DataSource, events: readonly Jo
     const outcomes: ApplyOutcome[] = [];
     for (const event of events) outcomes.push(await applyJobEvent(dataSource, event));
     return outcomes;
-  }
-}
-
-async function applyLocked(manager: EntityManager, event: JobEvent): Promise<ApplyOutcome> {
-  const rows: { status: JobStatus; attempts: number }[] = await manager.query(
-    'SELECT status, attempts FROM jobs WHERE id = $1 FOR UPDATE',
-    [event.jobId],
-  );
-  if (rows.length === 0) return { kind: 'unknown-job' };
-  const plan = planEvent(rows[0], event);
-  if (plan.kind === 'ignore') return { kind: 'ignored', reason: plan.reason };
-  if (plan.kind === 'progress') {
-    await manager.query(
-      `UPDATE jobs SET progress = GREATEST(0, LEAST(100, $2::numeric)), message = COALESCE($3, message), updated_at = now()
-       WHERE id = $1 AND status = 'running' AND attempts = $4`,
-      [event.jobId, plan.progress, plan.message, plan.attempt],
-    );
-    return { kind: 'progress' };
-  }
-  for (const step of plan.steps) {
-    const isNewAttempt = step.from === 'running' && step.to === 'running';
-    if (!isNewAttempt && !canTransition(step.from, step.to)) throw new StepRefused(`transition ${step.from} -> ${step.to} is not allowed`);
-    const moved = await guardedTransition(manager, {
-      jobId: event.jobId,
-      from: [step.from],
-      to: step.to,
-      attempt: step.attempt,
-      at: step.at,
-      message: step.message,
-      actor: 'worker',
-      changes: changesFor(step, event),
-    });
-    // Cannot happen under the row lock unless the plan is wrong: roll back rather than half-apply.
-    if (!moved) throw new StepRefused(`job was not ${step.from} for ${step.from} -> ${step.to}`);
-  }
-  return { kind: 'transition', statuses: plan.steps.map((s) => s.to) };
-}
-
-function changesFor(step: TransitionStep, event: JobEvent): TransitionChanges {
-  switch (step.to) {
-    case 'running':
-      return { startedAt: step.at, progress: 0 };
-    case 'succeeded':
-      return {
-        finishedAt: step.at,
-        progress: 100,
-        error: null,
-        resultRef: event.type === 'succeeded' ? (event.resultRef ?? null) : null,
-        summary: event.type === 'succeeded' ? (event.summary ?? null) : null,
-      };
-    case 'failed':
-      return { finishedAt: step.at, error: event.type === 'failed' ? event.error : undefined };
-    case 'retrying':
-      return { error: event.type === 'retrying' ? event.error : undefined };
-    case 'cancelled':
-    case 'expired':
-      return { finishedAt: step.at };
-    default:
-      return {};
   }
 }
