@@ -18,7 +18,7 @@ function cli(...args: string[]): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0' },
     });
     let stdout = '';
     let stderr = '';

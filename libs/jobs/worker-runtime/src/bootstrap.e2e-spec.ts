@@ -14,7 +14,7 @@ function startWorkerApp(app: string, env: Record<string, string>): { child: Chil
   let output = '';
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
     cwd: root,
-    env: { ...process.env, SWC_NODE_PROJECT: 'tsconfig.base.json', REDIS_URL: TEST_REDIS_URL, ENABLE_TEST_TASKS: 'true', ...env },
+    env: { ...process.env, REDIS_URL: TEST_REDIS_URL, ENABLE_TEST_TASKS: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk) => (output += chunk));
