@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@validahub/config';
-import { createGatewayApp } from '@validahub/jobs-api';
-import { gatewayImports } from './app.module';
+import { createGatewayApp } from './create-gateway-app';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const app = await createGatewayApp(config, { imports: gatewayImports(config) });
+  const app = await createGatewayApp(config);
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@validahub/config';
-import { GATEWAY_EXTRA_ENTITIES, GATEWAY_EXTRA_MIGRATIONS } from '@validahub/jobs-api';
+import { GATEWAY_EXTRA_ENTITIES, GATEWAY_EXTRA_MIGRATIONS } from './idempotency/gateway-idempotency';
 import { createJobsDataSource, migrateWithLock } from '@validahub/jobs-persistence';
 
 /** `nx run gateway:migrate`: applies pending migrations and exits (for deploy pipelines). */

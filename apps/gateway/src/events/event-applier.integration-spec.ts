@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JobEvent } from '@validahub/jobs-domain';
 import { createRedis, jobEventsStreamKey, subscribeCancels, CancelRequest } from '@validahub/jobs-queueing';
 import { TEST_REDIS_URL } from '@validahub/testing';
-import { createGatewayHarness, GatewayHarness, waitFor } from './testing/gateway-harness';
+import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
 
 type Trail = { from_status: string | null; to_status: string; attempt: number; actor: string; at: string }[];
 

@@ -3,11 +3,11 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { S3Client } from '@aws-sdk/client-s3';
 import { WorkerRuntime } from '@validahub/worker-runtime';
 import { freePort, uniqueBucketName } from '@validahub/testing';
-import { createGatewayHarness, GatewayHarness } from './testing/gateway-harness';
-import { expectProblem } from './testing/http-expect';
+import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
+import { expectProblem } from '../testing/http-expect';
 import {
   createBucket, createJob, dropBucket, listKeys, readObject, s3Env, SAMPLE_FEED, startWorker, testS3Client, upload, waitForTerminal,
-} from './files/testing/storage-test-kit';
+} from '../testing/storage-test-kit';
 
 jest.setTimeout(60_000);
 

@@ -4,7 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { Client } from 'pg';
 import type { JobQueues } from '@validahub/jobs-queueing';
-import type { GatewayHarness } from '../testing/gateway-harness';
+import type { GatewayHarness } from './gateway-harness';
 
 export const TEST_TENANT_HEADER = 'x-test-tenant';
 

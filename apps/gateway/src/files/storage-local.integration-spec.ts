@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WorkerRuntime } from '@validahub/worker-runtime';
-import { createGatewayHarness, GatewayHarness } from './testing/gateway-harness';
-import { expectProblem } from './testing/http-expect';
-import { createJob, multipartBody, SAMPLE_FEED, startWorker, upload, waitForTerminal } from './files/testing/storage-test-kit';
+import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
+import { expectProblem } from '../testing/http-expect';
+import { createJob, multipartBody, SAMPLE_FEED, startWorker, upload, waitForTerminal } from '../testing/storage-test-kit';
 
 jest.setTimeout(60_000);
 

@@ -4,9 +4,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { createStorageFromConfig } from '@validahub/storage';
 import { WorkerRuntime } from '@validahub/worker-runtime';
 import { uniqueBucketName } from '@validahub/testing';
-import { createGatewayHarness, GatewayHarness, waitFor } from './testing/gateway-harness';
-import { createBucket, createJob, JobJson, s3Env, startWorker, testS3Client, waitForTerminal } from './files/testing/storage-test-kit';
-import { PrivateS3rver, startPrivateS3rver } from './files/testing/private-s3rver';
+import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
+import { createBucket, createJob, JobJson, s3Env, startWorker, testS3Client, waitForTerminal } from '../testing/storage-test-kit';
+import { PrivateS3rver, startPrivateS3rver } from '../testing/private-s3rver';
 
 jest.setTimeout(120_000);
 

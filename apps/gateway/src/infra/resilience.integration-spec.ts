@@ -1,8 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase } from '@validahub/testing';
-import { Reconciler } from './reconciler/reconciler';
-import { createGatewayHarness, GatewayHarness, waitFor } from './testing/gateway-harness';
-import { TcpProxy } from './testing/tcp-proxy';
+import { Reconciler } from '../reconciler/reconciler';
+import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
+import { TcpProxy } from '../testing/tcp-proxy';
 
 const basic = { task: 'validate_csv_job', params: { input_uri: 'test.csv' }, plan: 'pro' };
 

@@ -1,10 +1,10 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IDEMPOTENCY_OPTIONS, type ResolvedIdempotencyOptions } from '@validahub/idempotency';
 import { JobQueues } from '@validahub/jobs-queueing';
-import { connectSql, TEST_TENANT_HEADER, TestTenantModule, watchEnqueues } from './idempotency/idempotency-test-kit';
-import { createGatewayHarness, GatewayHarness, waitFor } from './testing/gateway-harness';
-import { expectProblem } from './testing/http-expect';
-import { TcpProxy } from './testing/tcp-proxy';
+import { connectSql, TEST_TENANT_HEADER, TestTenantModule, watchEnqueues } from '../testing/idempotency-test-kit';
+import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
+import { expectProblem } from '../testing/http-expect';
+import { TcpProxy } from '../testing/tcp-proxy';
 
 const PROBLEMS = 'https://validahub.dev/problems/';
 const seedBody = { task: 'validate_csv_job', params: { input_uri: 'test.csv' }, idempotency_key: 'test-123' };

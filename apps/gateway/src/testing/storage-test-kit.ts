@@ -14,7 +14,7 @@ import type { AppConfig } from '@validahub/config';
 import { taskHandlersFromConfig } from '@validahub/jobs-tasks';
 import { WorkerRuntime } from '@validahub/worker-runtime';
 import { TEST_S3_ENDPOINT } from '@validahub/testing';
-import { waitFor } from '../../testing/gateway-harness';
+import { waitFor } from './gateway-harness';
 
 export function s3Env(bucket: string, endpoint = TEST_S3_ENDPOINT): Record<string, string> {
   return {

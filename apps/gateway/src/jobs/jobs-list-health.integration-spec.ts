@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { buildOpenApiDocument } from './create-gateway-app';
-import { createGatewayHarness, GatewayHarness } from './testing/gateway-harness';
-import { expectProblem } from './testing/http-expect';
+import { buildOpenApiDocument } from '../create-gateway-app';
+import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
+import { expectProblem } from '../testing/http-expect';
 
 describe('jobs API: list, health, metrics, OpenAPI', () => {
   let harness: GatewayHarness;

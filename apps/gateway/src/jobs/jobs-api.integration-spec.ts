@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createGatewayHarness, GatewayHarness } from './testing/gateway-harness';
-import { expectProblem } from './testing/http-expect';
+import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
+import { expectProblem } from '../testing/http-expect';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -1,8 +1,8 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { JobQueues } from '@validahub/jobs-queueing';
-import { bullJobCount, connectSql, watchEnqueues } from './idempotency/idempotency-test-kit';
-import { createGatewayHarness, GatewayHarness, waitFor } from './testing/gateway-harness';
+import { bullJobCount, connectSql, watchEnqueues } from '../testing/idempotency-test-kit';
+import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
 
 const PROBLEMS = 'https://validahub.dev/problems/';
 const CONCURRENT = 50;

@@ -9,7 +9,7 @@ import { JobsApiModule } from './gateway.module';
 import { GatewayOptions } from './gateway-options';
 import { createFastifyAdapter, installHttpHooks } from './http/fastify-setup';
 import { installShutdownDrain } from './http/shutdown-drain';
-import { mountQueueDashboard } from '@validahub/jobs-dashboard';
+import { mountQueueDashboard } from './dashboard/queue-dashboard';
 import { JobQueues } from '@validahub/jobs-queueing';
 import { ProblemFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
@@ -57,7 +57,7 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(GatewayMetrics));
-  installShutdownDrain(app.getHttpAdapter().getInstance());
+  installShutdownDrain(app.getHttpAdapter().getInstance(), config.http.shutdownDrainMs);
   await registerMultipart(app, config);
   if (options.docs ?? true) SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
   if (options.dashboard ?? true) {

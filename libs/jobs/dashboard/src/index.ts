@@ -1,1 +1,0 @@
-export { mountQueueDashboard, type QueueDashboardOptions } from './queue-dashboard';
