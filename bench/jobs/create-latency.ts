@@ -1,19 +1,17 @@
 /**
  * Cost of idempotency on POST /api/v1/jobs: create latency without a key, with a new key each
- * time, and for replays of those keys. The gateway runs in-process (createGatewayApp, the same
- * composition as apps/gateway) on a fresh database and queue prefix; requests go over real
- * HTTP on loopback, one at a time. No workers: jobs stay queued.
+ * time, and for replays of those keys. The gateway runs as its own process (apps/gateway's
+ * main.ts, as in production) on a fresh database and queue prefix, so the load is generated
+ * outside the process it measures; requests go over real HTTP on loopback, one at a time.
+ * No workers: jobs stay queued.
  * Usage: node -r @swc-node/register bench/jobs/create-latency.ts [N]   (default 2000)
  */
-import 'reflect-metadata';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '@validahub/config';
-import { createGatewayApp } from '@validahub/jobs-api';
 import { JobQueues, redisOptions } from '@validahub/jobs-queueing';
-import { createTestDatabase, TEST_REDIS_URL, uniqueQueuePrefix } from '@validahub/testing';
+import { createTestDatabase, freePort, startApp, TEST_REDIS_URL, uniqueQueuePrefix, waitFor } from '@validahub/testing';
 import { summarise } from './latency-stats';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -26,11 +24,26 @@ async function main(): Promise<void> {
   const db = await createTestDatabase('benchcreate');
   const prefix = uniqueQueuePrefix('benchcreate');
   const storageRoot = await mkdtemp(join(tmpdir(), 'vh-bench-create-'));
-  const config = loadConfig({ DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, STORAGE_ROOT: storageRoot, LOG_LEVEL: 'silent' });
-  const app = await createGatewayApp(config, { eventApplier: false, reconcileIntervalMs: 0, processMetrics: false, docs: false });
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    STORAGE_ROOT: storageRoot,
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    // Nothing to reconcile: no workers, every job stays queued.
+    RECONCILE_INTERVAL_MS: '0',
+  };
+  const gateway = startApp('gateway', 'apps/gateway/src/main.ts', env);
   try {
-    await app.listen(0, '127.0.0.1');
-    const url = `${await app.getUrl()}/api/v1/jobs`;
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => {
+      if (gateway.child.exitCode !== null) throw new Error(`the gateway exited during start-up:\n${gateway.output().slice(-3000)}`);
+      return (await fetch(`${base}/health/ready`).catch(() => null))?.ok === true;
+    }, 60_000, 'gateway ready');
+    const url = `${base}/api/v1/jobs`;
     const create = async (key?: string): Promise<number> => {
       const body = JSON.stringify({ task: 'validate_csv_job', params: { input_uri: 'bench.csv' } });
       const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) };
@@ -58,7 +71,7 @@ async function main(): Promise<void> {
     console.log(`ratio with key / without key: p50 ${ratio(withKey.p50, noKey.p50)}  p99 ${ratio(withKey.p99, noKey.p99)}  mean ${ratio(withKey.mean, noKey.mean)}`);
     console.log(`ratio replay / without key:   p50 ${ratio(replay.p50, noKey.p50)}  p99 ${ratio(replay.p99, noKey.p99)}  mean ${ratio(replay.mean, noKey.mean)}`);
   } finally {
-    await app.close();
+    await gateway.kill();
     const queues = new JobQueues(redisOptions(TEST_REDIS_URL, 'producer'), prefix);
     for (const queue of queues.all()) await queue.obliterate({ force: true }).catch(() => undefined);
     await queues.close();

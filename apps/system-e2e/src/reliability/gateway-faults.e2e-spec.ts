@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { SHUTDOWN_DRAIN_MS } from '@validahub/jobs-api';
+import { loadConfig } from '@validahub/config';
 import { startApp } from '@validahub/testing';
 import { ApiResponse } from '../support/api-client';
 import { logLines } from '../support/process-logs';
@@ -81,7 +81,8 @@ describe('reliability: gateway crash and drain', () => {
     const exit = await draining.exited;
     const stopMs = Date.now() - signalledAt;
     // The pre-connected socket that never sent a request is dropped at the drain deadline.
-    expect(stopMs).toBeLessThan(SHUTDOWN_DRAIN_MS + 5_000);
+    const { shutdownDrainMs } = loadConfig(system.environment).http;
+    expect(stopMs).toBeLessThan(shutdownDrainMs + 5_000);
     expect(idleSocketClosedAt).toBeGreaterThan(0);
     expect(exit.code === 0 || exit.signal === 'SIGTERM' || exit.code === 143).toBe(true);
     const accepted = results.filter((r) => r.status === 202);

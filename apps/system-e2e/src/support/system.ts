@@ -64,6 +64,11 @@ export class TestSystem {
     return system;
   }
 
+  /** The environment every process of this system starts with (a start may add to it). */
+  get environment(): Env {
+    return { ...this.env };
+  }
+
   get prefix(): string {
     return this.env.QUEUE_PREFIX;
   }

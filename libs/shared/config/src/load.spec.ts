@@ -6,6 +6,9 @@ describe('loadConfig', () => {
     expect(config.execution.maxRetries).toBe(3);
     expect(config.execution.taskTimeLimitSeconds).toBe(300);
     expect(config.http.port).toBe(3001);
+    expect(config.http.shutdownDrainMs).toBe(10_000);
+    expect(loadConfig({ GATEWAY_SHUTDOWN_DRAIN_MS: '2500' }).http.shutdownDrainMs).toBe(2_500);
+    expect(() => loadConfig({ GATEWAY_SHUTDOWN_DRAIN_MS: '-1' })).toThrow(/GATEWAY_SHUTDOWN_DRAIN_MS/);
     expect(config.connections.redisUrl).toBe('redis://127.0.0.1:6379/0');
     expect(config.connections.runMigrations).toBe(true);
     expect(loadConfig({ MIGRATIONS_RUN: 'false' }).connections.runMigrations).toBe(false);

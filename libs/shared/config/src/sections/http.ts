@@ -6,6 +6,8 @@ export interface HttpConfig {
   /** Seconds to keep idempotency keys (contract: at least 24 h). */
   idempotencyTtlSeconds: number;
   logLevel: string;
+  /** On SIGTERM, how long requests in flight may finish before every remaining connection is closed. */
+  shutdownDrainMs: number;
 }
 
 export function readHttp(env: EnvReader): HttpConfig {
@@ -14,5 +16,6 @@ export function readHttp(env: EnvReader): HttpConfig {
     port: env.int('PORT', 3001, { min: 0, max: 65_535 }),
     idempotencyTtlSeconds: env.int('IDEMPOTENCY_TTL_SECONDS', 86_400, { min: 60 }),
     logLevel: env.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    shutdownDrainMs: env.int('GATEWAY_SHUTDOWN_DRAIN_MS', 10_000, { min: 0 }),
   };
 }
