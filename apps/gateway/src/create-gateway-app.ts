@@ -4,19 +4,16 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
+import { JobQueues } from '@validahub/jobs-queueing';
+import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from './dashboard/queue-dashboard';
 import { registerMultipart } from './files/multipart-setup';
-import { JobsApiModule } from './gateway.module';
+import { GatewayModule } from './gateway.module';
 import { GatewayOptions } from './gateway-options';
 import { createFastifyAdapter, installHttpHooks } from './http/fastify-setup';
 import { installShutdownDrain } from './http/shutdown-drain';
-import { mountQueueDashboard } from './dashboard/queue-dashboard';
-import { JobQueues } from '@validahub/jobs-queueing';
 import { ProblemFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
 import { GatewayMetrics } from './metrics/gateway-metrics';
-
-/** The queue dashboard (bull-board, read-only): our Flower. */
-export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /** The OpenAPI document served at /docs (UI) and /docs-json. */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
@@ -31,7 +28,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
 }
 
 export interface CreateGatewayAppOptions extends GatewayOptions {
-  /** More modules to compose in (e.g. the idempotency module). */
+  /** More modules to compose in next to the gateway's own (tests add a tenant hook this way). */
   imports?: DynamicModule[];
 }
 
@@ -44,7 +41,7 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
 
   // RECONCILE_INTERVAL_MS sets the default; an explicit option (tests) wins.
   const withConfigDefaults = { reconcileIntervalMs: config.execution.reconcileIntervalMs, ...gatewayOptions };
-  @Module({ imports: [JobsApiModule.forRoot(config, withConfigDefaults), ...imports] })
+  @Module({ imports: [GatewayModule.forRoot(config, withConfigDefaults), ...imports] })
   class GatewayRootModule {}
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayRootModule, createFastifyAdapter(), {

@@ -1,13 +1,5 @@
-import type { AppConfig } from '@validahub/config';
 import type { DataSourceSettings } from '@validahub/jobs-persistence';
 import type { GatewayIdempotencyOverrides } from './idempotency/gateway-idempotency';
-
-export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
-export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
-export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
-export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
-export const OBJECT_STORAGE = Symbol('OBJECT_STORAGE');
-export const STORAGE_URI_POLICY = Symbol('STORAGE_URI_POLICY');
 
 /** Knobs for tests and embedding; production uses the defaults. */
 export interface GatewayOptions {
@@ -35,7 +27,7 @@ export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'e
   extraMigrations: NonNullable<GatewayOptions['extraMigrations']>;
 }
 
-export function resolveOptions(options: GatewayOptions = {}): ResolvedGatewayOptions {
+export function resolveGatewayOptions(options: GatewayOptions = {}): ResolvedGatewayOptions {
   return {
     eventApplier: options.eventApplier ?? true,
     reconcileIntervalMs: options.reconcileIntervalMs ?? 10_000,
@@ -48,5 +40,3 @@ export function resolveOptions(options: GatewayOptions = {}): ResolvedGatewayOpt
     idempotency: options.idempotency ?? {},
   };
 }
-
-export type { AppConfig };

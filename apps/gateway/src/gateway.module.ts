@@ -3,27 +3,33 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
 import { createMetricsRegistry, pinoLoggerParams } from '@validahub/observability';
-import { EventApplier } from './events/event-applier';
+import { eventApplierProviders } from './events/event-applier.providers';
 import { FilesController } from './files/files.controller';
 import { FilesService } from './files/files.service';
-import { GATEWAY_CONFIG, GATEWAY_OPTIONS, GatewayOptions, METRICS_REGISTRY, resolveOptions } from './gateway-options';
+import { GatewayOptions, resolveGatewayOptions } from './gateway-options';
+import { GATEWAY_CONFIG, GATEWAY_OPTIONS, METRICS_REGISTRY } from './gateway.tokens';
 import { HealthController } from './health/health.controller';
 import { gatewayIdempotencyModule } from './idempotency/gateway-idempotency';
-import { infraProviders, InfraShutdown } from './infra/infra.providers';
+import { InfraShutdown } from './infra/infra-shutdown';
+import { infraProviders } from './infra/infra.providers';
+import { newJobEnqueuerProvider } from './jobs/crash-after-insert';
 import { JobCanceller } from './jobs/job-canceller';
+import { JobCreator } from './jobs/job-creator';
+import { JobEnqueuer } from './jobs/job-enqueuer';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
+import { ResultContentService } from './jobs/result-content.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { Reconciler } from './reconciler/reconciler';
 
 /** The jobs API (idempotent create included), event applier, reconciler, health and metrics, wired from one AppConfig. */
 @Module({})
-export class JobsApiModule {
+export class GatewayModule {
   static forRoot(config: AppConfig, options: GatewayOptions = {}): DynamicModule {
-    const resolved = resolveOptions(options);
+    const resolved = resolveGatewayOptions(options);
     return {
-      module: JobsApiModule,
+      module: GatewayModule,
       global: true,
       imports: [
         LoggerModule.forRoot(pinoLoggerParams({ level: config.http.logLevel, service: 'gateway' })),
@@ -41,11 +47,15 @@ export class JobsApiModule {
         ...infraProviders,
         InfraShutdown,
         GatewayMetrics,
+        JobEnqueuer,
+        newJobEnqueuerProvider(config),
+        JobCreator,
         JobsService,
-        FilesService,
+        ResultContentService,
         JobCanceller,
-        EventApplier,
+        FilesService,
         Reconciler,
+        ...eventApplierProviders(resolved),
       ],
       exports: [GATEWAY_CONFIG, METRICS_REGISTRY, GatewayMetrics, JobsService, ...infraProviders.map((p) => (typeof p === 'function' ? p : p.provide))],
     };

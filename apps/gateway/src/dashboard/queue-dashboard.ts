@@ -4,6 +4,9 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 
+/** Where the gateway serves the dashboard. */
+export const QUEUE_DASHBOARD_PATH = '/admin/queues';
+
 export interface QueueDashboardOptions {
   /** URL path the dashboard is served under, e.g. `/admin/queues`. */
   basePath: string;

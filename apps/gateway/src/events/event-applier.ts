@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import IORedis from 'ioredis';
-import { DataSource } from 'typeorm';
-import { AppConfig } from '@validahub/config';
 import { JobEvent } from '@validahub/jobs-domain';
-import { ApplyOutcome, applyJobEvents } from '@validahub/jobs-persistence';
-import { createRedis, JobEventConsumer, StreamEvent } from '@validahub/jobs-queueing';
-import { GATEWAY_CONFIG, GATEWAY_OPTIONS, ResolvedGatewayOptions } from '../gateway-options';
-import { closeRedis } from '../infra/close-redis';
+import { ApplyOutcome } from '@validahub/jobs-persistence';
+import { JobEventConsumer, StreamEvent } from '@validahub/jobs-queueing';
+import { JOB_EVENT_WRITER } from '../gateway.tokens';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+
+/** Applies a batch of worker events to Postgres in one transaction; one outcome per event, in order. */
+export type JobEventWriter = (events: readonly JobEvent[]) => Promise<ApplyOutcome[]>;
 
 /**
  * Applies worker events from the Redis stream to Postgres. Replicas share the consumer group,
@@ -19,41 +16,24 @@ import { GatewayMetrics } from '../metrics/gateway-metrics';
 @Injectable()
 export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('EventApplier');
-  private redis?: IORedis;
-  private consumer?: JobEventConsumer;
-  readonly consumerName = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
-    @Inject(GATEWAY_OPTIONS) private readonly options: ResolvedGatewayOptions,
-    private readonly dataSource: DataSource,
+    private readonly consumer: JobEventConsumer,
+    @Inject(JOB_EVENT_WRITER) private readonly writeEvents: JobEventWriter,
     private readonly metrics: GatewayMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.options.eventApplier) return;
-    // Its own connection: XREADGROUP BLOCK holds it while waiting.
-    this.redis = createRedis(this.config.connections.redisUrl, 'worker', `gateway-events-${this.consumerName}`);
-    this.redis.on('error', (error) => this.logger.debug(`event stream redis: ${String(error)}`));
-    this.consumer = new JobEventConsumer(this.redis, {
-      prefix: this.config.connections.queuePrefix,
-      consumerName: this.consumerName,
-      logger: {
-        warn: (message, meta) => this.logger.warn({ ...meta }, message),
-        error: (message, meta) => this.logger.error({ ...meta }, message),
-      },
-    });
     this.consumer.startBatches((batch) => this.applyBatch(batch));
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.consumer?.stop();
-    if (this.redis) await closeRedis(this.redis);
+    await this.consumer.stop();
   }
 
-  /** One transaction per batch; see applyJobEvents. */
+  /** One transaction per batch; a throw leaves the whole batch pending. */
   async applyBatch(batch: StreamEvent[]): Promise<void> {
-    const outcomes = await applyJobEvents(this.dataSource, batch.map((entry) => entry.event));
+    const outcomes = await this.writeEvents(batch.map((entry) => entry.event));
     batch.forEach(({ event, id }, i) => this.record(event, id, outcomes[i]));
   }
 

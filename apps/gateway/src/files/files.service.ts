@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '@validahub/config';
 import { ObjectStorage, pickUploadTarget, storeUpload, StoredUpload } from '@validahub/storage';
-import { GATEWAY_CONFIG, OBJECT_STORAGE } from '../gateway-options';
+import { GATEWAY_CONFIG, OBJECT_STORAGE } from '../gateway.tokens';
 import { ACCEPTED_CSV_TYPES, toUploadProblem, uploadProblems } from './upload-problems';
 
 /** Room for multipart boundaries and part headers when judging Content-Length against the file limit. */

@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ObjectStorage } from '@validahub/storage';
-import { OBJECT_STORAGE, PRODUCER_REDIS } from '../gateway-options';
+import { OBJECT_STORAGE, PRODUCER_REDIS } from '../gateway.tokens';
 
 const CHECK_TIMEOUT_MS = 1_500;
 

@@ -6,6 +6,8 @@ import IORedis from 'ioredis';
  */
 export async function closeRedis(redis: IORedis, graceMs = 2_000): Promise<void> {
   if (redis.status === 'end') return;
+  // A lazy connection that never connected: QUIT would open it first.
+  if (redis.status === 'wait') return redis.disconnect();
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     redis.quit().catch(() => undefined),

@@ -1,14 +1,14 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Logger, Provider } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@validahub/config';
 import { TaskRegistry } from '@validahub/jobs-domain';
-import { createJobsDataSource, JobRepository, migrateWithLock } from '@validahub/jobs-persistence';
+import { createJobsDataSource, JobRepository, migrateWithLock, UnfinishedJobs } from '@validahub/jobs-persistence';
 import { createRedis, JobQueues, redisOptions } from '@validahub/jobs-queueing';
 import { createStorageFromConfig, storageUriPolicy } from '@validahub/storage';
-import { closeRedis } from './close-redis';
 import { GATEWAY_EXTRA_ENTITIES, GATEWAY_EXTRA_MIGRATIONS } from '../idempotency/gateway-idempotency';
-import { GATEWAY_CONFIG, GATEWAY_OPTIONS, OBJECT_STORAGE, PRODUCER_REDIS, ResolvedGatewayOptions, STORAGE_URI_POLICY } from '../gateway-options';
+import type { ResolvedGatewayOptions } from '../gateway-options';
+import { GATEWAY_CONFIG, GATEWAY_OPTIONS, OBJECT_STORAGE, PRODUCER_REDIS, STORAGE_URI_POLICY } from '../gateway.tokens';
 
 const logger = new Logger('Infrastructure');
 
@@ -62,6 +62,7 @@ export const infraProviders: Provider[] = [
   { provide: STORAGE_URI_POLICY, inject: [GATEWAY_CONFIG], useFactory: (config: AppConfig) => storageUriPolicy(config.storage) },
   { provide: OBJECT_STORAGE, inject: [GATEWAY_CONFIG], useFactory: (config: AppConfig) => createStorageFromConfig(config.storage) },
   { provide: JobRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new JobRepository(dataSource) },
+  { provide: UnfinishedJobs, inject: [DataSource], useFactory: (dataSource: DataSource) => new UnfinishedJobs(dataSource) },
   {
     provide: TaskRegistry,
     inject: [GATEWAY_CONFIG],
@@ -81,23 +82,4 @@ function readyWithin(redis: IORedis, ms: number): Promise<boolean> {
     }
     redis.once('ready', onReady);
   });
-}
-
-/** Closes connections last, after the event applier and reconciler stopped (they stop in onModuleDestroy). */
-@Injectable()
-export class InfraShutdown implements OnApplicationShutdown {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly queues: JobQueues,
-    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    // With Redis down, BullMQ's close can wait for a reconnect that never comes: cap it.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.queues.close().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]);
-    clearTimeout(timer);
-    await closeRedis(this.redis);
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-  }
 }

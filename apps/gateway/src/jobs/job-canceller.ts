@@ -4,7 +4,7 @@ import { AppConfig } from '@validahub/config';
 import { isTerminal } from '@validahub/jobs-domain';
 import { JobEntity, JobRepository } from '@validahub/jobs-persistence';
 import { JobQueues, publishCancel } from '@validahub/jobs-queueing';
-import { GATEWAY_CONFIG, PRODUCER_REDIS } from '../gateway-options';
+import { GATEWAY_CONFIG, PRODUCER_REDIS } from '../gateway.tokens';
 import { viaRedis } from '../http/dependency-errors';
 import { problems } from '../http/problem';
 import { GatewayMetrics } from '../metrics/gateway-metrics';

@@ -9,9 +9,11 @@ import {
   CreatedJobView, JobEventListView, JobListView, JobResultView, JobView,
   toCreatedView, toEventView, toJobView, toResultView,
 } from './job-views';
+import { JobCreator } from './job-creator';
 import { JobsService } from './jobs.service';
 import { ListJobsQuery } from './list-jobs.query';
 import { contentTypeOf, parseResultPart, RESULT_PARTS } from './result-content';
+import { ResultContentService } from './result-content.service';
 import { Ctx, RequestContext } from './request-context';
 
 export const JOBS_PATH = 'api/v1/jobs';
@@ -23,7 +25,11 @@ const jobLocation = (id: string) => `/${JOBS_PATH}/${id}`;
 @ApiBadRequestResponse({ description: 'Invalid input (application/problem+json)' })
 @Controller(JOBS_PATH)
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly creator: JobCreator,
+    private readonly jobs: JobsService,
+    private readonly results: ResultContentService,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -38,7 +44,7 @@ export class JobsController {
     @IdempotencyCtx() idempotency: IdempotencyContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CreatedJobView> {
-    const job = await this.jobs.create(body, ctx, {
+    const job = await this.creator.create(body, ctx, {
       idempotencyKey: idempotency.key,
       // The key completes in the job's own transaction: no job without its key, no key without its job.
       // Without a key there is nothing to complete, and the insert stays a single statement.
@@ -81,7 +87,7 @@ export class JobsController {
     @Ctx() ctx: RequestContext,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const content = await this.jobs.resultContent(id, ctx, parseResultPart(part));
+    const content = await this.results.open(id, ctx, parseResultPart(part));
     if (content.kind === 'redirect') {
       await reply.redirect(content.url, 302);
       return;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { counter, histogram, httpDurationHistogram } from '@validahub/observability';
-import { METRICS_REGISTRY } from '../gateway-options';
+import { METRICS_REGISTRY } from '../gateway.tokens';
 
 /** The gateway's own series; one instance per app, on the app's registry. */
 @Injectable()

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { JobEntity, UnfinishedJobs } from '@validahub/jobs-persistence';
 import { JobQueues } from '@validahub/jobs-queueing';
-import { GATEWAY_OPTIONS, ResolvedGatewayOptions } from '../gateway-options';
+import type { ResolvedGatewayOptions } from '../gateway-options';
+import { GATEWAY_OPTIONS } from '../gateway.tokens';
 import { viaRedis } from '../http/dependency-errors';
-import { JobsService } from '../jobs/jobs.service';
+import { JobEnqueuer } from '../jobs/job-enqueuer';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 
 const BATCH = 500;
@@ -33,7 +33,6 @@ export interface ReconcileReport {
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Reconciler');
-  private readonly unfinished: UnfinishedJobs;
   /** Jobs seen missing from Redis in the last pass, with the `updated_at` they had then. */
   private suspects = new Map<string, number>();
   private timer?: NodeJS.Timeout;
@@ -42,13 +41,11 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(GATEWAY_OPTIONS) private readonly options: ResolvedGatewayOptions,
-    dataSource: DataSource,
+    private readonly unfinished: UnfinishedJobs,
     private readonly queues: JobQueues,
-    private readonly service: JobsService,
+    private readonly enqueuer: JobEnqueuer,
     private readonly metrics: GatewayMetrics,
-  ) {
-    this.unfinished = new UnfinishedJobs(dataSource);
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     if (this.options.reconcileIntervalMs <= 0) return;
@@ -114,7 +111,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Enqueues with the job's attempts so far as the numbering base (0 for a job that never ran). */
   private async reenqueue(job: JobEntity, action: 'enqueued' | 'recovered', message: string): Promise<boolean> {
-    if (!(await this.service.enqueue(job, job.attempts))) return false;
+    if (!(await this.enqueuer.enqueue(job, job.attempts))) return false;
     this.metrics.reconcilerActions.inc({ action });
     this.logger.log({ job_id: job.id, status: job.status, attempts: job.attempts }, message);
     return true;

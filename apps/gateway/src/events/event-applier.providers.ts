@@ -1,0 +1,38 @@
+import { Logger, Provider } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@validahub/config';
+import { applyJobEvents } from '@validahub/jobs-persistence';
+import { JobEventConsumer } from '@validahub/jobs-queueing';
+import type { ResolvedGatewayOptions } from '../gateway-options';
+import { GATEWAY_CONFIG, JOB_EVENT_WRITER } from '../gateway.tokens';
+import { EventApplier, JobEventWriter } from './event-applier';
+import { EventStreamConnection } from './event-stream-connection';
+
+/** The event applier with what it consumes and writes through; none of it when the options turn it off. */
+export function eventApplierProviders(options: ResolvedGatewayOptions): Provider[] {
+  if (!options.eventApplier) return [];
+  return [
+    EventStreamConnection,
+    {
+      provide: JobEventConsumer,
+      inject: [GATEWAY_CONFIG, EventStreamConnection],
+      useFactory: (config: AppConfig, connection: EventStreamConnection) => {
+        const logger = new Logger('JobEventConsumer');
+        return new JobEventConsumer(connection.redis, {
+          prefix: config.connections.queuePrefix,
+          consumerName: connection.consumerName,
+          logger: {
+            warn: (message, meta) => logger.warn({ ...meta }, message),
+            error: (message, meta) => logger.error({ ...meta }, message),
+          },
+        });
+      },
+    },
+    {
+      provide: JOB_EVENT_WRITER,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource): JobEventWriter => (events) => applyJobEvents(dataSource, events),
+    },
+    EventApplier,
+  ];
+}

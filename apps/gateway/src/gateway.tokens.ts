@@ -1,0 +1,16 @@
+// Injection tokens for what the gateway provides that has no class of its own to be looked up by.
+
+/** The AppConfig the gateway was built from. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+/** ResolvedGatewayOptions (see gateway-options.ts). */
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+/** The Redis connection for request-path commands (fails fast while Redis is down). */
+export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
+/** The app's Prometheus registry. */
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+export const OBJECT_STORAGE = Symbol('OBJECT_STORAGE');
+export const STORAGE_URI_POLICY = Symbol('STORAGE_URI_POLICY');
+/** Writes a batch of worker events to Postgres (a JobEventWriter). */
+export const JOB_EVENT_WRITER = Symbol('JOB_EVENT_WRITER');
+/** What create hands each stored job to: the JobEnqueuer, or the fault-injection wrapper around it. */
+export const NEW_JOB_ENQUEUER = Symbol('NEW_JOB_ENQUEUER');

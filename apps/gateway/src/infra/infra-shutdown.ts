@@ -1,0 +1,25 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import IORedis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { JobQueues } from '@validahub/jobs-queueing';
+import { PRODUCER_REDIS } from '../gateway.tokens';
+import { closeRedis } from './close-redis';
+
+/** Closes connections last, after the event applier and reconciler stopped (they stop in onModuleDestroy). */
+@Injectable()
+export class InfraShutdown implements OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: JobQueues,
+    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    // With Redis down, BullMQ's close can wait for a reconnect that never comes: cap it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.queues.close().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]);
+    clearTimeout(timer);
+    await closeRedis(this.redis);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@validahub/config';
+import { JobPayload, TaskRegistry } from '@validahub/jobs-domain';
+import { JobEntity } from '@validahub/jobs-persistence';
+import { EnqueueOptions, JobQueues } from '@validahub/jobs-queueing';
+import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { viaRedis } from '../http/dependency-errors';
+import { MicroBatcher } from '../infra/micro-batcher';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+
+/**
+ * Puts stored jobs on their plan's queue: new jobs from create, lost ones from the reconciler.
+ * Enqueues made in the same turn share one BullMQ `addBulk` per plan.
+ */
+@Injectable()
+export class JobEnqueuer {
+  private readonly logger = new Logger('JobEnqueuer');
+  private readonly batches = new MicroBatcher<{ payload: JobPayload; options: EnqueueOptions }, void>(async (items) => {
+    await this.queues.enqueueMany(items);
+    return items.map(() => undefined);
+  });
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
+    private readonly registry: TaskRegistry,
+    private readonly queues: JobQueues,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  /**
+   * False (logged, counted) when Redis refused: the job stays durably queued in Postgres and the
+   * reconciler tries again. Idempotent by job id. `attemptBase` numbers a re-enqueued job's
+   * attempts on from those it already made.
+   */
+  async enqueue(job: JobEntity, attemptBase = 0): Promise<boolean> {
+    try {
+      const payload = attemptBase > 0 ? { ...this.payloadOf(job), attemptBase } : this.payloadOf(job);
+      await viaRedis(() => this.batches.submit({ payload, options: { priority: job.priority } }));
+      return true;
+    } catch (error) {
+      this.metrics.enqueueFailures.inc({ plan: job.plan });
+      this.logger.warn({ job_id: job.id, correlation_id: job.correlationId, err: error }, 'enqueue failed; the reconciler will retry');
+      return false;
+    }
+  }
+
+  payloadOf(job: JobEntity): JobPayload {
+    const task = this.registry.lookup(job.taskName);
+    const timeLimitSeconds = (task.ok ? task.task.defaults.timeLimitSeconds : undefined) ?? this.config.execution.taskTimeLimitSeconds;
+    return {
+      jobId: job.id,
+      task: job.taskName,
+      params: job.params,
+      plan: job.plan,
+      correlationId: job.correlationId,
+      maxAttempts: job.maxAttempts,
+      timeLimitSeconds,
+      expiresAt: job.expiresAt ? job.expiresAt.toISOString() : null,
+    };
+  }
+}
