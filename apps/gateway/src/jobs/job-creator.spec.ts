@@ -1,0 +1,141 @@
+import type { CreateJobDto } from './create-job.dto';
+import { ProblemException } from '../http/problem';
+import { metricCount, newTestServices } from '../testing/new-test-services';
+
+// Create's validation and micro-batching with the repository and the queues faked; the same
+// paths over HTTP against real servers are in jobs-api.integration-spec.ts.
+describe('JobCreator', () => {
+  const context = { tenantId: 'anonymous', correlationId: 'corr-7' };
+  const dto = (changes: Partial<CreateJobDto> = {}): CreateJobDto => ({ task: 'noop_job', params: {}, ...changes }) as CreateJobDto;
+
+  function setup(env: Record<string, string> = {}) {
+    const services = newTestServices({ ENABLE_TEST_TASKS: 'true', ...env });
+    return { ...services, ...services.fakes };
+  }
+
+  /** The 400 problem a create threw, with nothing stored or enqueued. */
+  async function refused(create: Promise<unknown>, fakes: ReturnType<typeof setup>) {
+    const error = await create.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ProblemException);
+    expect(fakes.jobs.inserts).toEqual([]);
+    expect(fakes.queues.bulks).toEqual([]);
+    return (error as ProblemException).spec;
+  }
+
+  describe('validation', () => {
+    it('refuses an unknown task, listing the known ones', async () => {
+      const s = setup();
+      const spec = await refused(s.creator.create(dto({ task: 'nope_job' }), context), s);
+      expect(spec.status).toBe(400);
+      expect(spec.errors).toEqual([{ field: 'task', message: expect.stringContaining('Unknown task "nope_job". Known tasks: validate_csv_job') }]);
+      expect(spec.detail).toContain('noop_job');
+    });
+
+    it('refuses a task the contract reserves but this release does not run, listing the available ones', async () => {
+      const s = setup();
+      const spec = await refused(s.creator.create(dto({ task: 'sync_connector_job' }), context), s);
+      expect(spec.detail).toMatch(/^Task "sync_connector_job" is not available in this release\. Available tasks: validate_csv_job, correct_csv_job/);
+      expect(spec.detail).not.toContain('generate_report_job');
+    });
+
+    it('refuses test tasks unless test tasks are enabled', async () => {
+      const s = setup({ ENABLE_TEST_TASKS: 'false' });
+      const spec = await refused(s.creator.create(dto({ task: 'noop_job' }), context), s);
+      expect(spec.errors?.[0].message).toContain('Unknown task "noop_job"');
+    });
+
+    it('refuses bad params, one entry per field', async () => {
+      const s = setup();
+      const spec = await refused(s.creator.create(dto({ task: 'sleep_job', params: { ms: 'soon', extra: 1 } }), context), s);
+      expect(spec.detail).toBe('Invalid params for sleep_job.');
+      expect(spec.errors?.map((e) => e.field).sort()).toEqual(['params.extra', 'params.ms']);
+    });
+
+    it.each([
+      ['../outside.csv', 'a path out of the storage root'],
+      ['/etc/passwd', 'an absolute path outside the root'],
+      ['s3://bucket/feed.csv', 's3:// without S3 configured'],
+      ['ftp://host/feed.csv', 'an unknown scheme'],
+    ])('refuses input_uri %p (%s) on params.input_uri', async (uri) => {
+      const s = setup();
+      const spec = await refused(s.creator.create(dto({ task: 'validate_csv_job', params: { input_uri: uri } }), context), s);
+      expect(spec.detail).toMatch(/^Invalid params\.input_uri \(\w+\)\.$/);
+      expect(spec.errors).toEqual([{ field: 'params.input_uri', message: expect.any(String) }]);
+    });
+
+    it('accepts a confined input that does not exist yet (the worker reports input_not_found)', async () => {
+      const s = setup();
+      const job = await s.creator.create(dto({ task: 'validate_csv_job', params: { input_uri: 'feeds/later.csv' } }), context);
+      expect(job.params).toMatchObject({ input_uri: 'feeds/later.csv', marketplace: 'generic' });
+    });
+  });
+
+  describe('the stored job', () => {
+    it('takes plan, priority, retries and expiry from the plan and the config', async () => {
+      const s = setup({ MAX_RETRIES_PRO: '5', JOB_TTL_SECONDS_PRO: '600' });
+      const before = Date.now();
+      const job = await s.creator.create(dto({ plan: 'pro', idempotency_key: 'k-1' }), context);
+      expect(job).toMatchObject({ plan: 'pro', queue: 'queue-pro', maxAttempts: 6, tenantId: 'anonymous', correlationId: 'corr-7', idempotencyKey: 'k-1' });
+      expect(job.priority).toBeGreaterThan(1);
+      expect(job.expiresAt!.getTime()).toBeGreaterThanOrEqual(before + 600_000);
+      expect(job.expiresAt!.getTime()).toBeLessThan(before + 610_000);
+      const free = await s.creator.create(dto(), context, { idempotencyKey: 'from-header' });
+      expect(free).toMatchObject({ plan: 'free', queue: 'queue-free', maxAttempts: 4, idempotencyKey: 'from-header' });
+    });
+
+    it('enqueues the payload the worker needs, with the configured time limit', async () => {
+      const s = setup({ TASK_TIME_LIMIT: '42' });
+      const job = await s.creator.create(dto({ plan: 'business' }), context);
+      expect(s.queues.payloads.get(job.id)).toEqual({
+        jobId: job.id,
+        task: 'noop_job',
+        params: {},
+        plan: 'business',
+        correlationId: 'corr-7',
+        maxAttempts: job.maxAttempts,
+        timeLimitSeconds: 42,
+        expiresAt: job.expiresAt!.toISOString(),
+      });
+      expect(s.queues.bulks[0][0].options).toEqual({ priority: job.priority });
+    });
+  });
+
+  describe('micro-batching', () => {
+    it('lets concurrent creates share one insert statement and one addBulk, each answered with its own job', async () => {
+      const s = setup();
+      const jobs = await Promise.all(Array.from({ length: 5 }, (_, i) => s.creator.create(dto({ priority: i + 1 }), { ...context, correlationId: `c-${i}` })));
+      expect(new Set(jobs.map((job) => job.id)).size).toBe(5);
+      expect(jobs.map((job) => job.correlationId)).toEqual(['c-0', 'c-1', 'c-2', 'c-3', 'c-4']);
+      expect(s.jobs.inserts.map((batch) => batch.length)).toEqual([5]);
+      expect(s.queues.bulks.map((bulk) => bulk.map((item) => item.payload.jobId))).toEqual([jobs.map((job) => job.id)]);
+      expect(await metricCount(s.metrics.jobsCreated, { task: 'noop_job', plan: 'free' })).toBe(5);
+    });
+
+    it('gives a create with its own transaction (an idempotency key) a statement of its own', async () => {
+      const s = setup();
+      const within = jest.fn(async () => undefined);
+      await Promise.all([s.creator.create(dto(), context, { within }), s.creator.create(dto(), context), s.creator.create(dto(), context)]);
+      expect(s.jobs.inserts.map((batch) => batch.length).sort()).toEqual([1, 2]);
+    });
+
+    it('still answers with the stored job when Redis refuses the enqueue, and counts the failure', async () => {
+      const s = setup();
+      s.queues.failWith = new Error('Connection is closed.');
+      const jobs = await Promise.all([s.creator.create(dto(), context), s.creator.create(dto({ plan: 'pro' }), context)]);
+      expect(jobs.map((job) => job.status)).toEqual(['queued', 'queued']);
+      expect(s.jobs.rows.size).toBe(2);
+      expect(await metricCount(s.metrics.enqueueFailures, { plan: 'free' })).toBe(1);
+      expect(await metricCount(s.metrics.enqueueFailures, { plan: 'pro' })).toBe(1);
+      expect(await metricCount(s.metrics.transitions, { to_status: 'queued', actor: 'api' })).toBe(2);
+    });
+
+    it('fails every create of a batch whose insert failed, and enqueues none of them', async () => {
+      const s = setup();
+      jest.spyOn(s.jobs, 'createMany').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+      const results = await Promise.allSettled([s.creator.create(dto(), context), s.creator.create(dto(), context)]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(s.queues.bulks).toEqual([]);
+      expect(await metricCount(s.metrics.jobsCreated)).toBe(0);
+    });
+  });
+});
