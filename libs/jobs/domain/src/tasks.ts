@@ -1,5 +1,5 @@
 import { hasRuleset, listMarketplaces } from '@validahub/csv-rules';
-import { FieldError, fields, parseObject, ParseResult } from './params';
+import { FieldError, fields, ParseResult, paramsSchema } from './params';
 
 /** Stable task names (the wire values). */
 export const TASK_NAMES = {
@@ -47,13 +47,13 @@ export interface TaskDefinition<P = unknown> {
 }
 
 function csvParams(raw: unknown, autoFixDefault: boolean): ParseResult<CsvJobParams> {
-  const parsed = parseObject<CsvJobParams>(raw, {
-    input_uri: { read: fields.string({ min: 1, max: 2048 }), required: true },
-    marketplace: { read: fields.string({ oneOf: listMarketplaces().map((m) => m.marketplace) }), default: 'generic' },
-    category: { read: fields.string({ min: 1, max: 100 }) },
-    ruleset: { read: fields.string({ min: 1, max: 100 }), default: 'default' },
-    auto_fix: { read: fields.boolean(), default: autoFixDefault },
-  });
+  const parsed = paramsSchema({
+    input_uri: fields.string({ min: 1, max: 2048 }).required(),
+    marketplace: fields.string({ oneOf: listMarketplaces().map((m) => m.marketplace) }).default('generic'),
+    category: fields.string({ min: 1, max: 100 }),
+    ruleset: fields.string({ min: 1, max: 100 }).default('default'),
+    auto_fix: fields.boolean().default(autoFixDefault),
+  }).parse(raw);
   if (!parsed.ok) return parsed;
   const { marketplace, ruleset } = parsed.value;
   if (!hasRuleset(marketplace, ruleset)) {
@@ -97,7 +97,7 @@ export const TASK_DEFINITIONS: readonly TaskDefinition[] = [
     available: true,
     testOnly: true,
     defaults: {},
-    parseParams: (raw) => parseObject(raw ?? {}, {}),
+    parseParams: (raw) => paramsSchema({}).parse(raw),
   },
   {
     name: TASK_NAMES.sleep,
@@ -106,10 +106,10 @@ export const TASK_DEFINITIONS: readonly TaskDefinition[] = [
     testOnly: true,
     defaults: {},
     parseParams: (raw) =>
-      parseObject<SleepJobParams>(raw, {
-        ms: { read: fields.integer({ min: 0, max: 3_600_000 }), required: true },
-        ignore_signal: { read: fields.boolean(), default: false },
-      }),
+      paramsSchema({
+        ms: fields.integer({ min: 0, max: 3_600_000 }).required(),
+        ignore_signal: fields.boolean().default(false),
+      }).parse(raw),
   },
   {
     name: TASK_NAMES.flaky,
@@ -118,9 +118,9 @@ export const TASK_DEFINITIONS: readonly TaskDefinition[] = [
     testOnly: true,
     defaults: {},
     parseParams: (raw) =>
-      parseObject<FlakyJobParams>(raw, {
-        fail_times: { read: fields.integer({ min: 0, max: 100 }), required: true },
-        permanent: { read: fields.boolean(), default: false },
-      }),
+      paramsSchema({
+        fail_times: fields.integer({ min: 0, max: 100 }).required(),
+        permanent: fields.boolean().default(false),
+      }).parse(raw),
   },
 ];
