@@ -5,6 +5,7 @@ import { AppConfig } from '@validahub/config';
 import { TaskRegistry } from '@validahub/jobs-domain';
 import { createJobsDataSource, JobRepository, migrateWithLock, UnfinishedJobs } from '@validahub/jobs-persistence';
 import { createRedis, JobQueues, redisOptions } from '@validahub/jobs-queueing';
+import { createTaskRegistry } from '@validahub/jobs-tasks';
 import { createStorageFromConfig, storageUriPolicy } from '@validahub/storage';
 import { GATEWAY_EXTRA_ENTITIES, GATEWAY_EXTRA_MIGRATIONS } from '../idempotency/gateway-idempotency';
 import type { ResolvedGatewayOptions } from '../gateway-options';
@@ -66,7 +67,7 @@ export const infraProviders: Provider[] = [
   {
     provide: TaskRegistry,
     inject: [GATEWAY_CONFIG],
-    useFactory: (config: AppConfig) => new TaskRegistry({ includeTestTasks: config.worker.enableTestTasks }),
+    useFactory: (config: AppConfig) => createTaskRegistry({ includeTestTasks: config.worker.enableTestTasks }),
   },
 ];
 

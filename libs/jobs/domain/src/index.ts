@@ -2,7 +2,7 @@ export * from './status';
 export * from './plans';
 export * from './errors';
 export * from './params';
-export * from './tasks';
+export * from './task-definition';
 export * from './task-registry';
 export * from './events';
 export * from './backoff';

@@ -1,47 +1,63 @@
+import { fields, paramsSchema } from './params';
+import { reservedTaskDefinition, TaskDefinition, taskDefinition } from './task-definition';
 import { TaskRegistry } from './task-registry';
 
-describe('TaskRegistry', () => {
-  const registry = new TaskRegistry();
+const resize = taskDefinition({
+  name: 'resize_job',
+  description: 'Resize an image.',
+  params: paramsSchema({ width: fields.integer({ min: 1 }).required(), keep_ratio: fields.boolean().default(true) }),
+  defaults: { timeLimitSeconds: 60, maxRetries: 2 },
+});
+const crop = taskDefinition({ name: 'crop_job', description: 'Crop an image.', params: paramsSchema({}) });
+const ping = taskDefinition({ name: 'ping_job', description: 'Test-only ping.', params: paramsSchema({}), testOnly: true });
+const upscale = reservedTaskDefinition({ name: 'upscale_job', description: 'Upscale an image (later).' });
+const definitions: TaskDefinition[] = [resize, crop, upscale, ping];
 
-  it('knows the contract tasks and hides test-only ones unless asked', () => {
-    expect(registry.names().sort()).toEqual(['correct_csv_job', 'generate_report_job', 'sync_connector_job', 'validate_csv_job']);
-    expect(new TaskRegistry({ includeTestTasks: true }).names()).toEqual(expect.arrayContaining(['noop_job', 'sleep_job', 'flaky_job']));
+describe('TaskRegistry', () => {
+  const registry = new TaskRegistry(definitions);
+
+  it('knows the listed tasks, in list order, and hides test-only ones unless asked', () => {
+    expect(registry.names()).toEqual(['resize_job', 'crop_job', 'upscale_job']);
+    expect(new TaskRegistry(definitions, { includeTestTasks: true }).names()).toEqual(['resize_job', 'crop_job', 'upscale_job', 'ping_job']);
+    expect(new TaskRegistry([]).names()).toEqual([]);
   });
 
   it('tells unknown tasks from reserved ones', () => {
-    expect(registry.lookup('explode_job')).toMatchObject({ ok: false, reason: 'unknown' });
-    expect(registry.lookup('sync_connector_job')).toMatchObject({ ok: false, reason: 'unavailable' });
-    expect(registry.lookup('validate_csv_job')).toMatchObject({ ok: true });
+    expect(registry.lookup('explode_job')).toEqual({ ok: false, reason: 'unknown', known: ['resize_job', 'crop_job', 'upscale_job'] });
+    expect(registry.lookup('upscale_job')).toEqual({ ok: false, reason: 'unavailable', known: ['resize_job', 'crop_job'] });
+    expect(registry.lookup('ping_job')).toMatchObject({ ok: false, reason: 'unknown' });
+    expect(registry.lookup('resize_job')).toEqual({ ok: true, task: resize });
   });
 
-  it('applies csv param defaults (auto_fix implied for correct_csv_job)', () => {
-    expect(registry.parseParams('validate_csv_job', { input_uri: 'test.csv' })).toEqual({
-      ok: true,
-      value: { input_uri: 'test.csv', marketplace: 'generic', ruleset: 'default', auto_fix: false },
-    });
-    expect(registry.parseParams('correct_csv_job', { input_uri: 'a.csv', marketplace: 'mercado_livre', category: 'electronics' })).toEqual({
-      ok: true,
-      value: { input_uri: 'a.csv', marketplace: 'mercado_livre', category: 'electronics', ruleset: 'default', auto_fix: true },
-    });
-  });
-
-  it.each([
-    [{}, 'params.input_uri'],
-    [{ input_uri: 'a.csv', marketplace: 'ebay' }, 'params.marketplace'],
-    [{ input_uri: 'a.csv', ruleset: 'nope' }, 'params.ruleset'],
-    [{ input_uri: 'a.csv', auto_fix: 'yes' }, 'params.auto_fix'],
-    [{ input_uri: 'a.csv', surprise: 1 }, 'params.surprise'],
-    [{ input_uri: '' }, 'params.input_uri'],
-  ])('rejects bad csv params %j', (params, field) => {
-    const result = registry.parseParams('validate_csv_job', params);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors.map((e) => e.field)).toContain(field);
+  it('parses params with the task definition, defaults included', () => {
+    expect(registry.parseParams('resize_job', { width: 10 })).toEqual({ ok: true, value: { width: 10, keep_ratio: true } });
+    expect(registry.parseParams('resize_job', {})).toEqual({ ok: false, errors: [{ field: 'params.width', message: 'is required' }] });
+    expect(registry.parseParams('nope_job', {})).toEqual({ ok: false, errors: [{ field: 'task', message: 'unknown task nope_job' }] });
+    expect(upscale.parseParams({})).toEqual({ ok: false, errors: [{ field: 'task', message: 'upscale_job is reserved by the contract but not available in this release' }] });
+    expect(resize.defaults).toEqual({ timeLimitSeconds: 60, maxRetries: 2 });
   });
 
   it('checks that every runnable task has exactly one handler', () => {
-    expect(() => registry.assertHandlers(['validate_csv_job', 'correct_csv_job'])).not.toThrow();
-    expect(() => registry.assertHandlers(['validate_csv_job'])).toThrow(/no handler for correct_csv_job/);
-    expect(() => registry.assertHandlers(['validate_csv_job', 'correct_csv_job', 'correct_csv_job'])).toThrow(/two handlers/);
-    expect(() => registry.assertHandlers(['validate_csv_job', 'correct_csv_job', 'mystery_job'])).toThrow(/unknown task mystery_job/);
+    expect(() => registry.assertHandlers(['resize_job', 'crop_job'])).not.toThrow();
+    expect(() => registry.assertHandlers(['resize_job'])).toThrow(/no handler for crop_job/);
+    expect(() => registry.assertHandlers(['resize_job', 'crop_job', 'crop_job'])).toThrow(/two handlers for crop_job/);
+    expect(() => registry.assertHandlers(['resize_job', 'crop_job', 'mystery_job'])).toThrow(/handler for unknown task mystery_job/);
+    expect(() => registry.assertHandlers(['resize_job', 'crop_job', 'ping_job'])).toThrow(/handler for unknown task ping_job/);
+  });
+
+  it('refuses a list naming a task twice, even a test-only one left out', () => {
+    expect(() => new TaskRegistry([resize, crop, resize])).toThrow('invalid task definitions: task resize_job is registered twice');
+    expect(() => new TaskRegistry([ping, ping])).toThrow(/ping_job is registered twice/);
+  });
+
+  it.each([
+    [{ ...crop, name: 'Crop-Job' }, /task name "Crop-Job" must be/],
+    [{ ...crop, name: '' }, /task name "" must be/],
+    [{ ...crop, name: `x${'y'.repeat(64)}` }, /must be 1-64/],
+    [{ ...crop, defaults: { timeLimitSeconds: 0 } }, /crop_job: defaults.timeLimitSeconds must be a whole number >= 1/],
+    [{ ...crop, defaults: { timeLimitSeconds: 1.5 } }, /timeLimitSeconds/],
+    [{ ...crop, defaults: { maxRetries: -1 } }, /crop_job: defaults.maxRetries must be a whole number >= 0/],
+  ])('refuses a definition that cannot work (%#)', (bad, message) => {
+    expect(() => new TaskRegistry([resize, bad])).toThrow(message);
   });
 });

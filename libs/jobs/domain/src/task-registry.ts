@@ -1,21 +1,27 @@
 import { ParseResult } from './params';
-import { TASK_DEFINITIONS, TaskDefinition, TaskName } from './tasks';
+import { TaskDefinition } from './task-definition';
 
 export type TaskLookup =
   | { ok: true; task: TaskDefinition }
   | { ok: false; reason: 'unknown' | 'unavailable'; known: string[] };
 
-/** The tasks one deployment accepts; test-only tasks are included only when asked for. */
+/** Wire names: what a client can type and a log line can carry unquoted. */
+const TASK_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/**
+ * The tasks one deployment accepts, from a list of definitions (jobs-tasks owns the list).
+ * Test-only tasks are included only when asked for. A list with a bad or doubled definition
+ * throws, so a deployment with one never starts.
+ */
 export class TaskRegistry {
   private readonly byName: Map<string, TaskDefinition>;
 
-  constructor(options: { includeTestTasks?: boolean } = {}, definitions: readonly TaskDefinition[] = TASK_DEFINITIONS) {
-    this.byName = new Map();
-    for (const def of definitions) {
-      if (def.testOnly && !options.includeTestTasks) continue;
-      if (this.byName.has(def.name)) throw new Error(`task ${def.name} is registered twice`);
-      this.byName.set(def.name, def);
-    }
+  constructor(definitions: readonly TaskDefinition[], options: { includeTestTasks?: boolean } = {}) {
+    const problems = definitions.flatMap(definitionProblems);
+    const names = definitions.map((def) => def.name);
+    for (const name of new Set(names.filter((name, i) => names.indexOf(name) !== i))) problems.push(`task ${name} is registered twice`);
+    if (problems.length) throw new Error(`invalid task definitions: ${problems.join('; ')}`);
+    this.byName = new Map(definitions.filter((def) => options.includeTestTasks || !def.testOnly).map((def) => [def.name, def]));
   }
 
   names(): string[] {
@@ -34,7 +40,7 @@ export class TaskRegistry {
     return { ok: true, task };
   }
 
-  parseParams(name: TaskName | string, raw: unknown): ParseResult<unknown> {
+  parseParams(name: string, raw: unknown): ParseResult<unknown> {
     const found = this.lookup(name);
     if (!found.ok) return { ok: false, errors: [{ field: 'task', message: `unknown task ${name}` }] };
     return found.task.parseParams(raw);
@@ -55,4 +61,15 @@ export class TaskRegistry {
     for (const task of this.runnable()) if (!seen.has(task.name)) problems.push(`no handler for ${task.name}`);
     if (problems.length) throw new Error(`task registry mismatch: ${problems.join('; ')}`);
   }
+}
+
+function definitionProblems(def: TaskDefinition): string[] {
+  const problems: string[] = [];
+  if (!TASK_NAME.test(def.name)) problems.push(`task name ${JSON.stringify(def.name)} must be 1-64 lower-case letters, digits or underscores, starting with a letter`);
+  const { timeLimitSeconds, maxRetries } = def.defaults;
+  if (timeLimitSeconds !== undefined && !(Number.isInteger(timeLimitSeconds) && timeLimitSeconds >= 1)) {
+    problems.push(`task ${def.name}: defaults.timeLimitSeconds must be a whole number >= 1`);
+  }
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) problems.push(`task ${def.name}: defaults.maxRetries must be a whole number >= 0`);
+  return problems;
 }

@@ -1,5 +1,3 @@
-import { CsvJobParams, FlakyJobParams, SleepJobParams, TASK_NAMES } from '@validahub/jobs-domain';
-
 /** Structured logger a handler receives, already bound to the job's id, task, attempt and correlation id. */
 export interface TaskLogger {
   debug(obj: Record<string, unknown>, message?: string): void;
@@ -34,14 +32,5 @@ export interface TaskResult {
  */
 export type TaskHandler<P = unknown> = (ctx: TaskContext<P>) => Promise<TaskResult>;
 
-/** Task name -> the params type its handler receives (the domain's registry parses them). */
-export interface TaskParamsByName {
-  [TASK_NAMES.validateCsv]: CsvJobParams;
-  [TASK_NAMES.correctCsv]: CsvJobParams;
-  [TASK_NAMES.noop]: Record<string, never>;
-  [TASK_NAMES.sleep]: SleepJobParams;
-  [TASK_NAMES.flaky]: FlakyJobParams;
-}
-
-/** The typed handler registry a worker runs: at most one handler per task name. */
-export type TaskHandlers = { [K in keyof TaskParamsByName]?: TaskHandler<TaskParamsByName[K]> };
+/** The handlers a worker runs, by task name; built from the task list (see registry.ts). */
+export type TaskHandlers = Readonly<Partial<Record<string, TaskHandler>>>;

@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { TASK_NAMES } from '@validahub/jobs-domain';
 import { TEST_REDIS_URL } from '@validahub/testing';
 import { RuntimeHarness, TERMINAL_EVENTS, waitFor } from './testing/runtime-harness';
 
@@ -37,7 +36,7 @@ describe('worker apps as processes', () => {
     const first = startWorkerApp('worker-pro', env());
     children.push(first.child);
     await waitFor(() => first.output().includes('"worker ready"'), 30_000, 'first worker ready');
-    const job = await h.enqueue(TASK_NAMES.sleep, { ms: 4_000 }, { plan: 'pro' });
+    const job = await h.enqueue('sleep_job', { ms: 4_000 }, { plan: 'pro' });
     await h.waitForEvent(job.jobId, 'started');
     const stopAt = Date.now();
     first.child.kill('SIGTERM');
@@ -59,8 +58,8 @@ describe('worker apps as processes', () => {
     const all = startWorkerApp('worker-free', { ...env(), WORKER_PLANS: 'free,enterprise' });
     children.push(all.child);
     await waitFor(() => all.output().includes('"worker ready"'), 30_000, 'worker ready');
-    const free = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'free' });
-    const enterprise = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'enterprise' });
+    const free = await h.enqueue('noop_job', {}, { plan: 'free' });
+    const enterprise = await h.enqueue('noop_job', {}, { plan: 'enterprise' });
     await h.waitForEvent(free.jobId, 'succeeded');
     await h.waitForEvent(enterprise.jobId, 'succeeded');
     all.child.kill('SIGTERM');

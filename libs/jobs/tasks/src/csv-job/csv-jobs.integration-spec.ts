@@ -2,11 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { CsvJobParams, PermanentJobError, TransientJobError } from '@validahub/jobs-domain';
+import { PermanentJobError, TransientJobError } from '@validahub/jobs-domain';
 import { LocalDiskStorage, ObjectStorage, resultLocation, StorageUnavailableError } from '@validahub/storage';
-import { correctCsvHandler } from '../correct-csv/correct-csv.handler';
-import { validateCsvHandler } from '../validate-csv/validate-csv.handler';
+import { correctCsvHandler } from '../correct-csv/correct-csv.task';
+import { validateCsvHandler } from '../validate-csv/validate-csv.task';
 import { TaskContext } from '../task-handler';
+import { CsvJobParams } from './csv-job-params';
 import { CsvJobDeps } from './run-csv-job';
 
 // Jest ignores testTimeout set on a project; retries, time limits and slow CI need more than 5 s.

@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { validateCsv } from '@validahub/csv-rules';
-import { CsvJobParams } from '@validahub/jobs-domain';
-import type { ObjectStorage } from '@validahub/storage';
+import { type ObjectStorage, resultLocation } from '@validahub/storage';
+import type { TaskDeps } from '../task';
 import { TaskContext, TaskResult } from '../task-handler';
+import type { CsvJobParams } from './csv-job-params';
 import { toCsvJobError } from './csv-job-errors';
 import { progressReporter } from './csv-progress';
 
@@ -14,6 +15,11 @@ export interface CsvJobDeps {
   maxIssues?: number;
   /** Builds a result URI; injected so this file does not care how storage names results. */
   resultLocation(resultsUri: string, jobId: string, kind: 'json' | 'csv'): string;
+}
+
+/** The CSV runner's view of a worker's dependencies. */
+export function csvJobDeps(deps: TaskDeps): CsvJobDeps {
+  return { storage: deps.storage, resultsUri: deps.resultsUri, maxIssues: deps.maxIssues, resultLocation };
 }
 
 export interface CsvJobOutcome {

@@ -1,4 +1,4 @@
-import { JobEvent, JobPayload, TASK_NAMES } from '@validahub/jobs-domain';
+import { JobEvent, JobPayload } from '@validahub/jobs-domain';
 import { RuntimeHarness, sleep, TERMINAL_EVENTS, waitFor } from '../testing/runtime-harness';
 
 // Jest ignores testTimeout set on a project; retries, time limits and slow CI need more than 5 s.
@@ -10,7 +10,7 @@ describe('worker runtime: cancellation', () => {
   afterAll(() => h.close());
 
   it('cancels a running job: cancelled event, BullMQ job ended without retry', async () => {
-    const job = await h.enqueue(TASK_NAMES.sleep, { ms: 20_000 }, { plan: 'pro', maxAttempts: 3 });
+    const job = await h.enqueue('sleep_job', { ms: 20_000 }, { plan: 'pro', maxAttempts: 3 });
     await h.waitForEvent(job.jobId, 'started');
     expect(await h.cancel(job.jobId, 'user asked')).toBeGreaterThanOrEqual(1);
     const cancelled = await h.waitForEvent(job.jobId, 'cancelled', 3_000);
@@ -26,7 +26,7 @@ describe('worker runtime: cancellation', () => {
     const ghost = '9f0e8d7c-6b5a-4493-8271-605f4e3d2c1b';
     await h.cancel(ghost);
     // The gateway could not remove it from the queue in time: it arrives just after the cancel.
-    const job = h.payload(TASK_NAMES.sleep, { ms: 5_000 }, { plan: 'pro', jobId: ghost });
+    const job = h.payload('sleep_job', { ms: 5_000 }, { plan: 'pro', jobId: ghost });
     await h.queues.enqueue(job, { priority: 5 });
     const cancelled = await h.waitForEvent(ghost, 'cancelled');
     expect(cancelled.attempt).toBe(0);
@@ -35,7 +35,7 @@ describe('worker runtime: cancellation', () => {
 
   it('publishes exactly one terminal event when a cancel races completion', async () => {
     const jobs: JobPayload[] = [];
-    for (let i = 0; i < 12; i++) jobs.push(await h.enqueue(TASK_NAMES.sleep, { ms: 60 + i * 10 }, { plan: 'pro' }));
+    for (let i = 0; i < 12; i++) jobs.push(await h.enqueue('sleep_job', { ms: 60 + i * 10 }, { plan: 'pro' }));
     for (const job of jobs) {
       await h.waitForEvent(job.jobId, 'started', 10_000);
       // Fire cancels around the moment the handler finishes.
@@ -64,7 +64,7 @@ describe('worker runtime: graceful shutdown', () => {
 
   it('lets a job finish within the grace period', async () => {
     const runtime = await h.startRuntime(['free'], { shutdownGraceMs: 3_000 });
-    const job = await h.enqueue(TASK_NAMES.sleep, { ms: 500 }, { plan: 'free' });
+    const job = await h.enqueue('sleep_job', { ms: 500 }, { plan: 'free' });
     await h.waitForEvent(job.jobId, 'started');
     await runtime.stop();
     expect((await h.events(job.jobId)).at(-1)).toMatchObject({ type: 'succeeded' });
@@ -72,7 +72,7 @@ describe('worker runtime: graceful shutdown', () => {
 
   it('hands a running job back after the grace period; another worker finishes it', async () => {
     const first = await h.startRuntime(['free'], { shutdownGraceMs: 300, workerName: 'first' });
-    const job = await h.enqueue(TASK_NAMES.sleep, { ms: 1_500 }, { plan: 'free', maxAttempts: 1 });
+    const job = await h.enqueue('sleep_job', { ms: 1_500 }, { plan: 'free', maxAttempts: 1 });
     await h.waitForEvent(job.jobId, 'started');
     const stopStarted = Date.now();
     await first.stop();
@@ -92,7 +92,7 @@ describe('worker runtime: graceful shutdown', () => {
 
   it('stops even when a handler ignores the shutdown abort', async () => {
     const runtime = await h.startRuntime(['business'], { shutdownGraceMs: 200 });
-    const job = await h.enqueue(TASK_NAMES.sleep, { ms: 4_000, ignore_signal: true }, { plan: 'business' });
+    const job = await h.enqueue('sleep_job', { ms: 4_000, ignore_signal: true }, { plan: 'business' });
     await h.waitForEvent(job.jobId, 'started');
     const stopStarted = Date.now();
     await runtime.stop();

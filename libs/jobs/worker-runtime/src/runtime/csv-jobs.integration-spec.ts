@@ -1,9 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JobEvent, TASK_NAMES } from '@validahub/jobs-domain';
-import { buildTaskHandlers } from '@validahub/jobs-tasks';
-import { createStorageFromConfig } from '@validahub/storage';
+import { JobEvent } from '@validahub/jobs-domain';
+import { taskHandlersFromConfig } from '@validahub/jobs-tasks';
 import { RuntimeHarness } from '../testing/runtime-harness';
 
 // Jest ignores testTimeout set on a project; retries, time limits and slow CI need more than 5 s.
@@ -20,7 +19,7 @@ describe('worker runtime: CSV jobs end to end on local-disk storage', () => {
     root = await mkdtemp(join(tmpdir(), 'vh-runtime-csv-'));
     await writeFile(join(root, 'feed.csv'), FEED);
     h = new RuntimeHarness('csvjobs', { STORAGE_ROOT: root, RESULTS_URI: 'results', PROGRESS_THROTTLE_MS: '0' });
-    const handlers = buildTaskHandlers({ storage: createStorageFromConfig(h.config.storage), resultsUri: h.config.storage.resultsUri, includeTestTasks: true });
+    const handlers = taskHandlersFromConfig(h.config);
     // The full registry: every shipped task needs its handler or start() refuses to run.
     await h.startRuntime(['pro'], { handlers, registry: undefined });
   });
@@ -30,7 +29,7 @@ describe('worker runtime: CSV jobs end to end on local-disk storage', () => {
   });
 
   it('validate_csv_job: started -> progress... -> succeeded with the report and its summary', async () => {
-    const job = await h.enqueue(TASK_NAMES.validateCsv, { input_uri: 'feed.csv', marketplace: 'mercado_livre' }, { plan: 'pro' });
+    const job = await h.enqueue('validate_csv_job', { input_uri: 'feed.csv', marketplace: 'mercado_livre' }, { plan: 'pro' });
     const done = (await h.waitForEvent(job.jobId, 'succeeded', 20_000)) as Extract<JobEvent, { type: 'succeeded' }>;
     const events = await h.events(job.jobId);
     const types = events.map((e) => e.type);
@@ -48,7 +47,7 @@ describe('worker runtime: CSV jobs end to end on local-disk storage', () => {
   });
 
   it('correct_csv_job: result_ref is the corrected CSV', async () => {
-    const job = await h.enqueue(TASK_NAMES.correctCsv, { input_uri: 'feed.csv', marketplace: 'mercado_livre' }, { plan: 'pro' });
+    const job = await h.enqueue('correct_csv_job', { input_uri: 'feed.csv', marketplace: 'mercado_livre' }, { plan: 'pro' });
     const done = (await h.waitForEvent(job.jobId, 'succeeded', 20_000)) as Extract<JobEvent, { type: 'succeeded' }>;
     expect(done.resultRef).toBe(`results/${job.jobId}.csv`);
     const corrected = await readFile(join(root, done.resultRef!), 'utf8');
@@ -57,7 +56,7 @@ describe('worker runtime: CSV jobs end to end on local-disk storage', () => {
   });
 
   it('a missing input fails with input_not_found and is not retried', async () => {
-    const job = await h.enqueue(TASK_NAMES.validateCsv, { input_uri: 'missing.csv' }, { plan: 'pro', maxAttempts: 4 });
+    const job = await h.enqueue('validate_csv_job', { input_uri: 'missing.csv' }, { plan: 'pro', maxAttempts: 4 });
     const failed = (await h.waitForEvent(job.jobId, 'failed')) as Extract<JobEvent, { type: 'failed' }>;
     expect(failed.error).toMatchObject({ code: 'input_not_found', retryable: false });
     expect((await h.events(job.jobId)).map((e) => e.type)).toEqual(['started', 'failed']);

@@ -1,4 +1,4 @@
-import { JobEvent, TASK_NAMES } from '@validahub/jobs-domain';
+import { JobEvent } from '@validahub/jobs-domain';
 import { RuntimeHarness, sleep, waitFor } from '../testing/runtime-harness';
 
 // Jest ignores testTimeout set on a project; retries, time limits and slow CI need more than 5 s.
@@ -13,7 +13,7 @@ describe('worker runtime: permanent errors, retries with backoff, time limits', 
   afterAll(() => h.close());
 
   it('fails a permanent error at once, with the handler error, and never retries it', async () => {
-    const job = await h.enqueue(TASK_NAMES.flaky, { fail_times: 5, permanent: true }, { plan: 'pro', maxAttempts: 4 });
+    const job = await h.enqueue('flaky_job', { fail_times: 5, permanent: true }, { plan: 'pro', maxAttempts: 4 });
     const failed = (await h.waitForEvent(job.jobId, 'failed')) as Failed;
     expect(failed.error).toEqual({ code: 'flaky_permanent', message: 'flaky_job failing attempt 1 of 5', retryable: false });
     expect(failed.startedAt).toBeDefined();
@@ -25,7 +25,7 @@ describe('worker runtime: permanent errors, retries with backoff, time limits', 
   });
 
   it('retries a transient error with growing gaps and succeeds on the 3rd attempt', async () => {
-    const job = await h.enqueue(TASK_NAMES.flaky, { fail_times: 2 }, { plan: 'pro', maxAttempts: 4 });
+    const job = await h.enqueue('flaky_job', { fail_times: 2 }, { plan: 'pro', maxAttempts: 4 });
     const done = await h.waitForEvent(job.jobId, 'succeeded', 15_000);
     const events = await h.events(job.jobId);
     expect(events.map((e) => `${e.type}#${e.attempt}`)).toEqual(['started#1', 'retrying#1', 'started#2', 'retrying#2', 'started#3', 'succeeded#3']);
@@ -49,7 +49,7 @@ describe('worker runtime: permanent errors, retries with backoff, time limits', 
   });
 
   it('fails a transient error once the attempts are used up', async () => {
-    const job = await h.enqueue(TASK_NAMES.flaky, { fail_times: 9 }, { plan: 'pro', maxAttempts: 2 });
+    const job = await h.enqueue('flaky_job', { fail_times: 9 }, { plan: 'pro', maxAttempts: 2 });
     const failed = (await h.waitForEvent(job.jobId, 'failed', 10_000)) as Failed;
     expect(failed.attempt).toBe(2);
     expect(failed.error).toEqual({ code: 'flaky_transient', message: 'flaky_job failing attempt 2 of 9 (gave up after 2 attempts)', retryable: true });
@@ -57,7 +57,7 @@ describe('worker runtime: permanent errors, retries with backoff, time limits', 
   });
 
   it('aborts a handler that honours its signal at the time limit: failed time_limit, no retry', async () => {
-    const job = await h.enqueue(TASK_NAMES.sleep, { ms: 20_000 }, { plan: 'free', timeLimitSeconds: 1, maxAttempts: 3 });
+    const job = await h.enqueue('sleep_job', { ms: 20_000 }, { plan: 'free', timeLimitSeconds: 1, maxAttempts: 3 });
     const failed = (await h.waitForEvent(job.jobId, 'failed', 5_000)) as Failed;
     expect(failed.error).toEqual({ code: 'time_limit', message: 'time limit of 1s exceeded', retryable: false });
     const ranMs = Date.parse(failed.at) - Date.parse(failed.startedAt!);
@@ -69,8 +69,8 @@ describe('worker runtime: permanent errors, retries with backoff, time limits', 
 
   it('frees the slot of a handler that ignores its signal after the abort grace', async () => {
     // free runs with concurrency 1: the noop queued behind the stuck job proves the slot came back.
-    const stuck = await h.enqueue(TASK_NAMES.sleep, { ms: 8_000, ignore_signal: true }, { plan: 'free', timeLimitSeconds: 1 });
-    const next = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'free' });
+    const stuck = await h.enqueue('sleep_job', { ms: 8_000, ignore_signal: true }, { plan: 'free', timeLimitSeconds: 1 });
+    const next = await h.enqueue('noop_job', {}, { plan: 'free' });
     const failed = (await h.waitForEvent(stuck.jobId, 'failed', 5_000)) as Failed;
     expect(failed.error.code).toBe('time_limit');
     const ranMs = Date.parse(failed.at) - Date.parse(failed.startedAt!);

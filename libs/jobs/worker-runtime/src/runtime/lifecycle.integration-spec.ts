@@ -1,4 +1,4 @@
-import { JobEvent, TASK_NAMES } from '@validahub/jobs-domain';
+import { JobEvent } from '@validahub/jobs-domain';
 import { RuntimeHarness, sleep, TERMINAL_EVENTS, waitFor } from '../testing/runtime-harness';
 
 // Jest ignores testTimeout set on a project; retries, time limits and slow CI need more than 5 s.
@@ -11,8 +11,8 @@ describe('worker runtime: routing, lifecycle, priority, expiry, bad payloads', (
   it('each plan worker consumes only its own queue', async () => {
     const free = await h.startRuntime(['free'], { workerName: 'w-free' });
     const pro = await h.startRuntime(['pro'], { workerName: 'w-pro' });
-    const forPro = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'pro' });
-    const forFree = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'free' });
+    const forPro = await h.enqueue('noop_job', {}, { plan: 'pro' });
+    const forFree = await h.enqueue('noop_job', {}, { plan: 'free' });
     const proStart = await h.waitForEvent(forPro.jobId, 'started');
     const freeStart = await h.waitForEvent(forFree.jobId, 'started');
     expect(proStart).toMatchObject({ worker: 'w-pro', attempt: 1 });
@@ -21,7 +21,7 @@ describe('worker runtime: routing, lifecycle, priority, expiry, bad payloads', (
     await Promise.all([free.stop(), pro.stop()]);
 
     // With no worker for business, its job waits untouched.
-    const forBusiness = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'business' });
+    const forBusiness = await h.enqueue('noop_job', {}, { plan: 'business' });
     await sleep(300);
     expect(await h.events(forBusiness.jobId)).toEqual([]);
     expect(await h.queues.queue('business').getJobState(forBusiness.jobId)).toBe('prioritized');
@@ -29,7 +29,7 @@ describe('worker runtime: routing, lifecycle, priority, expiry, bad payloads', (
 
   it('reports started -> progress -> succeeded with the result and the attempt start time', async () => {
     const runtime = await h.startRuntime(['enterprise']);
-    const job = await h.enqueue(TASK_NAMES.sleep, { ms: 600 }, { plan: 'enterprise' });
+    const job = await h.enqueue('sleep_job', { ms: 600 }, { plan: 'enterprise' });
     const done = await h.waitForEvent(job.jobId, 'succeeded');
     const events = await h.events(job.jobId);
     const types = events.map((e) => e.type);
@@ -50,8 +50,8 @@ describe('worker runtime: routing, lifecycle, priority, expiry, bad payloads', (
 
   it('runs the higher-priority job first even when it was queued last (concurrency 1)', async () => {
     const queued = [];
-    for (const priority of [1, 3, 5]) queued.push({ priority, job: await h.enqueue(TASK_NAMES.noop, {}, { plan: 'free' }, priority) });
-    const urgent = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'free' }, 10);
+    for (const priority of [1, 3, 5]) queued.push({ priority, job: await h.enqueue('noop_job', {}, { plan: 'free' }, priority) });
+    const urgent = await h.enqueue('noop_job', {}, { plan: 'free' }, 10);
     const runtime = await h.startRuntime(['free']);
     const ids = [urgent.jobId, ...queued.map((q) => q.job.jobId)];
     await waitFor(async () => (await h.events()).filter((e) => e.type === 'succeeded' && ids.includes(e.jobId)).length === 4);
@@ -62,7 +62,7 @@ describe('worker runtime: routing, lifecycle, priority, expiry, bad payloads', (
 
   it('does not run a job whose expiry has passed: publishes expired and completes it', async () => {
     const runtime = await h.startRuntime(['pro']);
-    const job = await h.enqueue(TASK_NAMES.sleep, { ms: 5_000 }, { plan: 'pro', expiresAt: new Date(Date.now() - 1_000).toISOString() });
+    const job = await h.enqueue('sleep_job', { ms: 5_000 }, { plan: 'pro', expiresAt: new Date(Date.now() - 1_000).toISOString() });
     const expired = await h.waitForEvent(job.jobId, 'expired');
     expect(expired.attempt).toBe(0);
     expect((await h.events(job.jobId)).map((e) => e.type)).toEqual(['expired']);
@@ -74,7 +74,7 @@ describe('worker runtime: routing, lifecycle, priority, expiry, bad payloads', (
   it('fails a job with an untrusted payload without running it, and keeps working', async () => {
     const runtime = await h.startRuntime(['business']);
     const queue = h.queues.queue('business');
-    const good = h.payload(TASK_NAMES.noop, {}, { plan: 'business' });
+    const good = h.payload('noop_job', {}, { plan: 'business' });
     const badId = '0b7d2f9e-3c1a-4e55-9d7a-1f2e3d4c5b6a';
     await queue.add('noop_job', { ...good, jobId: badId, maxAttempts: 0, plan: 'platinum' }, { jobId: badId, attempts: 3 });
     await queue.add('garbage', 'not even an object', { jobId: 'garbage-1', attempts: 3 });
@@ -94,7 +94,7 @@ describe('worker runtime: routing, lifecycle, priority, expiry, bad payloads', (
   it('fails unknown tasks and invalid params with a clear error, never running them', async () => {
     const runtime = await h.startRuntime(['pro']);
     const unknown = await h.enqueue('rm_rf_job', {}, { plan: 'pro' });
-    const badParams = await h.enqueue(TASK_NAMES.sleep, { ms: -1, extra: true }, { plan: 'pro' });
+    const badParams = await h.enqueue('sleep_job', { ms: -1, extra: true }, { plan: 'pro' });
     const unknownFailed = await h.waitForEvent(unknown.jobId, 'failed');
     const paramsFailed = await h.waitForEvent(badParams.jobId, 'failed');
     expect(unknownFailed).toMatchObject({ error: { code: 'unknown_task', retryable: false } });

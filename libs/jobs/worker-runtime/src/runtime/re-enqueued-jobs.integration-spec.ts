@@ -1,4 +1,3 @@
-import { TASK_NAMES } from '@validahub/jobs-domain';
 import { RuntimeHarness } from '../testing/runtime-harness';
 
 jest.setTimeout(30_000);
@@ -11,7 +10,7 @@ describe('worker runtime: re-enqueued jobs (attemptBase)', () => {
   afterAll(() => h.close());
 
   it('continues the attempt numbers and gives up at max attempts counted across both lives', async () => {
-    const job = await h.enqueue(TASK_NAMES.flaky, { fail_times: 10 }, { plan: 'pro', maxAttempts: 4, attemptBase: 2 });
+    const job = await h.enqueue('flaky_job', { fail_times: 10 }, { plan: 'pro', maxAttempts: 4, attemptBase: 2 });
     const failed = await h.waitForEvent(job.jobId, 'failed');
     expect((await h.events(job.jobId)).map((e) => `${e.type}#${e.attempt}`)).toEqual(['started#3', 'retrying#3', 'started#4', 'failed#4']);
     expect(failed).toMatchObject({ error: { code: 'flaky_transient', retryable: true } });
@@ -20,14 +19,14 @@ describe('worker runtime: re-enqueued jobs (attemptBase)', () => {
   });
 
   it('a job whose last attempt was lost still gets one more run', async () => {
-    const job = await h.enqueue(TASK_NAMES.flaky, { fail_times: 0 }, { plan: 'pro', maxAttempts: 2, attemptBase: 2 });
+    const job = await h.enqueue('flaky_job', { fail_times: 0 }, { plan: 'pro', maxAttempts: 2, attemptBase: 2 });
     const done = await h.waitForEvent(job.jobId, 'succeeded');
     expect(done.attempt).toBe(3);
     expect(done).toMatchObject({ summary: { succeeded_on_attempt: 3 } });
   });
 
   it('a payload with a bad attemptBase is rejected without running', async () => {
-    const job = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'pro', attemptBase: -1 });
+    const job = await h.enqueue('noop_job', {}, { plan: 'pro', attemptBase: -1 });
     const failed = await h.waitForEvent(job.jobId, 'failed');
     expect(failed).toMatchObject({ error: { code: 'invalid_payload', retryable: false } });
     expect((failed as { error: { message: string } }).error.message).toContain('attemptBase');

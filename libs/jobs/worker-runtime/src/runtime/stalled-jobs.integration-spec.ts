@@ -1,5 +1,5 @@
 import { ConnectionOptions, Worker } from 'bullmq';
-import { JobEvent, queueForPlan, TASK_NAMES } from '@validahub/jobs-domain';
+import { JobEvent, queueForPlan } from '@validahub/jobs-domain';
 import { redisOptions } from '@validahub/jobs-queueing';
 import { TEST_REDIS_URL } from '@validahub/testing';
 import { RuntimeHarness, TERMINAL_EVENTS, waitFor } from '../testing/runtime-harness';
@@ -22,7 +22,7 @@ describe('worker runtime: jobs whose worker died', () => {
   afterAll(() => h.close());
 
   it('recovers a job once: it runs again with the same attempt number', async () => {
-    const job = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'pro' });
+    const job = await h.enqueue('noop_job', {}, { plan: 'pro' });
     expect(await takeJobAndDie(h.prefix, 'pro')).toBe(job.jobId);
     await h.startRuntime(['pro'], { stall: { lockDurationMs: 2_000, stalledIntervalMs: 500, maxStalledCount: 1 } });
     const done = await h.waitForEvent(job.jobId, 'succeeded', 15_000);
@@ -30,7 +30,7 @@ describe('worker runtime: jobs whose worker died', () => {
   });
 
   it('fails a job that stalled more than maxStalledCount times with worker_lost', async () => {
-    const job = await h.enqueue(TASK_NAMES.noop, {}, { plan: 'free', maxAttempts: 3 });
+    const job = await h.enqueue('noop_job', {}, { plan: 'free', maxAttempts: 3 });
     expect(await takeJobAndDie(h.prefix, 'free')).toBe(job.jobId);
     await h.startRuntime(['free'], { stall: { lockDurationMs: 2_000, stalledIntervalMs: 500, maxStalledCount: 0 } });
     const failed = (await h.waitForEvent(job.jobId, 'failed', 15_000)) as Extract<JobEvent, { type: 'failed' }>;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '@validahub/config';
 import { Plan, PLAN_SETTINGS, queueForPlan, TaskRegistry } from '@validahub/jobs-domain';
 import { bullConnection, createRedis, JobEventPublisher, redisOptions, subscribeCancels } from '@validahub/jobs-queueing';
-import type { TaskHandlers } from '@validahub/jobs-tasks';
+import { createTaskRegistry, type TaskHandlers } from '@validahub/jobs-tasks';
 import { ActiveRuns } from '../processing/active-runs';
 import { EventSink, JobProcessor } from '../processing/job-processor';
 import { RetryDelays } from '../processing/retry-delays';
@@ -54,7 +54,7 @@ export class WorkerRuntime {
   constructor(private readonly options: WorkerRuntimeOptions) {
     if (!options.plans.length) throw new Error('worker runtime: no plans to serve (set the app plan or WORKER_PLANS)');
     this.logger = options.logger ?? createWorkerLogger(options.config.http.logLevel, options.plans);
-    this.registry = options.registry ?? new TaskRegistry({ includeTestTasks: options.config.worker.enableTestTasks });
+    this.registry = options.registry ?? createTaskRegistry({ includeTestTasks: options.config.worker.enableTestTasks });
     this.workerName = options.workerName ?? `${hostname()}:${process.pid}`;
   }
 

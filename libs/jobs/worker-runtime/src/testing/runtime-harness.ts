@@ -3,17 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
 import { AppConfig, loadConfig } from '@validahub/config';
-import { JobEvent, JobPayload, parseJobEvent, Plan, TASK_DEFINITIONS, TaskRegistry } from '@validahub/jobs-domain';
+import { JobEvent, JobPayload, parseJobEvent, Plan } from '@validahub/jobs-domain';
 import { createRedis, JobQueues, jobEventsStreamKey, publishCancel, redisOptions } from '@validahub/jobs-queueing';
-import { flakyHandler, noopHandler, sleepHandler, TaskHandlers } from '@validahub/jobs-tasks';
+import { createTaskRegistry, TASKS, taskHandlersFromConfig } from '@validahub/jobs-tasks';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from '@validahub/testing';
 import { WorkerRuntime, WorkerRuntimeOptions } from '../runtime/worker-runtime';
 
-export const TEST_TASK_HANDLERS: TaskHandlers = { noop_job: noopHandler, sleep_job: sleepHandler, flaky_job: flakyHandler };
-
 /** Only the test tasks, so runtime tests need no storage or CSV engine. */
-export const testTaskRegistry = () =>
-  new TaskRegistry({ includeTestTasks: true }, TASK_DEFINITIONS.filter((t) => t.testOnly));
+const TEST_TASKS = TASKS.filter((task) => task.definition.testOnly);
+export const testTaskRegistry = () => createTaskRegistry({ includeTestTasks: true, tasks: TEST_TASKS });
+export const testTaskHandlers = (config: AppConfig) => taskHandlersFromConfig(config, TEST_TASKS);
 
 export class RuntimeHarness {
   readonly prefix: string;
@@ -42,7 +41,7 @@ export class RuntimeHarness {
     const runtime = new WorkerRuntime({
       config: this.config,
       plans,
-      handlers: TEST_TASK_HANDLERS,
+      handlers: testTaskHandlers(this.config),
       registry: testTaskRegistry(),
       abortGraceMs: 300,
       stall: { lockDurationMs: 5_000, stalledIntervalMs: 2_000 },

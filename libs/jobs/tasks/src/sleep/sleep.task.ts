@@ -1,14 +1,21 @@
-import { SleepJobParams } from '@validahub/jobs-domain';
+import { fields, ParamsOf, paramsSchema } from '@validahub/jobs-domain';
+import { defineTask } from '../task';
 import { TaskHandler } from '../task-handler';
+
+const sleepParams = paramsSchema({
+  ms: fields.integer({ min: 0, max: 3_600_000 }).required(),
+  /** Keep running after the abort signal fires (to prove the hard time limit). */
+  ignore_signal: fields.boolean().default(false),
+});
 
 const PROGRESS_EVERY_MS = 100;
 
 /**
- * Test-only: sleeps `ms`, reporting progress as it goes. It honours the abort signal unless
+ * Sleeps `ms`, reporting progress as it goes. It honours the abort signal unless
  * `ignore_signal` is set, which lets tests prove the runtime frees the slot of a handler
  * that never stops.
  */
-export const sleepHandler: TaskHandler<SleepJobParams> = async (ctx) => {
+export const sleepHandler: TaskHandler<ParamsOf<typeof sleepParams>> = async (ctx) => {
   const { ms, ignore_signal: ignoreSignal } = ctx.params;
   const startedAt = Date.now();
   await new Promise<void>((resolve, reject) => {
@@ -41,3 +48,11 @@ function abortError(reason: unknown): Error {
   error.name = 'AbortError';
   return error;
 }
+
+export const sleepTask = defineTask({
+  name: 'sleep_job',
+  description: 'Test-only: sleeps, honouring or ignoring the abort signal.',
+  testOnly: true,
+  params: sleepParams,
+  handler: () => sleepHandler,
+});
