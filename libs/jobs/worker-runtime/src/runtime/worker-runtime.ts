@@ -9,6 +9,7 @@ import type { TaskHandlers } from '@validahub/jobs-tasks';
 import { ActiveRuns } from '../processing/active-runs';
 import { EventSink, JobProcessor } from '../processing/job-processor';
 import { RetryDelays } from '../processing/retry-delays';
+import { TaskHandlerLookup } from '../processing/task-handler-lookup';
 import { createWorkerLogger } from './logger';
 import { checkEvictionPolicy } from './redis-checks';
 import { reportLostJobs } from './lost-jobs';
@@ -44,7 +45,7 @@ export interface WorkerRuntimeOptions {
 export class WorkerRuntime {
   readonly logger: Logger;
   readonly workerName: string;
-  private readonly registry: TaskRegistry;
+  private readonly tasks: TaskHandlerLookup;
   private readonly activeRuns = new ActiveRuns();
   private readonly workers: Worker[] = [];
   private connections: IORedis[] = [];
@@ -54,7 +55,7 @@ export class WorkerRuntime {
   constructor(private readonly options: WorkerRuntimeOptions) {
     if (!options.plans.length) throw new Error('worker runtime: no plans to serve (set the app plan or WORKER_PLANS)');
     this.logger = options.logger ?? createWorkerLogger(options.config.http.logLevel, options.plans);
-    this.registry = options.registry ?? new TaskRegistry({ includeTestTasks: options.config.worker.enableTestTasks });
+    this.tasks = TaskHandlerLookup.forWorker(options.config, options);
     this.workerName = options.workerName ?? `${hostname()}:${process.pid}`;
   }
 
@@ -69,7 +70,7 @@ export class WorkerRuntime {
 
   async start(): Promise<void> {
     // Fail before touching Redis when the handlers and the registry disagree.
-    this.registry.assertHandlers(Object.keys(this.options.handlers));
+    this.tasks.assertComplete();
     const { config } = this.options;
     const { redisUrl, queuePrefix } = config.connections;
     const publisherConnection = createRedis(redisUrl, 'worker', `${this.workerName}:events`);
@@ -86,8 +87,7 @@ export class WorkerRuntime {
 
     const retryDelays = new RetryDelays(config.execution.retryBackoffBaseMs, config.execution.retryBackoffCapMs);
     const processor = new JobProcessor({
-      registry: this.registry,
-      handlers: this.options.handlers,
+      tasks: this.tasks,
       events,
       activeRuns: this.activeRuns,
       retryDelays,
@@ -124,7 +124,7 @@ export class WorkerRuntime {
       worker.run().catch((error) => this.logger.error({ err: error }, 'worker loop ended with an error'));
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
-    this.logger.info({ tasks: Object.keys(this.options.handlers) }, 'worker runtime started');
+    this.logger.info({ tasks: this.tasks.taskNames }, 'worker runtime started');
   }
 
   /**
