@@ -31,14 +31,14 @@ export interface JobProcessorDeps {
 export type ProcessResult = { outcome: 'succeeded'; result: TaskResult } | { outcome: 'expired' };
 
 /**
- * The BullMQ processor: check the payload (Redis data is untrusted), pick the handler, run one
- * attempt and report its lifecycle. Every way an attempt can end maps to exactly one terminal
+ * What every plan's queue processor does with a job: check the payload (Redis data is
+ * untrusted), pick the handler, run one attempt and report its lifecycle. Every way an attempt can end maps to exactly one terminal
  * event and a BullMQ move that matches it (complete, retry, fail without retry, hand back).
  */
 export class JobProcessor {
   constructor(private readonly deps: JobProcessorDeps) {}
 
-  /** Declared with two parameters on purpose: BullMQ then skips its own per-job AbortController. */
+  /** Called by each plan's queue processor; `token` is the BullMQ lock token, needed to hand a job back. */
   readonly process = (job: QueueJob, token?: string): Promise<ProcessResult> => this.run(job, token);
 
   private async run(job: QueueJob, token: string | undefined): Promise<ProcessResult> {

@@ -7,7 +7,8 @@ import { JobEvent, JobPayload, parseJobEvent, Plan, TASK_DEFINITIONS, TaskRegist
 import { createRedis, JobQueues, jobEventsStreamKey, publishCancel, redisOptions } from '@validahub/jobs-queueing';
 import { flakyHandler, noopHandler, sleepHandler, TaskHandlers } from '@validahub/jobs-tasks';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from '@validahub/testing';
-import { WorkerRuntime, WorkerRuntimeOptions } from '../runtime/worker-runtime';
+import { WorkerRuntime } from '../runtime/worker-runtime';
+import type { WorkerRuntimeOptions } from '../runtime/worker-settings';
 
 export const TEST_TASK_HANDLERS: TaskHandlers = { noop_job: noopHandler, sleep_job: sleepHandler, flaky_job: flakyHandler };
 
