@@ -63,16 +63,19 @@ describe('JobProcessor: a run that ends', () => {
     expect(retryDelays.strategy(1, 'jitter', new Error('x'), { id: payload.jobId } as never)).toBe(announcedDelay);
   });
 
-  it('fails the last attempt of a transient error for good, saying it gave up', async () => {
+  it('retries a transient error on each attempt left, then fails the last one for good, saying it gave up', async () => {
     const handlers: TaskHandlers = { noop_job: async () => Promise.reject(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })) };
     const { processor, events } = newTestProcessor({ handlers });
+    const payload = testPayload({ maxAttempts: 3 });
 
-    const outcome = await settle(processor.process(fakeQueueJob(testPayload({ maxAttempts: 3 }), { attemptsMade: 2 })));
+    // BullMQ runs the same job again with attemptsMade counting the failed runs.
+    const outcomes = [];
+    for (const attemptsMade of [0, 1, 2]) outcomes.push(await settle(processor.process(fakeQueueJob(payload, { attemptsMade }))));
 
-    expect((outcome as { error: unknown }).error).toBeInstanceOf(UnrecoverableError);
-    expect(events.types()).toEqual(['started', 'failed']);
+    expect(outcomes.map((o) => (o as { error: unknown }).error instanceof UnrecoverableError)).toEqual([false, false, true]);
+    expect(events.types()).toEqual(['started', 'retrying', 'started', 'retrying', 'started', 'failed']);
+    expect(events.events.map((e) => e.attempt)).toEqual([1, 1, 2, 2, 3, 3]);
     const failed = events.last('failed');
-    expect(failed.attempt).toBe(3);
     expect(failed.error).toMatchObject({ code: 'io_error', retryable: true });
     expect(failed.error.message).toMatch(/gave up after 3 attempts\)$/);
   });
