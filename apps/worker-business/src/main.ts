@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { bootstrapWorker } from '@validahub/worker-runtime';
 
-// Serves the business queue (WORKER_PLANS, when set, replaces it: see the worker-runtime README).
-void bootstrapWorker({ plans: ['business'] });
+// Serves the business queue through its @nestjs/bullmq processor (WORKER_PLANS, when set, replaces it: see the worker-runtime README).
+void bootstrapWorker({ plan: 'business' });

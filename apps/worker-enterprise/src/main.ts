@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { bootstrapWorker } from '@validahub/worker-runtime';
 
-// Serves the enterprise queue (WORKER_PLANS, when set, replaces it: see the worker-runtime README).
-void bootstrapWorker({ plans: ['enterprise'] });
+// Serves the enterprise queue through its @nestjs/bullmq processor (WORKER_PLANS, when set, replaces it: see the worker-runtime README).
+void bootstrapWorker({ plan: 'enterprise' });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
 import { bootstrapWorker } from '@validahub/worker-runtime';
 
-// Serves the free queue (WORKER_PLANS, when set, replaces it: see the worker-runtime README).
-void bootstrapWorker({ plans: ['free'] });
+// Serves the free queue through its @nestjs/bullmq processor (WORKER_PLANS, when set, replaces it: see the worker-runtime README).
+void bootstrapWorker({ plan: 'free' });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { loadConfig } from '@validahub/config';
-import { TaskRegistry } from '@validahub/jobs-domain';
+import { createTaskRegistry } from '@validahub/jobs-tasks';
 import type { JobRepository, UnfinishedJobs } from '@validahub/jobs-persistence';
 import type { JobEventConsumer, JobQueues } from '@validahub/jobs-queueing';
 import { storageUriPolicy } from '@validahub/storage';
@@ -32,7 +32,7 @@ export function newTestServices(env: Record<string, string> = {}, options: Gatew
   const storageRoot = join(tmpdir(), 'vh-unit-storage-root');
   const config = loadConfig({ STORAGE_ROOT: storageRoot, LOG_LEVEL: 'silent', ...env });
   const metrics = new GatewayMetrics(new Registry());
-  const registry = new TaskRegistry({ includeTestTasks: config.worker.enableTestTasks });
+  const registry = createTaskRegistry({ includeTestTasks: config.worker.enableTestTasks });
   const fakes = {
     queues: new FakeJobQueues(),
     jobs: new FakeJobRepository(),

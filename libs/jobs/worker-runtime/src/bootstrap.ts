@@ -1,17 +1,17 @@
 import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigError, loadConfig } from '@validahub/config';
 import type { Plan } from '@validahub/jobs-domain';
+import { WorkerLifecycle } from './nest/worker-lifecycle';
 import { WorkerRuntimeModule } from './nest/worker-runtime.module';
-import { WorkerRuntime } from './runtime/worker-runtime';
 
 export interface BootstrapWorkerOptions {
   /** The tier this app serves; WORKER_PLANS, when set, replaces it (e.g. one process for every queue). */
-  plans: readonly Plan[];
+  plan: Plan;
 }
 
 /** Plans a process serves: WORKER_PLANS when set, else the app's own tier. */
-export function resolvePlans(appPlans: readonly Plan[], config: AppConfig): readonly Plan[] {
-  return config.worker.plans.length ? config.worker.plans : appPlans;
+export function resolvePlans(appPlan: Plan, config: AppConfig): readonly Plan[] {
+  return config.worker.plans.length ? config.worker.plans : [appPlan];
 }
 
 /** Entry point of every worker app: config, Nest context, shutdown hooks; exits 1 on a start-up failure. */
@@ -23,12 +23,12 @@ export async function bootstrapWorker(options: BootstrapWorkerOptions): Promise<
     process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
     process.exit(1);
   }
-  const plans = resolvePlans(options.plans, config);
   try {
-    // Creating the context initialises it: the runtime has started (or thrown) when this returns.
-    const app = await NestFactory.createApplicationContext(WorkerRuntimeModule.forRoot({ config, plans }), { logger: ['error', 'warn'] });
+    const module = WorkerRuntimeModule.forRoot({ config, plans: resolvePlans(options.plan, config) });
+    // Creating the context initialises it: the workers are serving (or it threw) when this returns.
+    const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'], abortOnError: false });
     app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-    app.get(WorkerRuntime).logger.info('worker ready');
+    app.get(WorkerLifecycle).logger.info('worker ready');
   } catch (error) {
     process.stderr.write(`worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

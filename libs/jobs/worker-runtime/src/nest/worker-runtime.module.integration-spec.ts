@@ -1,21 +1,23 @@
 import { NestFactory } from '@nestjs/core';
-import { WorkerRuntime } from '../runtime/worker-runtime';
+import { WorkerHost } from '@nestjs/bullmq';
 import { RuntimeHarness, testTaskHandlers, testTaskRegistry } from '../testing/runtime-harness';
+import { PlanQueueProcessor, QUEUE_PROCESSORS } from './plan-queue-processor';
+import { WorkerLifecycle } from './worker-lifecycle';
 import { WorkerRuntimeModule } from './worker-runtime.module';
 
 // Jest ignores testTimeout set on a project; retries, time limits and slow CI need more than 5 s.
 jest.setTimeout(30_000);
 
 describe('WorkerRuntimeModule', () => {
-  const h = new RuntimeHarness('nest');
+  const h = new RuntimeHarness('nest', { WORKER_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '7000', WORKER_STALLED_INTERVAL_MS: '3000' });
   afterAll(() => h.close());
 
   it('starts the runtime when the context is created and drains it on close', async () => {
     const app = await NestFactory.createApplicationContext(
-      WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], overrides: { handlers: testTaskHandlers(h.config), registry: testTaskRegistry(), shutdownGraceMs: 2_000 } }),
+      WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], handlers: testTaskHandlers(h.config), registry: testTaskRegistry(), shutdownGraceMs: 2_000 }),
       { logger: false },
     );
-    const runtime = app.get(WorkerRuntime);
+    const runtime = app.get(WorkerLifecycle);
     expect(runtime.plans).toEqual(['pro']);
     const quick = await h.enqueue('noop_job', {}, { plan: 'pro' });
     await h.waitForEvent(quick.jobId, 'succeeded');
@@ -28,13 +30,34 @@ describe('WorkerRuntimeModule', () => {
     expect(runtime.runningJobs).toBe(0);
   });
 
-  it('refuses to start when a shipped task has no handler', async () => {
-    const creating = NestFactory.createApplicationContext(
-      WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], overrides: { handlers: { noop_job: testTaskHandlers(h.config).noop_job } } }),
+  it('serves each plan through its own @nestjs/bullmq processor, with worker options from config', async () => {
+    const app = await NestFactory.createApplicationContext(
+      WorkerRuntimeModule.forRoot({ config: h.config, plans: ['free', 'enterprise'], handlers: testTaskHandlers(h.config), registry: testTaskRegistry(), workerName: 'w-opts' }),
       { logger: false },
     );
-    const error = (await creating.catch((e: unknown) => e)) as Error;
-    expect(error.message).toMatch(/no handler for validate_csv_job/);
-    expect(error.message).toMatch(/no handler for correct_csv_job/);
+    try {
+      const processors = app.get<PlanQueueProcessor[]>(QUEUE_PROCESSORS);
+      expect(processors.map((p) => [p.constructor.name, p.worker.name])).toEqual([
+        ['FreeQueueProcessor', 'queue-free'],
+        ['EnterpriseQueueProcessor', 'queue-enterprise'],
+      ]);
+      for (const { worker } of processors) {
+        expect(worker).toBeDefined();
+        expect(worker.opts).toMatchObject({ prefix: h.prefix, name: 'w-opts', concurrency: 4, lockDuration: 7_000, stalledInterval: 3_000, maxStalledCount: 1 });
+        expect(typeof worker.opts.settings?.backoffStrategy).toBe('function');
+        expect(worker.isRunning()).toBe(true);
+      }
+      expect(processors.every((p) => p instanceof WorkerHost)).toBe(true);
+      const job = await h.enqueue('noop_job', {}, { plan: 'enterprise' });
+      expect(await h.waitForEvent(job.jobId, 'started')).toMatchObject({ worker: 'w-opts' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses to be built, before touching Redis, when a shipped task has no handler', () => {
+    expect(() => WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], handlers: { noop_job: testTaskHandlers(h.config).noop_job } })).toThrow(
+      /no handler for validate_csv_job.*no handler for correct_csv_job/,
+    );
   });
 });

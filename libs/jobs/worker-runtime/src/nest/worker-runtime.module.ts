@@ -1,37 +1,64 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig } from '@validahub/config';
-import type { Plan } from '@validahub/jobs-domain';
-import { taskHandlersFromConfig } from '@validahub/jobs-tasks';
-import { WorkerRuntime, WorkerRuntimeOptions } from '../runtime/worker-runtime';
-
-export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
-
-export interface WorkerRuntimeModuleOptions {
-  config: AppConfig;
-  plans: readonly Plan[];
-  /** Extra runtime options (tests); handlers default to every shipped task. */
-  overrides?: Partial<Omit<WorkerRuntimeOptions, 'config' | 'plans'>>;
-}
+import { BullModule } from '@nestjs/bullmq';
+import { ActiveRuns } from '../processing/active-runs';
+import { JobProcessor } from '../processing/job-processor';
+import { RetryDelays } from '../processing/retry-delays';
+import { TaskHandlerLookup } from '../processing/task-handler-lookup';
+import { WorkerConnections } from '../runtime/worker-connections';
+import { resolveWorkerSettings, WORKER_SETTINGS, WorkerRuntimeOptions, WorkerSettings } from '../runtime/worker-settings';
+import { QUEUE_PROCESSORS, queueProcessorFor } from './plan-queue-processor';
+import { WorkerLifecycle } from './worker-lifecycle';
+import { bullRootOptions, workerOptionsFor } from './worker-options';
 
 /**
- * Nest wiring of the runtime: the WorkerRuntime provider starts on application bootstrap
- * and drains on shutdown (enableShutdownHooks turns SIGTERM/SIGINT into that).
+ * A worker process as a Nest module: one @nestjs/bullmq processor per served plan, all
+ * sharing one JobProcessor, event publisher and cancel subscription. Creating the application
+ * context starts it; closing it (enableShutdownHooks turns SIGTERM/SIGINT into that) drains it.
  */
 @Module({})
 export class WorkerRuntimeModule {
-  static forRoot(options: WorkerRuntimeModuleOptions): DynamicModule {
+  /** Throws at once, before anything touches Redis, when the handlers and the task registry disagree. */
+  static forRoot(options: WorkerRuntimeOptions): DynamicModule {
+    const settings = resolveWorkerSettings(options);
+    const tasks = TaskHandlerLookup.forWorker(settings.config, options);
+    tasks.assertComplete();
+    const { retryBackoffBaseMs, retryBackoffCapMs } = settings.config.execution;
+    const retryDelays = new RetryDelays(retryBackoffBaseMs, retryBackoffCapMs);
+    const processors = settings.plans.map((plan) => queueProcessorFor(plan, workerOptionsFor(plan, settings, retryDelays)));
     return {
       module: WorkerRuntimeModule,
-      providers: [
-        { provide: WORKER_CONFIG, useValue: options.config },
-        {
-          provide: WorkerRuntime,
-          useFactory: (config: AppConfig) =>
-            new WorkerRuntime({ handlers: options.overrides?.handlers ?? taskHandlersFromConfig(config), ...options.overrides, config, plans: options.plans }),
-          inject: [WORKER_CONFIG],
-        },
+      imports: [
+        BullModule.forRoot(bullRootOptions(settings)),
+        // No queues: a worker adds no jobs. This brings in @nestjs/bullmq's explorer, which builds
+        // each processor's Worker from the shared connection and prefix above.
+        BullModule.registerQueue(),
       ],
-      exports: [WorkerRuntime, WORKER_CONFIG],
+      providers: [
+        { provide: WORKER_SETTINGS, useValue: settings },
+        { provide: TaskHandlerLookup, useValue: tasks },
+        { provide: RetryDelays, useValue: retryDelays },
+        { provide: ActiveRuns, useFactory: () => new ActiveRuns() },
+        { provide: WorkerConnections, useFactory: (s: WorkerSettings) => new WorkerConnections(s), inject: [WORKER_SETTINGS] },
+        {
+          provide: JobProcessor,
+          useFactory: (s: WorkerSettings, connections: WorkerConnections, activeRuns: ActiveRuns) =>
+            new JobProcessor({
+              tasks,
+              events: connections.events,
+              activeRuns,
+              retryDelays,
+              logger: s.logger,
+              workerName: s.workerName,
+              progressThrottleMs: s.config.worker.progressThrottleMs,
+              abortGraceMs: s.abortGraceMs,
+            }),
+          inject: [WORKER_SETTINGS, WorkerConnections, ActiveRuns],
+        },
+        ...processors,
+        { provide: QUEUE_PROCESSORS, useFactory: (...served: unknown[]) => served, inject: processors },
+        WorkerLifecycle,
+      ],
+      exports: [WorkerLifecycle],
     };
   }
 }

@@ -1,20 +1,23 @@
 import { Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Logger } from 'pino';
-import { attemptNumber, isUuid, JobError, JobEvent, JOB_ERROR_CODES, JobPayload, payloadProblems, TaskRegistry } from '@validahub/jobs-domain';
-import type { TaskContext, TaskHandler, TaskHandlers, TaskResult } from '@validahub/jobs-tasks';
+import { attemptNumber, isUuid, JobError, JobEvent, JOB_ERROR_CODES, JobPayload, payloadProblems } from '@validahub/jobs-domain';
+import type { TaskResult } from '@validahub/jobs-tasks';
 import { ActiveRuns } from './active-runs';
 import { classifyError } from './error-classifier';
 import { JobRun, RunOutcome } from './job-run';
 import { ProgressThrottle } from './progress-throttle';
 import { RetryDelays } from './retry-delays';
+import { TaskHandlerLookup } from './task-handler-lookup';
 
 export interface EventSink {
   publish(event: JobEvent): Promise<unknown>;
 }
 
+/** The parts of a BullMQ job the processor reads or moves. */
+export type QueueJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'opts' | 'queueName' | 'moveToWait'>;
+
 export interface JobProcessorDeps {
-  registry: TaskRegistry;
-  handlers: TaskHandlers;
+  tasks: TaskHandlerLookup;
   events: EventSink;
   activeRuns: ActiveRuns;
   retryDelays: RetryDelays;
@@ -28,17 +31,17 @@ export interface JobProcessorDeps {
 export type ProcessResult = { outcome: 'succeeded'; result: TaskResult } | { outcome: 'expired' };
 
 /**
- * The BullMQ processor: check the payload (Redis data is untrusted), pick the handler, run one
- * attempt and report its lifecycle. Every way an attempt can end maps to exactly one terminal
+ * What every plan's queue processor does with a job: check the payload (Redis data is
+ * untrusted), pick the handler, run one attempt and report its lifecycle. Every way an attempt can end maps to exactly one terminal
  * event and a BullMQ move that matches it (complete, retry, fail without retry, hand back).
  */
 export class JobProcessor {
   constructor(private readonly deps: JobProcessorDeps) {}
 
-  /** Declared with two parameters on purpose: BullMQ then skips its own per-job AbortController. */
-  readonly process = (job: Job, token?: string): Promise<ProcessResult> => this.run(job, token);
+  /** Called by each plan's queue processor; `token` is the BullMQ lock token, needed to hand a job back. */
+  readonly process = (job: QueueJob, token?: string): Promise<ProcessResult> => this.run(job, token);
 
-  private async run(job: Job, token: string | undefined): Promise<ProcessResult> {
+  private async run(job: QueueJob, token: string | undefined): Promise<ProcessResult> {
     const problems = payloadProblems(job.data);
     if (problems.length) return this.rejectPayload(job, problems);
     const payload = job.data as JobPayload;
@@ -60,7 +63,7 @@ export class JobProcessor {
       throw new UnrecoverableError(`cancelled: ${earlyCancel}`);
     }
 
-    const found = this.findHandler(payload);
+    const found = this.deps.tasks.find(payload);
     if (!found.ok) return this.failWithoutRunning(payload, attempt, found.error, logger);
 
     const progress = new ProgressThrottle(this.deps.progressThrottleMs, (report) => {
@@ -92,7 +95,7 @@ export class JobProcessor {
     return this.conclude({ job, token, payload, attempt, lastAttempt, startedAt, outcome, logger });
   }
 
-  private async conclude(a: { job: Job; token?: string; payload: JobPayload; attempt: number; lastAttempt: number; startedAt: string; outcome: RunOutcome; logger: Logger }): Promise<ProcessResult> {
+  private async conclude(a: { job: QueueJob; token?: string; payload: JobPayload; attempt: number; lastAttempt: number; startedAt: string; outcome: RunOutcome; logger: Logger }): Promise<ProcessResult> {
     const { job, payload, attempt, lastAttempt: maxAttempts, startedAt, outcome, logger } = a;
     const base = { jobId: payload.jobId, attempt, at: new Date().toISOString(), startedAt };
     switch (outcome.kind) {
@@ -132,7 +135,7 @@ export class JobProcessor {
   }
 
   /** Shutdown: no terminal event; the job goes back to its queue for another worker. */
-  private async handBack(job: Job, token: string | undefined, logger: Logger): Promise<never> {
+  private async handBack(job: QueueJob, token: string | undefined, logger: Logger): Promise<never> {
     try {
       await job.moveToWait(token);
       logger.info('worker stopping: job handed back to its queue');
@@ -143,25 +146,12 @@ export class JobProcessor {
     throw new WaitingError();
   }
 
-  private findHandler(payload: JobPayload): { ok: true; handler: (ctx: TaskContext) => Promise<TaskResult>; params: unknown } | { ok: false; error: JobError } {
-    const lookup = this.deps.registry.lookup(payload.task);
-    const handler = (this.deps.handlers as Record<string, TaskHandler<unknown> | undefined>)[payload.task];
-    if (!lookup.ok || !handler) {
-      return { ok: false, error: { code: JOB_ERROR_CODES.unknownTask, message: `this worker has no task ${payload.task}; it runs: ${this.deps.registry.runnable().map((t) => t.name).join(', ')}`, retryable: false } };
-    }
-    const parsed = lookup.task.parseParams(payload.params);
-    if (!parsed.ok) {
-      return { ok: false, error: { code: JOB_ERROR_CODES.invalidParams, message: parsed.errors.map((e) => `${e.field} ${e.message}`).join('; '), retryable: false } };
-    }
-    return { ok: true, handler, params: parsed.value };
-  }
-
   private async failWithoutRunning(payload: JobPayload, attempt: number, error: JobError, logger: Logger): Promise<never> {
     return this.fail({ jobId: payload.jobId, attempt, at: new Date().toISOString() }, error, logger);
   }
 
   /** A payload we cannot trust is failed (never run, never retried); the worker carries on. */
-  private async rejectPayload(job: Job, problems: string[]): Promise<never> {
+  private async rejectPayload(job: QueueJob, problems: string[]): Promise<never> {
     const jobId = isUuid((job.data as { jobId?: unknown } | null)?.jobId) ? (job.data as { jobId: string }).jobId : job.id;
     const error: JobError = { code: 'invalid_payload', message: `job payload rejected: ${problems.join('; ')}`, retryable: false };
     this.deps.logger.error({ jobId, bullJobId: job.id, queue: job.queueName, problems }, 'invalid job payload');

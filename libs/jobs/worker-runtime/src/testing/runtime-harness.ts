@@ -7,7 +7,8 @@ import { JobEvent, JobPayload, parseJobEvent, Plan } from '@validahub/jobs-domai
 import { createRedis, JobQueues, jobEventsStreamKey, publishCancel, redisOptions } from '@validahub/jobs-queueing';
 import { createTaskRegistry, TASKS, taskHandlersFromConfig } from '@validahub/jobs-tasks';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from '@validahub/testing';
-import { WorkerRuntime, WorkerRuntimeOptions } from '../runtime/worker-runtime';
+import { WorkerRuntime } from '../runtime/worker-runtime';
+import type { WorkerRuntimeOptions } from '../runtime/worker-settings';
 
 /** Only the test tasks, so runtime tests need no storage or CSV engine. */
 const TEST_TASKS = TASKS.filter((task) => task.definition.testOnly);

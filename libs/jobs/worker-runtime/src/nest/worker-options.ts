@@ -1,0 +1,34 @@
+import type { BullRootModuleOptions } from '@nestjs/bullmq';
+import type { WorkerOptions } from 'bullmq';
+import { Plan, PLAN_SETTINGS } from '@validahub/jobs-domain';
+import { bullConnection, redisOptions } from '@validahub/jobs-queueing';
+import type { RetryDelays } from '../processing/retry-delays';
+import type { WorkerSettings } from '../runtime/worker-settings';
+
+/**
+ * What every queue processor shares: the Redis connection and key prefix. Registration is
+ * manual so no worker takes a job before the runtime's own start-up steps are done.
+ */
+export function bullRootOptions(settings: WorkerSettings): BullRootModuleOptions {
+  const { redisUrl, queuePrefix } = settings.config.connections;
+  return {
+    connection: bullConnection(redisOptions(redisUrl, 'worker')),
+    prefix: queuePrefix,
+    extraOptions: { manualRegistration: true },
+  };
+}
+
+/** Worker options a @Processor carries; the connection comes from the shared options. */
+export type ProcessorWorkerOptions = Omit<WorkerOptions, 'connection'>;
+
+/** The BullMQ worker options of one plan's processor, from validated config. */
+export function workerOptionsFor(plan: Plan, settings: WorkerSettings, retryDelays: RetryDelays): ProcessorWorkerOptions {
+  return {
+    name: settings.workerName,
+    concurrency: settings.config.worker.concurrency ?? PLAN_SETTINGS[plan].defaultConcurrency,
+    lockDuration: settings.stall.lockDurationMs,
+    stalledInterval: settings.stall.stalledIntervalMs,
+    maxStalledCount: settings.stall.maxStalledCount,
+    settings: { backoffStrategy: retryDelays.strategy },
+  };
+}
