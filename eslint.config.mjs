@@ -2,6 +2,9 @@ import nx from '@nx/eslint-plugin';
 
 // Layering: apps compose features; features wire data-access and domain; domain is pure.
 // Scopes: a bounded context may use itself and shared; the few cross-context uses are listed.
+// Runtime: what runs in a worker process never reaches a library that needs database credentials
+// (workers hold none: they report through job events and the gateway writes Postgres). The rule
+// follows dependencies transitively, and its message names both tags, which say why.
 const nestAndIo = ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', '@aws-sdk/*', 'fastify', '@fastify/*'];
 
 export default [
@@ -17,6 +20,9 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
+            // First, so a worker importing persistence is told this rather than a scope or layer rule.
+            { sourceTag: 'runs-in:worker', notDependOnLibsWithTags: ['needs:database-credentials'] },
+
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util'] },

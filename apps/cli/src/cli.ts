@@ -2,12 +2,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { listMarketplaces } from '@validahub/csv-rules';
 import { printRulesets } from './commands/rulesets-command';
 import { runValidate, type ValidateOptions } from './commands/validate-command';
+import type { CliStreams } from './cli-streams';
 import { CliError, EXIT_CODES } from './exit-codes';
-
-export interface CliStreams {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-}
 
 function count(value: string): number {
   const parsed = Number(value);

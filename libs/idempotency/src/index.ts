@@ -1,6 +1,7 @@
 // Public API of @validahub/idempotency.
 export { IdempotencyModule, type IdempotencyModuleAsyncOptions } from './nest/idempotency.module';
-export { Idempotent, IdempotencyCtx, type IdempotentRouteOptions } from './nest/idempotent.decorator';
+export { Idempotent, IdempotencyCtx } from './nest/idempotent.decorator';
+export type { IdempotentRouteOptions } from './nest/route-options';
 export { IdempotencyContext, getIdempotencyContext } from './nest/idempotency-context';
 export { IdempotencyInterceptor } from './nest/idempotency.interceptor';
 export { PurgeScheduler } from './nest/purge-scheduler';

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UnreadableCsvError, validateCsv, type ValidationReport } from '@validahub/csv-rules';
-import type { CliStreams } from '../cli';
+import type { CliStreams } from '../cli-streams';
 import { CliError, EXIT_CODES } from '../exit-codes';
 import { CorrectedFile } from '../output/corrected-file';
 import { DelayedProgressBar } from '../output/progress-bar';

@@ -15,7 +15,7 @@ import {
 } from './idempotency.constants';
 import { attachIdempotencyContext, IdempotencyContext } from './idempotency-context';
 import type { IdempotencyRequest, ResolvedIdempotencyOptions } from './idempotency.options';
-import type { ResolvedRouteOptions } from './idempotent.decorator';
+import type { ResolvedRouteOptions } from './route-options';
 import { idempotencyProblem, IdempotencyProblemKind, ProblemDetails } from './problems';
 
 type Decision = { respond: true; body: unknown } | { respond: false; context: IdempotencyContext };

@@ -2,18 +2,7 @@ import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata, U
 import { IDEMPOTENT_ROUTE } from './idempotency.constants';
 import { getIdempotencyContext, IdempotencyContext } from './idempotency-context';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
-
-export interface IdempotentRouteOptions {
-  /** Body field that may carry the key besides the header (e.g. `idempotency_key`). Default: none. */
-  bodyField?: string;
-  /** Refuse requests without a key (400). Default false: no key, no idempotency. */
-  required?: boolean;
-}
-
-export interface ResolvedRouteOptions {
-  bodyField: string | null;
-  required: boolean;
-}
+import type { IdempotentRouteOptions, ResolvedRouteOptions } from './route-options';
 
 /** Makes a route idempotent (needs IdempotencyModule imported once in the app). */
 export function Idempotent(options: IdempotentRouteOptions = {}): MethodDecorator {

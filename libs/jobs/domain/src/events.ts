@@ -1,5 +1,5 @@
 import { JobError } from './errors';
-import { isJobStatus, JobStatus } from './status';
+import { isJobStatus, isTerminal, JobStatus } from './status';
 
 /** What a worker reports about a job; the gateway applies these to Postgres. */
 export type JobEvent =
@@ -65,7 +65,10 @@ export interface TransitionStep {
 export type EventPlan =
   | { kind: 'ignore'; reason: string }
   | { kind: 'progress'; attempt: number; progress: number; message: string | null }
-  /** Steps to write in order; `attemptBump` records a new attempt on an already-running job. */
+  /**
+   * Steps to write in order (a `running -> running` step records a new attempt on a job that was
+   * already running); `attempts` is the job's attempt count once they are written.
+   */
   | { kind: 'transition'; steps: TransitionStep[]; attempts: number };
 
 /**
@@ -76,7 +79,7 @@ export type EventPlan =
  */
 export function planEvent(job: JobSnapshot, event: JobEvent): EventPlan {
   if (!isJobStatus(job.status)) return { kind: 'ignore', reason: `unknown status ${String(job.status)}` };
-  if (['succeeded', 'failed', 'cancelled', 'expired'].includes(job.status)) {
+  if (isTerminal(job.status)) {
     return { kind: 'ignore', reason: `job already ${job.status}` };
   }
   if (event.type === 'expired') {

@@ -1,6 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { canTransition, JobError, JobEvent, JobStatus, planEvent, TransitionStep } from '@validahub/jobs-domain';
-import type { ApplyOutcome } from './event-writer';
+import type { ApplyOutcome } from './apply-outcome';
+import { AuditRow, insertAuditRows } from './audit-rows';
+import { UnnestColumns, unnestRows } from './sql/parameters';
 
 /** The columns a worker event can change, as locked at the start of the batch. */
 interface JobState {
@@ -17,15 +19,20 @@ interface JobState {
   changed: boolean;
 }
 
-interface AuditValues {
-  jobId: string;
-  from: JobStatus;
-  to: JobStatus;
-  attempt: number;
-  progress: number;
-  message: string | null;
-  at: string;
-}
+/** The columns the batch locks and reads, and writes back from the replayed state. */
+const JOB_COLUMNS = {
+  id: ['uuid', 'id'],
+  status: ['text', 'status'],
+  attempts: ['int', 'attempts'],
+  progress: ['numeric', 'progress'],
+  message: ['text', 'message'],
+  started_at: ['timestamptz', 'startedAt'],
+  finished_at: ['timestamptz', 'finishedAt'],
+  error: ['jsonb', 'error'],
+  result_ref: ['text', 'resultRef'],
+  summary: ['jsonb', 'summary'],
+} as const satisfies UnnestColumns<JobState>;
+const COLUMN_NAMES = Object.keys(JOB_COLUMNS);
 
 /** A plan the domain produced that the table would refuse: the caller falls back to per-event writes. */
 export class BatchStepRefused extends Error {}
@@ -39,20 +46,19 @@ export class BatchStepRefused extends Error {}
 export async function applyBatchLocked(manager: EntityManager, events: readonly JobEvent[]): Promise<ApplyOutcome[]> {
   const ids = [...new Set(events.map((e) => e.jobId))].sort();
   const rows: Record<string, unknown>[] = await manager.query(
-    `SELECT id, status, attempts, progress, message, started_at, finished_at, error, result_ref, summary
-       FROM jobs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+    `SELECT ${COLUMN_NAMES.join(', ')} FROM jobs WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
     [ids],
   );
   const jobs = new Map(rows.map((row) => [row.id as string, toState(row)]));
-  const audit: AuditValues[] = [];
+  const audit: AuditRow[] = [];
   const outcomes = events.map((event) => applyInMemory(jobs.get(event.jobId), event, audit));
   const changed = [...jobs.values()].filter((job) => job.changed);
   if (changed.length) await writeRows(manager, changed);
-  if (audit.length) await writeAudit(manager, audit);
+  await insertAuditRows(manager, audit);
   return outcomes;
 }
 
-function applyInMemory(job: JobState | undefined, event: JobEvent, audit: AuditValues[]): ApplyOutcome {
+function applyInMemory(job: JobState | undefined, event: JobEvent, audit: AuditRow[]): ApplyOutcome {
   if (!job) return { kind: 'unknown-job' };
   const plan = planEvent(job, event);
   if (plan.kind === 'ignore') return { kind: 'ignored', reason: plan.reason };
@@ -68,7 +74,7 @@ function applyInMemory(job: JobState | undefined, event: JobEvent, audit: AuditV
       throw new BatchStepRefused(`transition ${step.from} -> ${step.to} refused for a ${job.status} job`);
     }
     applyStep(job, step, event);
-    audit.push({ jobId: job.id, from: step.from, to: step.to, attempt: job.attempts, progress: job.progress, message: step.message, at: step.at });
+    audit.push({ jobId: job.id, from: step.from, to: step.to, attempt: job.attempts, progress: job.progress, message: step.message, actor: 'worker', at: step.at });
   }
   return { kind: 'transition', statuses: plan.steps.map((s) => s.to) };
 }
@@ -105,33 +111,9 @@ function applyStep(job: JobState, step: TransitionStep, event: JobEvent): void {
 }
 
 async function writeRows(manager: EntityManager, jobs: JobState[]): Promise<void> {
-  const column = <T>(pick: (job: JobState) => T) => jobs.map(pick);
-  await manager.query(
-    `UPDATE jobs AS j SET
-        status = u.status, attempts = u.attempts, progress = u.progress, message = u.message,
-        started_at = u.started_at, finished_at = u.finished_at, error = u.error,
-        result_ref = u.result_ref, summary = u.summary, updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::numeric[], $5::text[], $6::timestamptz[],
-                   $7::timestamptz[], $8::jsonb[], $9::text[], $10::jsonb[])
-         AS u(id, status, attempts, progress, message, started_at, finished_at, error, result_ref, summary)
-      WHERE j.id = u.id`,
-    [
-      column((j) => j.id), column((j) => j.status), column((j) => j.attempts), column((j) => j.progress),
-      column((j) => j.message), column((j) => j.startedAt), column((j) => j.finishedAt),
-      column((j) => json(j.error)), column((j) => j.resultRef), column((j) => json(j.summary)),
-    ],
-  );
-}
-
-async function writeAudit(manager: EntityManager, rows: AuditValues[]): Promise<void> {
-  const column = <T>(pick: (row: AuditValues) => T) => rows.map(pick);
-  await manager.query(
-    `INSERT INTO job_events (job_id, from_status, to_status, attempt, progress, message, actor, at)
-     SELECT job_id, from_status, to_status, attempt, progress, message, 'worker', at
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::numeric[], $6::text[], $7::timestamptz[])
-         AS a(job_id, from_status, to_status, attempt, progress, message, at)`,
-    [column((r) => r.jobId), column((r) => r.from), column((r) => r.to), column((r) => r.attempt), column((r) => r.progress), column((r) => r.message), column((r) => r.at)],
-  );
+  const source = unnestRows(jobs, JOB_COLUMNS, 'u');
+  const sets = COLUMN_NAMES.filter((name) => name !== 'id').map((name) => `${name} = u.${name}`);
+  await manager.query(`UPDATE jobs AS j SET ${sets.join(', ')}, updated_at = now() FROM ${source.sql} WHERE j.id = u.id`, source.params);
 }
 
 function toState(row: Record<string, unknown>): JobState {
@@ -148,8 +130,4 @@ function toState(row: Record<string, unknown>): JobState {
     summary: (row.summary as Record<string, unknown> | null) ?? null,
     changed: false,
   };
-}
-
-function json(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
 }

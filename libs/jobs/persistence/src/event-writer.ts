@@ -1,12 +1,7 @@
 import { DataSource } from 'typeorm';
-import { JobEvent, JobStatus } from '@validahub/jobs-domain';
+import { JobEvent } from '@validahub/jobs-domain';
+import type { ApplyOutcome } from './apply-outcome';
 import { applyBatchLocked, BatchStepRefused } from './batch-event-writer';
-
-export type ApplyOutcome =
-  | { kind: 'unknown-job' }
-  | { kind: 'ignored'; reason: string }
-  | { kind: 'progress' }
-  | { kind: 'transition'; statuses: JobStatus[] };
 
 /**
  * Applies one worker event in one transaction: lock the job row, let the domain decide what

@@ -11,7 +11,9 @@ export {
 } from './data-source';
 export { migrateWithLock } from './migrate';
 export { JobRepository, type CreateJobOptions, type CancelOutcome } from './job-repository';
-export { applyJobEvent, applyJobEvents, type ApplyOutcome } from './event-writer';
-export { guardedTransition, insertAuditRow, type TransitionRequest, type TransitionChanges, type AuditRow } from './transitions';
+export { applyJobEvent, applyJobEvents } from './event-writer';
+export type { ApplyOutcome } from './apply-outcome';
+export { guardedTransition, type TransitionRequest, type TransitionChanges } from './transitions';
+export { insertAuditRow, type AuditRow } from './audit-rows';
 export type { NewJob, JobListFilter, JobPage } from './job-records';
 export { UnfinishedJobs } from './unfinished-jobs';

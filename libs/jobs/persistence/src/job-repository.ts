@@ -2,8 +2,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { JobStatus } from '@validahub/jobs-domain';
 import { JobEntity } from './entities/job.entity';
 import { JobEventActor, JobEventEntity } from './entities/job-event.entity';
+import { insertAuditRowsSql } from './audit-rows';
 import { JobListFilter, JobPage, NewJob } from './job-records';
-import { entityFromRow } from './raw-rows';
+import { UnnestColumns, unnestRows } from './sql/parameters';
+import { entityFromRow } from './sql/raw-rows';
 import { guardedTransition } from './transitions';
 
 export interface CreateJobOptions {
@@ -15,6 +17,22 @@ export interface CancelOutcome {
   kind: 'cancelled' | 'not-found' | 'not-cancellable';
   job: JobEntity | null;
 }
+
+/** What a create inserts per job; the other columns start at their queued values. */
+const NEW_JOB_COLUMNS = {
+  id: ['uuid', 'id'],
+  tenant_id: ['text', 'tenantId'],
+  task_name: ['text', 'taskName'],
+  params: ['jsonb', 'params'],
+  priority: ['int', 'priority'],
+  plan: ['text', 'plan'],
+  queue: ['text', 'queue'],
+  max_attempts: ['int', 'maxAttempts'],
+  correlation_id: ['text', 'correlationId'],
+  idempotency_key: ['text', 'idempotencyKey'],
+  expires_at: ['timestamptz', 'expiresAt'],
+} as const satisfies UnnestColumns<NewJob>;
+const NEW_JOB_COLUMN_NAMES = Object.keys(NEW_JOB_COLUMNS).join(', ');
 
 /** The gateway's reads and writes of jobs; every API-facing query is scoped by tenant. */
 export class JobRepository {
@@ -44,26 +62,25 @@ export class JobRepository {
 
   private async insertWithAudit(manager: EntityManager, jobs: readonly NewJob[]): Promise<JobEntity[]> {
     if (!jobs.length) return [];
-    const column = <T>(pick: (job: NewJob) => T) => jobs.map(pick);
+    const source = unnestRows(jobs, NEW_JOB_COLUMNS, 't');
+    const firstAudit = insertAuditRowsSql('job', {
+      job_id: 'id',
+      from_status: 'NULL',
+      to_status: "'queued'",
+      attempt: '0',
+      progress: '0',
+      message: "'accepted'",
+      actor: "'api'",
+      at: 'created_at',
+    });
     const rows: Record<string, unknown>[] = await manager.query(
       `WITH job AS (
-         INSERT INTO jobs (id, tenant_id, task_name, status, progress, params, priority, plan, queue,
-                           attempts, max_attempts, correlation_id, idempotency_key, cancel_requested, expires_at)
-         SELECT id, tenant_id, task_name, 'queued', 0, params, priority, plan, queue,
-                0, max_attempts, correlation_id, idempotency_key, false, expires_at
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::int[], $6::text[], $7::text[],
-                       $8::int[], $9::text[], $10::text[], $11::timestamptz[])
-             AS t(id, tenant_id, task_name, params, priority, plan, queue, max_attempts, correlation_id, idempotency_key, expires_at)
+         INSERT INTO jobs (${NEW_JOB_COLUMN_NAMES}, status, progress, attempts, cancel_requested)
+         SELECT ${NEW_JOB_COLUMN_NAMES}, 'queued', 0, 0, false FROM ${source.sql}
          RETURNING *),
-       audit AS (
-         INSERT INTO job_events (job_id, from_status, to_status, attempt, progress, message, actor, at)
-         SELECT id, NULL, 'queued', 0, 0, 'accepted', 'api', created_at FROM job)
+       audit AS (${firstAudit})
        SELECT * FROM job`,
-      [
-        column((j) => j.id), column((j) => j.tenantId), column((j) => j.taskName), column((j) => JSON.stringify(j.params)),
-        column((j) => j.priority), column((j) => j.plan), column((j) => j.queue), column((j) => j.maxAttempts),
-        column((j) => j.correlationId), column((j) => j.idempotencyKey), column((j) => j.expiresAt),
-      ],
+      source.params,
     );
     const byId = new Map(rows.map((row) => [row.id as string, entityFromRow(manager, JobEntity, row)]));
     return jobs.map((job) => {

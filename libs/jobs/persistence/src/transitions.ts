@@ -1,6 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { JobError, JobStatus } from '@validahub/jobs-domain';
+import { insertAuditRow } from './audit-rows';
 import { JobEventActor } from './entities/job-event.entity';
+import { jsonParam } from './sql/parameters';
+import { returnedRows } from './sql/raw-rows';
 
 /** Column changes that go with a status change. */
 export interface TransitionChanges {
@@ -45,9 +48,9 @@ export async function guardedTransition(manager: EntityManager, request: Transit
   if (changes.progress !== undefined) set('progress', changes.progress);
   if (changes.startedAt !== undefined) set('started_at', changes.startedAt, (p) => `COALESCE(started_at, ${p}::timestamptz)`);
   if (changes.finishedAt !== undefined) set('finished_at', changes.finishedAt);
-  if (changes.error !== undefined) set('error', json(changes.error), (p) => `${p}::jsonb`);
+  if (changes.error !== undefined) set('error', jsonParam(changes.error), (p) => `${p}::jsonb`);
   if (changes.resultRef !== undefined) set('result_ref', changes.resultRef);
-  if (changes.summary !== undefined) set('summary', json(changes.summary), (p) => `${p}::jsonb`);
+  if (changes.summary !== undefined) set('summary', jsonParam(changes.summary), (p) => `${p}::jsonb`);
 
   values.push([...request.from]);
   let guard = `id = $1 AND status = ANY($${values.length}::text[])`;
@@ -76,34 +79,4 @@ export async function guardedTransition(manager: EntityManager, request: Transit
     at: request.at,
   });
   return true;
-}
-
-export interface AuditRow {
-  jobId: string;
-  from: JobStatus | null;
-  to: JobStatus;
-  attempt: number;
-  progress: number | null;
-  message: string | null;
-  actor: JobEventActor;
-  at: Date | string;
-}
-
-export async function insertAuditRow(manager: EntityManager, row: AuditRow): Promise<void> {
-  await manager.query(
-    `INSERT INTO job_events (job_id, from_status, to_status, attempt, progress, message, actor, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [row.jobId, row.from, row.to, row.attempt, row.progress, row.message, row.actor, row.at],
-  );
-}
-
-function json(value: unknown): string | null {
-  return value === null ? null : JSON.stringify(value);
-}
-
-// TypeORM's postgres driver returns [rows, count] for UPDATE ... RETURNING.
-async function returnedRows<T>(result: Promise<unknown>): Promise<T[]> {
-  const value = await result;
-  if (Array.isArray(value) && value.length === 2 && Array.isArray(value[0]) && typeof value[1] === 'number') return value[0] as T[];
-  return value as T[];
 }

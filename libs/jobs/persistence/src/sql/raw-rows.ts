@@ -17,3 +17,13 @@ export function entityFromRow<T extends ObjectLiteral>(manager: EntityManager, t
   }
   return entity;
 }
+
+/**
+ * The rows of an `UPDATE ... RETURNING`, which TypeORM's postgres driver hands back as
+ * `[rows, affectedCount]` (other statements come back as the rows themselves).
+ */
+export async function returnedRows<T>(result: Promise<unknown>): Promise<T[]> {
+  const value = await result;
+  if (Array.isArray(value) && value.length === 2 && Array.isArray(value[0]) && typeof value[1] === 'number') return value[0] as T[];
+  return value as T[];
+}
