@@ -39,10 +39,14 @@ async function main(): Promise<void> {
   const gateway = startApp('gateway', 'apps/gateway/src/main.ts', env);
   try {
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => {
-      if (gateway.child.exitCode !== null) throw new Error(`the gateway exited during start-up:\n${gateway.output().slice(-3000)}`);
-      return (await fetch(`${base}/health/ready`).catch(() => null))?.ok === true;
-    }, 60_000, 'gateway ready');
+    await waitFor(
+      async () => {
+        if (gateway.child.exitCode !== null) throw new Error(`the gateway exited during start-up:\n${gateway.output().slice(-3000)}`);
+        return (await fetch(`${base}/health/ready`).catch(() => null))?.ok === true;
+      },
+      60_000,
+      'gateway ready',
+    );
     const url = `${base}/api/v1/jobs`;
     const create = async (key?: string): Promise<number> => {
       const body = JSON.stringify({ task: 'validate_csv_job', params: { input_uri: 'bench.csv' } });
@@ -68,8 +72,12 @@ async function main(): Promise<void> {
     const noKey = await run('without key', () => undefined, false);
     const withKey = await run('with a new key', (i) => `bench-${i}`, false);
     const replay = await run('replay of a key', (i) => `bench-${i}`, true);
-    console.log(`ratio with key / without key: p50 ${ratio(withKey.p50, noKey.p50)}  p99 ${ratio(withKey.p99, noKey.p99)}  mean ${ratio(withKey.mean, noKey.mean)}`);
-    console.log(`ratio replay / without key:   p50 ${ratio(replay.p50, noKey.p50)}  p99 ${ratio(replay.p99, noKey.p99)}  mean ${ratio(replay.mean, noKey.mean)}`);
+    console.log(
+      `ratio with key / without key: p50 ${ratio(withKey.p50, noKey.p50)}  p99 ${ratio(withKey.p99, noKey.p99)}  mean ${ratio(withKey.mean, noKey.mean)}`,
+    );
+    console.log(
+      `ratio replay / without key:   p50 ${ratio(replay.p50, noKey.p50)}  p99 ${ratio(replay.p99, noKey.p99)}  mean ${ratio(replay.mean, noKey.mean)}`,
+    );
   } finally {
     await gateway.kill();
     const queues = new JobQueues(redisOptions(TEST_REDIS_URL, 'producer'), prefix);

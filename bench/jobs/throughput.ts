@@ -119,7 +119,9 @@ async function main(): Promise<void> {
   console.log(`raw BullMQ (add + no-op worker):        ${f(raw.jobsPerSecond)} jobs/s (${raw.seconds.toFixed(2)} s)`);
   console.log(`full path (HTTP -> PG -> worker -> PG): ${f(full.jobsPerSecond)} jobs/s (${full.seconds.toFixed(2)} s)`);
   console.log(`ratio full/raw: ${(full.jobsPerSecond / raw.jobsPerSecond).toFixed(2)}x (target >= 0.30x)`);
-  console.log(`  of which: all ${N} creates answered after ${full.postedSeconds.toFixed(2)} s (${f(N / full.postedSeconds)} creates/s); the rest is the drain`);
+  console.log(
+    `  of which: all ${N} creates answered after ${full.postedSeconds.toFixed(2)} s (${f(N / full.postedSeconds)} creates/s); the rest is the drain`,
+  );
   console.log(`POST /api/v1/jobs latency under load: p50 ${f(full.post.p50)} ms, p99 ${f(full.post.p99)} ms, mean ${f(full.post.mean)} ms`);
 }
 

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import IORedis from 'ioredis';
 import {
-  createTestDatabase, freePort, startApp, TEST_REDIS_URL, TEST_S3_ENDPOINT, uniqueBucketName, uniqueQueuePrefix, type AppProcess,
+  createTestDatabase,
+  freePort,
+  startApp,
+  TEST_REDIS_URL,
+  TEST_S3_ENDPOINT,
+  uniqueBucketName,
+  uniqueQueuePrefix,
+  type AppProcess,
 } from '@validahub/testing';
 import { generateFeed } from '../csv-rules/generate-feed';
 import { streamMultipartUpload } from './multipart-upload';
@@ -35,7 +42,14 @@ async function main(): Promise<void> {
   const db = await createTestDatabase('bench_large_file');
   const prefix = uniqueQueuePrefix('bench-large');
   const bucket = storageKind === 's3' ? uniqueBucketName('bench-large') : undefined;
-  const s3 = bucket ? new S3Client({ endpoint: TEST_S3_ENDPOINT, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }) : undefined;
+  const s3 = bucket
+    ? new S3Client({
+        endpoint: TEST_S3_ENDPOINT,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      })
+    : undefined;
   const apps: AppProcess[] = [];
   try {
     process.stdout.write(`generating ~${targetMb} MB feed... `);
@@ -49,9 +63,24 @@ async function main(): Promise<void> {
     if (s3 && bucket) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const port = await freePort();
     const env: Record<string, string> = {
-      DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, STORAGE_ROOT: storageRoot, LOG_LEVEL: 'warn',
-      MAX_UPLOAD_BYTES: String(2 * 1024 * 1024 * 1024), TASK_TIME_LIMIT: '3600', PORT: String(port), HOST: '127.0.0.1',
-      ...(bucket ? { S3_ENDPOINT: TEST_S3_ENDPOINT, S3_FORCE_PATH_STYLE: 'true', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER', RESULTS_URI: `s3://${bucket}/results/` } : { RESULTS_URI: 'results/' }),
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      STORAGE_ROOT: storageRoot,
+      LOG_LEVEL: 'warn',
+      MAX_UPLOAD_BYTES: String(2 * 1024 * 1024 * 1024),
+      TASK_TIME_LIMIT: '3600',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...(bucket
+        ? {
+            S3_ENDPOINT: TEST_S3_ENDPOINT,
+            S3_FORCE_PATH_STYLE: 'true',
+            S3_ACCESS_KEY_ID: 'S3RVER',
+            S3_SECRET_ACCESS_KEY: 'S3RVER',
+            RESULTS_URI: `s3://${bucket}/results/`,
+          }
+        : { RESULTS_URI: 'results/' }),
     };
     const gateway = startApp('gateway', 'apps/gateway/src/main.ts', env);
     apps.push(gateway);
@@ -84,9 +113,13 @@ async function main(): Promise<void> {
     const rows = Number(job.summary.rows_total);
     const runSeconds = (Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000;
 
-    console.log(`\nstorage: ${storageKind}; file ${mb(fileBytes).toFixed(1)} MB, ${rows.toLocaleString('en')} rows; fixes ${job.summary.fixes_applied}, errors ${job.summary.errors}`);
+    console.log(
+      `\nstorage: ${storageKind}; file ${mb(fileBytes).toFixed(1)} MB, ${rows.toLocaleString('en')} rows; fixes ${job.summary.fixes_applied}, errors ${job.summary.errors}`,
+    );
     console.log(`upload:     ${uploadSeconds.toFixed(1)} s, ${(mb(fileBytes) / uploadSeconds).toFixed(1)} MB/s`);
-    console.log(`validation: ${runSeconds.toFixed(1)} s, ${Math.round(rows / runSeconds).toLocaleString('en')} rows/s, ${(mb(fileBytes) / runSeconds).toFixed(1)} MB/s (auto_fix, corrected CSV written)`);
+    console.log(
+      `validation: ${runSeconds.toFixed(1)} s, ${Math.round(rows / runSeconds).toLocaleString('en')} rows/s, ${(mb(fileBytes) / runSeconds).toFixed(1)} MB/s (auto_fix, corrected CSV written)`,
+    );
     for (const name of ['gateway', 'worker'] as const) {
       console.log(
         `${name.padEnd(8)} RSS MB: idle ${baseline[name].toFixed(0)}, median ${sampler.quantileMb(name, 0.5).toFixed(0)}, ` +
@@ -107,14 +140,23 @@ async function waitUntilReady(url: string, gateway: AppProcess): Promise<void> {
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
     if (gateway.child.exitCode !== null) throw new Error(`gateway exited:\n${gateway.output()}`);
-    const status = await fetch(url).then((r) => r.status, () => 0);
+    const status = await fetch(url).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`gateway not ready:\n${gateway.output()}`);
 }
 
-interface JobView { status: string; started_at: string; finished_at: string; summary: Record<string, unknown>; error: unknown }
+interface JobView {
+  status: string;
+  started_at: string;
+  finished_at: string;
+  summary: Record<string, unknown>;
+  error: unknown;
+}
 
 async function waitForJob(url: string, worker: AppProcess, gateway: AppProcess): Promise<JobView> {
   for (;;) {

@@ -16,7 +16,10 @@ export class RssSampler {
   private readonly samples = new Map<string, number[]>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly pids: Record<string, number>, private readonly everyMs = 250) {}
+  constructor(
+    private readonly pids: Record<string, number>,
+    private readonly everyMs = 250,
+  ) {}
 
   start(): void {
     this.sample();

@@ -23,7 +23,11 @@ interface ProjectGraph {
 function projectGraph(): ProjectGraph {
   mkdirSync(join(root, 'tmp'), { recursive: true });
   const out = join('tmp', 'lint-boundary-graph.json');
-  const result = spawnSync(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'graph', `--file=${out}`], { cwd: root, env: nxEnv, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['node_modules/nx/dist/bin/nx.js', 'graph', `--file=${out}`], {
+    cwd: root,
+    env: nxEnv,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`nx graph failed: ${result.stderr}`);
   return (JSON.parse(readFileSync(join(root, out), 'utf8')) as { graph: ProjectGraph }).graph;
 }
@@ -45,7 +49,12 @@ function reachableFrom(graph: ProjectGraph, name: string): Set<string> {
 /** The module-boundary messages ESLint gives each source, linted as if it were the file at its path. */
 function boundaryErrors(files: { filePath: string; source: string }[]): Linter.LintMessage[][] {
   const cases = files.map((file) => ({ ...file, filePath: join(root, file.filePath) }));
-  const result = spawnSync(process.execPath, ['tools/lint/lint-sources.mjs'], { cwd: root, env: nxEnv, input: JSON.stringify(cases), encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['tools/lint/lint-sources.mjs'], {
+    cwd: root,
+    env: nxEnv,
+    input: JSON.stringify(cases),
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`lint-sources failed: ${result.stderr}`);
   const linted = JSON.parse(result.stdout) as { messages: Linter.LintMessage[] }[];
   return linted.map(({ messages }) => messages.filter((message) => message.ruleId === '@nx/enforce-module-boundaries'));
@@ -64,9 +73,11 @@ describe('workers hold no database credentials (module boundaries)', () => {
   const workerProjects = () => tagged('runs-in:worker');
 
   it('tags the worker apps, the worker runtime and the tasks as running in a worker', () => {
-    expect(workerProjects().map((p) => p.name).sort()).toEqual(
-      expect.arrayContaining(['jobs-tasks', 'worker-business', 'worker-enterprise', 'worker-free', 'worker-pro', 'worker-runtime']),
-    );
+    expect(
+      workerProjects()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(expect.arrayContaining(['jobs-tasks', 'worker-business', 'worker-enterprise', 'worker-free', 'worker-pro', 'worker-runtime']));
   });
 
   it('has no worker project depending on a library that needs database credentials, even indirectly', () => {
@@ -74,7 +85,10 @@ describe('workers hold no database credentials (module boundaries)', () => {
     expect(reachableFrom(graph, 'gateway').has('jobs-persistence')).toBe(true);
     const needsDatabase = tagged('needs:database-credentials').map((p) => p.name);
     expect(needsDatabase).toEqual(expect.arrayContaining(['jobs-persistence']));
-    const reached = workerProjects().map((p) => ({ project: p.name, reaches: needsDatabase.filter((name) => reachableFrom(graph, p.name).has(name)) }));
+    const reached = workerProjects().map((p) => ({
+      project: p.name,
+      reaches: needsDatabase.filter((name) => reachableFrom(graph, p.name).has(name)),
+    }));
     expect(reached).toEqual(workerProjects().map((p) => ({ project: p.name, reaches: [] })));
   });
 

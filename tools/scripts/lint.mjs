@@ -9,7 +9,10 @@ if (graph.status !== 0) {
   process.stderr.write(graph.stderr);
   process.exit(graph.status ?? 1);
 }
-const lint = spawnSync('node', ['node_modules/eslint/bin/eslint.js', ...(process.argv.slice(2).length ? process.argv.slice(2) : ['.'])], { env, encoding: 'utf8' });
+const lint = spawnSync('node', ['node_modules/eslint/bin/eslint.js', ...(process.argv.slice(2).length ? process.argv.slice(2) : ['.'])], {
+  env,
+  encoding: 'utf8',
+});
 process.stdout.write(lint.stdout);
 process.stderr.write(lint.stderr);
 if (/No cached ProjectGraph/.test(lint.stdout + lint.stderr)) {

@@ -11,7 +11,9 @@ import { runSampleJob } from './sample-job.mjs';
 import { portOpen } from './services.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { once: { type: 'boolean', default: false }, port: { type: 'string', default: process.env.PORT ?? '3001' } } });
+const { values } = parseArgs({
+  options: { once: { type: 'boolean', default: false }, port: { type: 'string', default: process.env.PORT ?? '3001' } },
+});
 
 const env = {
   ...process.env,

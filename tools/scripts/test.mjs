@@ -26,11 +26,11 @@ let failedSuites = 0;
 for (const run of runs) {
   const out = join(outDir, `${run.name}.json`);
   if (existsSync(out)) rmSync(out);
-  const res = spawnSync(
-    process.execPath,
-    [jestBin, '--ci', '--passWithNoTests', '--json', `--outputFile=${out}`, ...run.args, ...extra],
-    { stdio: 'inherit', cwd: root, env: process.env },
-  );
+  const res = spawnSync(process.execPath, [jestBin, '--ci', '--passWithNoTests', '--json', `--outputFile=${out}`, ...run.args, ...extra], {
+    stdio: 'inherit',
+    cwd: root,
+    env: process.env,
+  });
   if (!existsSync(out)) {
     console.error(`jest (${run.name}) wrote no results (exit ${res.status})`);
     failed += 1;

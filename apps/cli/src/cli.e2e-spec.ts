@@ -42,7 +42,12 @@ describe('validahub CLI (real process)', () => {
     await writeFile(path('valid.csv'), [HEADER, validRow(1), validRow(2), validRow(3)].join('\n') + '\n');
     await writeFile(
       path('invalid.csv'),
-      [HEADER, validRow(1), 'SKU-1,,x,abc,BRL,5,novo,Acme,X,4006381333932,http://a.com/x.jpg', '  SKU-3 ,  Spaced   title ,d,"1.234,50",BRL,1,Novo,Acme,X,36000291452,https://a.com/3.jpg'].join('\r\n') + '\r\n',
+      [
+        HEADER,
+        validRow(1),
+        'SKU-1,,x,abc,BRL,5,novo,Acme,X,4006381333932,http://a.com/x.jpg',
+        '  SKU-3 ,  Spaced   title ,d,"1.234,50",BRL,1,Novo,Acme,X,36000291452,https://a.com/3.jpg',
+      ].join('\r\n') + '\r\n',
     );
     await writeFile(
       path('latin1.csv'),

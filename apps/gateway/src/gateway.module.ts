@@ -57,7 +57,13 @@ export class GatewayModule {
         Reconciler,
         ...eventApplierProviders(resolved),
       ],
-      exports: [GATEWAY_CONFIG, METRICS_REGISTRY, GatewayMetrics, JobsService, ...infraProviders.map((p) => (typeof p === 'function' ? p : p.provide))],
+      exports: [
+        GATEWAY_CONFIG,
+        METRICS_REGISTRY,
+        GatewayMetrics,
+        JobsService,
+        ...infraProviders.map((p) => (typeof p === 'function' ? p : p.provide)),
+      ],
     };
   }
 }

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
-  AppProcess, createTestDatabase, freePort, startApp, TEST_REDIS_URL, TEST_S3_ENDPOINT, TestDatabase, uniqueBucketName, uniqueQueuePrefix, waitFor,
+  AppProcess,
+  createTestDatabase,
+  freePort,
+  startApp,
+  TEST_REDIS_URL,
+  TEST_S3_ENDPOINT,
+  TestDatabase,
+  uniqueBucketName,
+  uniqueQueuePrefix,
+  waitFor,
 } from '@validahub/testing';
 
 jest.setTimeout(180_000);
@@ -26,16 +35,20 @@ function feedRows(count: number): string {
 describe('storage end to end: upload -> worker -> results in S3 (real processes)', () => {
   const bucket = uniqueBucketName('e2e-files');
   const s3 = new S3Client({
-    endpoint: TEST_S3_ENDPOINT, region: 'us-east-1', forcePathStyle: true,
+    endpoint: TEST_S3_ENDPOINT,
+    region: 'us-east-1',
+    forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   let db: TestDatabase;
   let work: string;
   let base: string;
   const apps: AppProcess[] = [];
 
-  const keys = async (prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((c) => c.Key);
+  const keys = async (prefix: string) =>
+    ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((c) => c.Key);
   const object = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString();
 
   beforeAll(async () => {
@@ -44,14 +57,31 @@ describe('storage end to end: upload -> worker -> results in S3 (real processes)
     work = await mkdtemp(join(tmpdir(), 'vh-e2e-files-'));
     const port = await freePort();
     const env = {
-      DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: uniqueQueuePrefix('e2e-files'), STORAGE_ROOT: join(work, 'storage'),
-      LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
-      S3_ENDPOINT: TEST_S3_ENDPOINT, S3_FORCE_PATH_STYLE: 'true', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER',
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniqueQueuePrefix('e2e-files'),
+      STORAGE_ROOT: join(work, 'storage'),
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+      S3_ENDPOINT: TEST_S3_ENDPOINT,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: 'S3RVER',
+      S3_SECRET_ACCESS_KEY: 'S3RVER',
       RESULTS_URI: `s3://${bucket}/results/`,
     };
     apps.push(startApp('gateway', 'apps/gateway/src/main.ts', env), startApp('worker-free', 'apps/worker-free/src/main.ts', env));
     base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/health/ready`).then((r) => r.status, () => 0)) === 200, 60_000, 'gateway ready');
+    await waitFor(
+      async () =>
+        (await fetch(`${base}/health/ready`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200,
+      60_000,
+      'gateway ready',
+    );
   });
 
   afterAll(async () => {
@@ -80,16 +110,21 @@ describe('storage end to end: upload -> worker -> results in S3 (real processes)
     expect(uri.startsWith(`s3://${bucket}/uploads/`)).toBe(true);
 
     const created = await fetch(`${base}/api/v1/jobs`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ task: 'correct_csv_job', plan: 'free', params: { input_uri: uri, marketplace: 'mercado_livre' } }),
     });
     expect(created.status).toBe(202);
     const { id } = (await created.json()) as { id: string };
     let job: { status: string; result_ref: string; summary: Record<string, unknown> } | undefined;
-    await waitFor(async () => {
-      job = (await (await fetch(`${base}/api/v1/jobs/${id}`)).json()) as typeof job;
-      return ['succeeded', 'failed'].includes(job?.status ?? '');
-    }, 120_000, 'job to finish');
+    await waitFor(
+      async () => {
+        job = (await (await fetch(`${base}/api/v1/jobs/${id}`)).json()) as typeof job;
+        return ['succeeded', 'failed'].includes(job?.status ?? '');
+      },
+      120_000,
+      'job to finish',
+    );
     expect(job).toMatchObject({ status: 'succeeded', result_ref: `s3://${bucket}/results/${id}.csv`, summary: { rows_total: 30_000 } });
     expect(Number(job?.summary.fixes_applied)).toBeGreaterThan(0);
 

@@ -12,7 +12,10 @@ describe('@Idempotent() over HTTP (Fastify + Postgres)', () => {
   const newKey = (label: string) => `${label}-${Date.now()}-${(keySeq += 1)}`;
   const count = async (table: string, where = 'true', params: unknown[] = []) =>
     Number(((await dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)) as { n: number }[])[0].n);
-  const widgets = (path = '/widgets') => (body: unknown, headers: Record<string, string> = {}) => postJson(app.baseUrl, path, body, headers);
+  const widgets =
+    (path = '/widgets') =>
+    (body: unknown, headers: Record<string, string> = {}) =>
+      postJson(app.baseUrl, path, body, headers);
   const postWidget = widgets();
   const postNote = widgets('/notes');
 

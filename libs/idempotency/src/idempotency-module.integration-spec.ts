@@ -62,7 +62,7 @@ describe('IdempotencyModule wiring and schema', () => {
     ).rejects.toThrow(/chk_idempotency_keys_state/);
   });
 
-  it('finds the DataSource of @nestjs/typeorm when none is passed, and purges periodically with an unref\'d timer', async () => {
+  it("finds the DataSource of @nestjs/typeorm when none is passed, and purges periodically with an unref'd timer", async () => {
     await dataSource.query(
       `INSERT INTO idempotency_keys (tenant_id, scope, idempotency_key, fingerprint, state, response_status, completed_at, expires_at)
        VALUES ('t', 'POST /x', 'old', repeat('a', 64), 'completed', 201, now(), now() - interval '1 minute'),

@@ -102,7 +102,11 @@ describe('createStorageFromConfig with S3 and a local root', () => {
 
 describe('createStorageFromConfig with local disk only', () => {
   it('refuses s3:// URIs and stores results under the root', async () => {
-    const local = createStorageFromConfig({ ...config, resultsUri: 'results/', s3: { region: 'us-east-1', forcePathStyle: false, allowedBuckets: [] } });
+    const local = createStorageFromConfig({
+      ...config,
+      resultsUri: 'results/',
+      s3: { region: 'us-east-1', forcePathStyle: false, allowedBuckets: [] },
+    });
     expect(local.s3).toBeUndefined();
     const refused = await rejectionOf(local.openRead(`s3://${inputsBucket}/feeds/in.csv`));
     expect(refused).toMatchObject({ reason: 's3_not_configured' });

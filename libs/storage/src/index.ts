@@ -1,12 +1,4 @@
-export type {
-  ObjectHead,
-  ObjectStorage,
-  OpenedObject,
-  OpenReadOptions,
-  WriteBody,
-  WriteOptions,
-  WrittenObject,
-} from './object-storage';
+export type { ObjectHead, ObjectStorage, OpenedObject, OpenReadOptions, WriteBody, WriteOptions, WrittenObject } from './object-storage';
 export {
   isAbortError,
   isTransientStorageError,
@@ -20,13 +12,7 @@ export {
   type StorageUriErrorReason,
 } from './errors';
 export { parseStorageUri } from './uri/parse-storage-uri';
-export {
-  formatStorageLocation,
-  type LocalLocation,
-  type S3Location,
-  type StorageLocation,
-  type StorageUriPolicy,
-} from './uri/storage-location';
+export { formatStorageLocation, type LocalLocation, type S3Location, type StorageLocation, type StorageUriPolicy } from './uri/storage-location';
 export { isValidBucketName } from './uri/bucket-name';
 export { LocalDiskStorage } from './local/local-disk-storage';
 export { S3ObjectStorage, type S3ObjectStorageOptions } from './s3/s3-object-storage';

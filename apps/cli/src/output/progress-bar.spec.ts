@@ -1,7 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { DelayedProgressBar } from './progress-bar';
 
-function terminal(isTTY: boolean): PassThrough & { isTTY: boolean; columns: number; cursorTo: () => boolean; clearLine: () => boolean; moveCursor: () => boolean } {
+function terminal(
+  isTTY: boolean,
+): PassThrough & { isTTY: boolean; columns: number; cursorTo: () => boolean; clearLine: () => boolean; moveCursor: () => boolean } {
   return Object.assign(new PassThrough(), { isTTY, columns: 120, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
 }
 
@@ -25,7 +27,10 @@ describe('DelayedProgressBar', () => {
 
   it('never draws when stderr is not a terminal, or when turned off', () => {
     jest.useFakeTimers({ now: 0 });
-    for (const [isTTY, wanted] of [[false, true], [true, false]] as const) {
+    for (const [isTTY, wanted] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       const stream = terminal(isTTY);
       let written = '';
       stream.on('data', (chunk: Buffer) => (written += chunk.toString()));

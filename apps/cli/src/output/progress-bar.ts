@@ -23,7 +23,11 @@ export class DelayedProgressBar {
 
   update(bytesRead: number, rowsRead: number): void {
     if (!this.enabled) return;
-    const payload = { rows: rowsRead.toLocaleString('en-US'), read: (bytesRead / MEGABYTE).toFixed(1), size: (this.totalBytes / MEGABYTE).toFixed(1) };
+    const payload = {
+      rows: rowsRead.toLocaleString('en-US'),
+      read: (bytesRead / MEGABYTE).toFixed(1),
+      size: (this.totalBytes / MEGABYTE).toFixed(1),
+    };
     if (!this.bar) {
       if (Date.now() - this.startedAt < SHOW_AFTER_MS) return;
       this.bar = new SingleBar({

@@ -42,16 +42,14 @@ function byRuleTable(report: ValidationReport): string {
 }
 
 function issuesTable(issues: readonly ReportIssue[]): string {
-  const table = new Table({ head: ['row', 'column', 'rule', 'severity', 'message', 'fixed to'], style: plain, chars: COMPACT_CHARS, wordWrap: false });
+  const table = new Table({
+    head: ['row', 'column', 'rule', 'severity', 'message', 'fixed to'],
+    style: plain,
+    chars: COMPACT_CHARS,
+    wordWrap: false,
+  });
   for (const issue of issues) {
-    table.push([
-      String(issue.row),
-      clip(issue.column, 20) || '-',
-      issue.rule,
-      issue.severity,
-      clip(issue.message, 70),
-      clip(issue.fixed_value, 24),
-    ]);
+    table.push([String(issue.row), clip(issue.column, 20) || '-', issue.rule, issue.severity, clip(issue.message, 70), clip(issue.fixed_value, 24)]);
   }
   return table.toString();
 }

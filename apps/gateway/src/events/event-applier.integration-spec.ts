@@ -24,12 +24,19 @@ describe('event applier: worker events reach Postgres', () => {
     return response.json().id;
   };
   const job = async (id: string, target = app) => (await target.inject({ method: 'GET', url: `/api/v1/jobs/${id}` })).json();
-  const trail = async (id: string, target = app): Promise<Trail> => (await target.inject({ method: 'GET', url: `/api/v1/jobs/${id}/events` })).json().items;
+  const trail = async (id: string, target = app): Promise<Trail> =>
+    (await target.inject({ method: 'GET', url: `/api/v1/jobs/${id}/events` })).json().items;
   const publish = (event: JobEvent) => harness.publisher.publish(event);
   const now = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
   const started = (jobId: string, attempt = 1): JobEvent => ({ type: 'started', jobId, attempt, at: now() });
   const succeeded = (jobId: string, attempt = 1, startedAt = now(-50)): JobEvent => ({
-    type: 'succeeded', jobId, attempt, at: now(), startedAt, resultRef: `s3://results/${jobId}.json`, summary: { rows_total: 10, rows_valid: 9 },
+    type: 'succeeded',
+    jobId,
+    attempt,
+    at: now(),
+    startedAt,
+    resultRef: `s3://results/${jobId}.json`,
+    summary: { rows_total: 10, rows_valid: 9 },
   });
   const streamDrained = async () => (await harness.redis.xlen(jobEventsStreamKey(harness.prefix))) === 0;
 
@@ -41,10 +48,14 @@ describe('event applier: worker events reach Postgres', () => {
     await waitFor(async () => (await job(id)).progress === 65.5, 10_000, 'progress');
     expect(await job(id)).toMatchObject({ status: 'running', message: 'Validating 1500 rows', attempts: 1, started_at: expect.any(String) });
     await publish(succeeded(id));
-    const done = await waitFor(async () => {
-      const j = await job(id);
-      return j.status === 'succeeded' && j;
-    }, 10_000, 'succeeded');
+    const done = await waitFor(
+      async () => {
+        const j = await job(id);
+        return j.status === 'succeeded' && j;
+      },
+      10_000,
+      'succeeded',
+    );
     expect(done).toMatchObject({ progress: 100, result_ref: `s3://results/${id}.json`, summary: { rows_total: 10, rows_valid: 9 }, error: null });
     expect(Date.parse(done.finished_at)).toBeGreaterThanOrEqual(Date.parse(done.started_at));
 
@@ -59,7 +70,13 @@ describe('event applier: worker events reach Postgres', () => {
 
     const result = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result` });
     expect(result.statusCode).toBe(200);
-    expect(result.json()).toEqual({ job_id: id, status: 'succeeded', result_ref: `s3://results/${id}.json`, summary: { rows_total: 10, rows_valid: 9 }, finished_at: done.finished_at });
+    expect(result.json()).toEqual({
+      job_id: id,
+      status: 'succeeded',
+      result_ref: `s3://results/${id}.json`,
+      summary: { rows_total: 10, rows_valid: 9 },
+      finished_at: done.finished_at,
+    });
     const cancel = await app.inject({ method: 'DELETE', url: `/api/v1/jobs/${id}` });
     expect(cancel.statusCode).toBe(409);
   });
@@ -69,7 +86,15 @@ describe('event applier: worker events reach Postgres', () => {
     const report = JSON.stringify({ rows_total: 2, issues: [] });
     await mkdir(join(harness.storageRoot, 'results'), { recursive: true });
     await writeFile(join(harness.storageRoot, 'results', `${id}.json`), report);
-    await publish({ type: 'succeeded', jobId: id, attempt: 1, at: now(), startedAt: now(-5), resultRef: `results/${id}.json`, summary: { rows_total: 2 } });
+    await publish({
+      type: 'succeeded',
+      jobId: id,
+      attempt: 1,
+      at: now(),
+      startedAt: now(-5),
+      resultRef: `results/${id}.json`,
+      summary: { rows_total: 2 },
+    });
     await waitFor(async () => (await job(id)).status === 'succeeded', 10_000, 'succeeded');
     const content = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content` });
     expect(content.statusCode).toBe(200);
@@ -86,7 +111,8 @@ describe('event applier: worker events reach Postgres', () => {
     const id = await createJob();
     const start = started(id);
     const end = succeeded(id, 1, start.at);
-    for (const event of [end, start, end, start, { type: 'progress', jobId: id, attempt: 1, at: now(), progress: 5 } as JobEvent]) await publish(event);
+    for (const event of [end, start, end, start, { type: 'progress', jobId: id, attempt: 1, at: now(), progress: 5 } as JobEvent])
+      await publish(event);
     await waitFor(streamDrained, 10_000, 'stream drained');
     expect(await job(id)).toMatchObject({ status: 'succeeded', progress: 100 });
     expect((await trail(id)).map((e) => e.to_status)).toEqual(['queued', 'running', 'succeeded']);
@@ -95,11 +121,28 @@ describe('event applier: worker events reach Postgres', () => {
   it('records a failure with its error and a retry in between', async () => {
     const id = await createJob();
     await publish(started(id, 1));
-    await publish({ type: 'retrying', jobId: id, attempt: 1, at: now(), startedAt: now(-10), error: { code: 'storage_unavailable', message: 'S3 down', retryable: true } });
+    await publish({
+      type: 'retrying',
+      jobId: id,
+      attempt: 1,
+      at: now(),
+      startedAt: now(-10),
+      error: { code: 'storage_unavailable', message: 'S3 down', retryable: true },
+    });
     await publish(started(id, 2));
-    await publish({ type: 'failed', jobId: id, attempt: 2, at: now(5), error: { code: 'input_not_found', message: 'no such key', retryable: false } });
+    await publish({
+      type: 'failed',
+      jobId: id,
+      attempt: 2,
+      at: now(5),
+      error: { code: 'input_not_found', message: 'no such key', retryable: false },
+    });
     await waitFor(async () => (await job(id)).status === 'failed', 10_000, 'failed');
-    expect(await job(id)).toMatchObject({ attempts: 2, error: { code: 'input_not_found', message: 'no such key', retryable: false }, finished_at: expect.any(String) });
+    expect(await job(id)).toMatchObject({
+      attempts: 2,
+      error: { code: 'input_not_found', message: 'no such key', retryable: false },
+      finished_at: expect.any(String),
+    });
     expect((await trail(id)).map((e) => `${e.to_status}@${e.attempt}`)).toEqual(['queued@0', 'running@1', 'retrying@1', 'running@2', 'failed@2']);
     const result = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result` });
     expect(result.statusCode).toBe(409);

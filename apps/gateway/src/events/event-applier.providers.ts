@@ -31,7 +31,10 @@ export function eventApplierProviders(options: ResolvedGatewayOptions): Provider
     {
       provide: JOB_EVENT_WRITER,
       inject: [DataSource],
-      useFactory: (dataSource: DataSource): JobEventWriter => (events) => applyJobEvents(dataSource, events),
+      useFactory:
+        (dataSource: DataSource): JobEventWriter =>
+        (events) =>
+          applyJobEvents(dataSource, events),
     },
     EventApplier,
   ];

@@ -44,7 +44,9 @@ describe('EventApplier', () => {
     expect(await metricCount(metrics.transitions, { to_status: 'succeeded', actor: 'worker' })).toBe(1);
     expect(await metricCount(metrics.eventLag, { type: 'started' })).toBe(3);
     expect(await metricCount(metrics.eventLag, { type: 'succeeded' })).toBe(1);
-    const lag = (await metrics.eventLag.get()).values.find((v) => (v as { metricName?: string }).metricName === 'job_event_apply_lag_seconds_sum' && v.labels.type === 'started');
+    const lag = (await metrics.eventLag.get()).values.find(
+      (v) => (v as { metricName?: string }).metricName === 'job_event_apply_lag_seconds_sum' && v.labels.type === 'started',
+    );
     expect(lag?.value).toBeGreaterThanOrEqual(2); // the 2-second-old event counts its age
   });
 

@@ -49,9 +49,15 @@ describe('uploads and results on local disk, with a real worker', () => {
     expect(sha256).toBe(createHash('sha256').update(SAMPLE_FEED).digest('hex'));
     expect(await readFile(join(harness.storageRoot, uri), 'utf8')).toBe(SAMPLE_FEED);
 
-    const { id } = (await createJob(app, 'validate_csv_job', { input_uri: uri, marketplace: 'mercado_livre', auto_fix: true })).json() as { id: string };
+    const { id } = (await createJob(app, 'validate_csv_job', { input_uri: uri, marketplace: 'mercado_livre', auto_fix: true })).json() as {
+      id: string;
+    };
     const job = await waitForTerminal(app, id);
-    expect(job).toMatchObject({ status: 'succeeded', result_ref: `results/${id}.json`, summary: { rows_total: 4, report_ref: `results/${id}.json`, corrected_ref: `results/${id}.csv` } });
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      result_ref: `results/${id}.json`,
+      summary: { rows_total: 4, report_ref: `results/${id}.json`, corrected_ref: `results/${id}.csv` },
+    });
 
     const report = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=report` });
     expect(report.headers['content-type']).toMatch(/^application\/json/);
@@ -146,7 +152,11 @@ describe('uploads and results on local disk, with a real worker', () => {
     });
 
     it('415 for a file part that is not a CSV', async () => {
-      for (const [contentType, fileName] of [['image/png', 'feed.csv'], ['application/octet-stream', 'feed.xlsx'], ['application/json', 'x.json']]) {
+      for (const [contentType, fileName] of [
+        ['image/png', 'feed.csv'],
+        ['application/octet-stream', 'feed.xlsx'],
+        ['application/json', 'x.json'],
+      ]) {
         const problem = expectProblem(await upload(app, SAMPLE_FEED, { contentType, fileName }), 415);
         expect(problem.detail).toContain(contentType);
       }
@@ -174,7 +184,11 @@ describe('uploads and results on local disk, with a real worker', () => {
       await server.listen(0, '127.0.0.1');
       const body = multipartBody({ content: SAMPLE_FEED });
       const cut = body.payload.subarray(0, body.payload.length - 30);
-      const response = await fetch(`${await server.getUrl()}/api/v1/files`.replace('[::1]', '127.0.0.1'), { method: 'POST', body: cut, headers: body.headers });
+      const response = await fetch(`${await server.getUrl()}/api/v1/files`.replace('[::1]', '127.0.0.1'), {
+        method: 'POST',
+        body: cut,
+        headers: body.headers,
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(((await response.json()) as { detail: string }).detail).toMatch(/malformed/);

@@ -10,21 +10,24 @@ import { PrivateS3rver, startPrivateS3rver } from '../testing/private-s3rver';
 
 jest.setTimeout(120_000);
 
-const ROW = 'SKU-{i},Smartphone Samsung M1,"Produto original, com garantia",199.90,BRL,10,new,Samsung,M1,7890000000017,https://http2.mlstatic.com/D_1-O.jpg\n';
+const ROW =
+  'SKU-{i},Smartphone Samsung M1,"Produto original, com garantia",199.90,BRL,10,new,Samsung,M1,7890000000017,https://http2.mlstatic.com/D_1-O.jpg\n';
 const HEADER = 'sku,title,description,price,currency,available_quantity,condition,brand,model,gtin,pictures\n';
 
 /** About `megabytes` MB of feed, produced as it is read. */
 function largeFeed(megabytes: number): Readable {
   const rowsPerChunk = 5_000;
   const chunks = Math.ceil((megabytes * 1024 * 1024) / (ROW.length * rowsPerChunk));
-  return Readable.from((function* () {
-    yield HEADER;
-    for (let c = 0; c < chunks; c++) {
-      let chunk = '';
-      for (let r = 0; r < rowsPerChunk; r++) chunk += ROW.replace('{i}', String(c * rowsPerChunk + r));
-      yield chunk;
-    }
-  })());
+  return Readable.from(
+    (function* () {
+      yield HEADER;
+      for (let c = 0; c < chunks; c++) {
+        let chunk = '';
+        for (let r = 0; r < rowsPerChunk; r++) chunk += ROW.replace('{i}', String(c * rowsPerChunk + r));
+        yield chunk;
+      }
+    })(),
+  );
 }
 
 // The worker is reading a large s3:// input when the S3 server dies: a transient failure,
@@ -72,11 +75,15 @@ describe('S3 server stopped mid-job (private s3rver)', () => {
   async function startJobAndStopS3WhileReading(): Promise<string> {
     worker = await startWorker(harness.config);
     const { id } = (await createJob(app, 'validate_csv_job', { input_uri: inputUri, marketplace: 'mercado_livre' })).json() as { id: string };
-    await waitFor(async () => {
-      const job = (await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}` })).json() as JobJson & { progress: number };
-      if (job.status === 'succeeded') throw new Error('the job finished before the server could be stopped: make the input larger');
-      return job.status === 'running' && job.progress > 0;
-    }, 30_000, 'the job to be reading');
+    await waitFor(
+      async () => {
+        const job = (await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}` })).json() as JobJson & { progress: number };
+        if (job.status === 'succeeded') throw new Error('the job finished before the server could be stopped: make the input larger');
+        return job.status === 'running' && job.progress > 0;
+      },
+      30_000,
+      'the job to be reading',
+    );
     await s3.stop();
     return id;
   }

@@ -6,7 +6,17 @@ import { freePort, uniqueBucketName } from '@validahub/testing';
 import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
 import { expectProblem } from '../testing/http-expect';
 import {
-  createBucket, createJob, dropBucket, listKeys, readObject, s3Env, SAMPLE_FEED, startWorker, testS3Client, upload, waitForTerminal,
+  createBucket,
+  createJob,
+  dropBucket,
+  listKeys,
+  readObject,
+  s3Env,
+  SAMPLE_FEED,
+  startWorker,
+  testS3Client,
+  upload,
+  waitForTerminal,
 } from '../testing/storage-test-kit';
 
 jest.setTimeout(60_000);
@@ -58,7 +68,11 @@ describe('uploads and results in S3 (s3rver), with a real worker', () => {
     const { id } = created.json() as { id: string };
     const job = await waitForTerminal(app, id);
     expect(job).toMatchObject({ status: 'succeeded', result_ref: `s3://${bucket}/results/${id}.csv` });
-    expect(job.summary).toMatchObject({ rows_total: 4, report_ref: `s3://${bucket}/results/${id}.json`, corrected_ref: `s3://${bucket}/results/${id}.csv` });
+    expect(job.summary).toMatchObject({
+      rows_total: 4,
+      report_ref: `s3://${bucket}/results/${id}.json`,
+      corrected_ref: `s3://${bucket}/results/${id}.csv`,
+    });
     expect(Number(job.summary?.fixes_applied)).toBeGreaterThan(0);
 
     const corrected = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content` });
@@ -80,7 +94,9 @@ describe('uploads and results in S3 (s3rver), with a real worker', () => {
 
   it('runs validate_csv_job with auto_fix: the report by default, the corrected CSV by ?part=corrected', async () => {
     const inputUri = await uploadSample();
-    const { id } = (await createJob(app, 'validate_csv_job', { input_uri: inputUri, marketplace: 'mercado_livre', auto_fix: true })).json() as { id: string };
+    const { id } = (await createJob(app, 'validate_csv_job', { input_uri: inputUri, marketplace: 'mercado_livre', auto_fix: true })).json() as {
+      id: string;
+    };
     const job = await waitForTerminal(app, id);
     expect(job).toMatchObject({ status: 'succeeded', result_ref: `s3://${bucket}/results/${id}.json` });
     const report = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content` });
@@ -132,7 +148,9 @@ describe('uploads and results in S3 (s3rver), with a real worker', () => {
 
   it('redirects result/content to a presigned URL with RESULTS_PRESIGN=true, and the URL serves the object', async () => {
     const presigning = await harness.start({ eventApplier: false }, { RESULTS_PRESIGN: 'true' });
-    const { id } = (await createJob(app, 'correct_csv_job', { input_uri: await uploadSample(), marketplace: 'mercado_livre' })).json() as { id: string };
+    const { id } = (await createJob(app, 'correct_csv_job', { input_uri: await uploadSample(), marketplace: 'mercado_livre' })).json() as {
+      id: string;
+    };
     await waitForTerminal(app, id);
     for (const part of ['', '?part=report']) {
       const response = await presigning.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content${part}` });
@@ -149,7 +167,10 @@ describe('uploads and results in S3 (s3rver), with a real worker', () => {
 
   it('answers 503 (dependency storage) when S3 cannot be reached during an upload', async () => {
     const port = await freePort();
-    const down = await harness.start({ eventApplier: false }, { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_MAX_ATTEMPTS: '1', S3_CONNECT_TIMEOUT_MS: '500' });
+    const down = await harness.start(
+      { eventApplier: false },
+      { S3_ENDPOINT: `http://127.0.0.1:${port}`, S3_MAX_ATTEMPTS: '1', S3_CONNECT_TIMEOUT_MS: '500' },
+    );
     const response = await upload(down, SAMPLE_FEED);
     expect(expectProblem(response, 503)).toMatchObject({ dependency: 'storage' });
     await harness.stop(down);

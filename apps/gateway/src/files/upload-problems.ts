@@ -67,7 +67,10 @@ export function toUploadProblem(error: unknown, limitBytes: number): unknown {
   const status = (error as { statusCode?: unknown }).statusCode;
   // busboy/@fastify/multipart parse errors (truncated body, bad boundary, prototype field names).
   if (typeof status === 'number' && status >= 400 && status < 500) return uploadProblems.malformed((error as Error).message);
-  if (error instanceof Error && /Unexpected end of (form|multipart data)|terminated early|Malformed part header|Boundary not found|closed before it ended/i.test(error.message)) {
+  if (
+    error instanceof Error &&
+    /Unexpected end of (form|multipart data)|terminated early|Malformed part header|Boundary not found|closed before it ended/i.test(error.message)
+  ) {
     return uploadProblems.malformed(error.message);
   }
   return error;

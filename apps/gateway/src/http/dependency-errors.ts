@@ -32,7 +32,10 @@ export function isDependencyDown(error: unknown): boolean {
 
 /** Carries which dependency failed, so the problem body can say it. */
 export class DependencyUnavailableError extends Error {
-  constructor(readonly dependency: Dependency, options: { cause: unknown }) {
+  constructor(
+    readonly dependency: Dependency,
+    options: { cause: unknown },
+  ) {
     super(`${dependency} is unavailable`, options);
     this.name = 'DependencyUnavailableError';
   }

@@ -23,11 +23,7 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error({ err: exception, correlation_id: correlationId, url: request.url }, 'request failed');
     }
     for (const [name, value] of Object.entries(spec.headers ?? {})) void reply.header(name, value);
-    void reply
-      .header(CORRELATION_ID_HEADER, correlationId)
-      .status(spec.status)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(toProblemBody(spec, correlationId));
+    void reply.header(CORRELATION_ID_HEADER, correlationId).status(spec.status).type(PROBLEM_CONTENT_TYPE).send(toProblemBody(spec, correlationId));
   }
 
   private toSpec(exception: unknown, request: FastifyRequest): ProblemSpec {

@@ -9,7 +9,9 @@ const check = async <T extends object>(cls: new () => T, plain: object) =>
 
 describe('request validation rules', () => {
   it('accepts the seed body', async () => {
-    expect(await check(CreateJobDto, { task: 'validate_csv_job', params: { input_uri: 'a.csv' }, priority: 5, plan: 'pro', idempotency_key: 'k' })).toEqual([]);
+    expect(
+      await check(CreateJobDto, { task: 'validate_csv_job', params: { input_uri: 'a.csv' }, priority: 5, plan: 'pro', idempotency_key: 'k' }),
+    ).toEqual([]);
   });
 
   it('names each bad field, and unknown keys', async () => {

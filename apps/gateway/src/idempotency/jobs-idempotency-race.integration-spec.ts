@@ -124,9 +124,13 @@ describe('POST /api/v1/jobs under concurrency (real HTTP, Postgres and Redis)', 
       const post = () => slowApp.inject({ method: 'POST', url: '/api/v1/jobs', payload, headers: { 'content-type': 'application/json' } });
       const enqueue = watchEnqueues(slowApp.get(JobQueues));
       const waitingInserts = async () =>
-        Number((await sql.query<{ n: string }>(
-          "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO jobs %'",
-        ))[0].n);
+        Number(
+          (
+            await sql.query<{ n: string }>(
+              "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO jobs %'",
+            )
+          )[0].n,
+        );
 
       // Hold inserts into jobs so the first create stalls after claiming its key.
       await blocker.query('BEGIN');

@@ -208,7 +208,10 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
 
   describe('expiry and purge', () => {
     it('creates a new job for a key past its retention', async () => {
-      const shortLived = await harness.start({ eventApplier: false, idempotency: { retentionSeconds: 1, lockTimeoutSeconds: 0.5, purgeIntervalSeconds: 0 } });
+      const shortLived = await harness.start({
+        eventApplier: false,
+        idempotency: { retentionSeconds: 1, lockTimeoutSeconds: 0.5, purgeIntervalSeconds: 0 },
+      });
       try {
         const key = newKey('expired');
         const first = await postTo(shortLived, body(), { 'idempotency-key': key });
@@ -226,7 +229,10 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
     });
 
     it("purges expired keys with the module's own loop, and only expired ones", async () => {
-      const purging = await harness.start({ eventApplier: false, idempotency: { retentionSeconds: 1, lockTimeoutSeconds: 0.5, purgeIntervalSeconds: 0.2 } });
+      const purging = await harness.start({
+        eventApplier: false,
+        idempotency: { retentionSeconds: 1, lockTimeoutSeconds: 0.5, purgeIntervalSeconds: 0.2 },
+      });
       try {
         const longKey = newKey('kept');
         await post(body(), { 'idempotency-key': longKey }); // the 2-hour app: not expired
@@ -258,10 +264,14 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
         expect(response.headers['retry-after']).toBe('5');
 
         await proxy.restore();
-        const created = await waitFor(async () => {
-          const answer = await postTo(proxied, body(), { 'idempotency-key': key });
-          return answer.statusCode === 202 ? answer : undefined;
-        }, 10_000, 'create after Postgres is back');
+        const created = await waitFor(
+          async () => {
+            const answer = await postTo(proxied, body(), { 'idempotency-key': key });
+            return answer.statusCode === 202 ? answer : undefined;
+          },
+          10_000,
+          'create after Postgres is back',
+        );
         expect(created.headers['idempotent-replayed']).toBeUndefined();
         expect(await jobsWithKey(key)).toEqual([{ id: created.json().id, tenant_id: 'anonymous' }]);
       } finally {

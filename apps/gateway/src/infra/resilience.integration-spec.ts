@@ -103,10 +103,14 @@ describe('dependencies down: 503 problems, never a hang; the reconciler catches 
 
       await proxy.restore();
       const reconciler = app.get(Reconciler);
-      const report = await waitFor(async () => {
-        const r = await reconciler.reconcileOnce().catch(() => undefined);
-        return r && r.enqueued > 0 && r;
-      }, 15_000, 'reconciled');
+      const report = await waitFor(
+        async () => {
+          const r = await reconciler.reconcileOnce().catch(() => undefined);
+          return r && r.enqueued > 0 && r;
+        },
+        15_000,
+        'reconciled',
+      );
       expect(report.enqueued).toBe(1);
       const bull = await harness.queues.queue('pro').getJob(id);
       expect(bull?.data).toMatchObject({ jobId: id, plan: 'pro' });
@@ -120,7 +124,9 @@ describe('dependencies down: 503 problems, never a hang; the reconciler catches 
     it('refuses to start on a database with pending migrations when MIGRATIONS_RUN=false', async () => {
       const empty = await createTestDatabase('unmigrated');
       try {
-        await expect(harness.start({ eventApplier: false }, { DATABASE_URL: empty.url, MIGRATIONS_RUN: 'false' })).rejects.toThrow(/pending migrations/);
+        await expect(harness.start({ eventApplier: false }, { DATABASE_URL: empty.url, MIGRATIONS_RUN: 'false' })).rejects.toThrow(
+          /pending migrations/,
+        );
       } finally {
         await empty.drop();
       }

@@ -47,7 +47,10 @@ export class JobCanceller {
       return { httpStatus: 200, job: outcome.job };
     }
     if (!outcome.job) throw problems.notFound(`Job ${job.id} not found.`);
-    if (retried) throw problems.conflict('job-not-cancellable', `Job ${job.id} changed while cancelling; it is ${outcome.job.status}.`, { job_status: outcome.job.status });
+    if (retried)
+      throw problems.conflict('job-not-cancellable', `Job ${job.id} changed while cancelling; it is ${outcome.job.status}.`, {
+        job_status: outcome.job.status,
+      });
     return this.cancel(outcome.job, context, true);
   }
 

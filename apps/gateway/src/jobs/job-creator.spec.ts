@@ -15,7 +15,10 @@ describe('JobCreator', () => {
 
   /** The 400 problem a create threw, with nothing stored or enqueued. */
   async function refused(create: Promise<unknown>, fakes: ReturnType<typeof setup>) {
-    const error = await create.then(() => undefined, (e: unknown) => e);
+    const error = await create.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProblemException);
     expect(fakes.jobs.inserts).toEqual([]);
     expect(fakes.queues.bulks).toEqual([]);
@@ -78,7 +81,14 @@ describe('JobCreator', () => {
       const s = setup({ MAX_RETRIES_PRO: '5', JOB_TTL_SECONDS_PRO: '600' });
       const before = Date.now();
       const job = await s.creator.create(dto({ plan: 'pro', idempotency_key: 'k-1' }), context);
-      expect(job).toMatchObject({ plan: 'pro', queue: 'queue-pro', maxAttempts: 6, tenantId: 'anonymous', correlationId: 'corr-7', idempotencyKey: 'k-1' });
+      expect(job).toMatchObject({
+        plan: 'pro',
+        queue: 'queue-pro',
+        maxAttempts: 6,
+        tenantId: 'anonymous',
+        correlationId: 'corr-7',
+        idempotencyKey: 'k-1',
+      });
       expect(job.priority).toBeGreaterThan(1);
       expect(job.expiresAt!.getTime()).toBeGreaterThanOrEqual(before + 600_000);
       expect(job.expiresAt!.getTime()).toBeLessThan(before + 610_000);
@@ -106,7 +116,9 @@ describe('JobCreator', () => {
   describe('micro-batching', () => {
     it('lets concurrent creates share one insert statement and one addBulk, each answered with its own job', async () => {
       const s = setup();
-      const jobs = await Promise.all(Array.from({ length: 5 }, (_, i) => s.creator.create(dto({ priority: i + 1 }), { ...context, correlationId: `c-${i}` })));
+      const jobs = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => s.creator.create(dto({ priority: i + 1 }), { ...context, correlationId: `c-${i}` })),
+      );
       expect(new Set(jobs.map((job) => job.id)).size).toBe(5);
       expect(jobs.map((job) => job.correlationId)).toEqual(['c-0', 'c-1', 'c-2', 'c-3', 'c-4']);
       expect(s.jobs.inserts.map((batch) => batch.length)).toEqual([5]);

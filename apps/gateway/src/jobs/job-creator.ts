@@ -50,9 +50,10 @@ export class JobCreator {
   private newJob(dto: CreateJobDto, context: RequestContext, options: CreateOptions): NewJob {
     const found = this.registry.lookup(dto.task);
     if (!found.ok) {
-      const detail = found.reason === 'unknown'
-        ? `Unknown task "${dto.task}". Known tasks: ${found.known.join(', ')}.`
-        : `Task "${dto.task}" is not available in this release. Available tasks: ${found.known.join(', ')}.`;
+      const detail =
+        found.reason === 'unknown'
+          ? `Unknown task "${dto.task}". Known tasks: ${found.known.join(', ')}.`
+          : `Task "${dto.task}" is not available in this release. Available tasks: ${found.known.join(', ')}.`;
       throw problems.validation([{ field: 'task', message: detail }], detail);
     }
     const task = found.task;

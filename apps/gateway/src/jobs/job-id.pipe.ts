@@ -6,7 +6,8 @@ import { problems } from '../http/problem';
 @Injectable()
 export class JobIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!isUuid(value)) throw problems.validation([{ field: 'id', message: 'must be a UUID' }], `"${String(value).slice(0, 64)}" is not a job id (UUID).`);
+    if (!isUuid(value))
+      throw problems.validation([{ field: 'id', message: 'must be a UUID' }], `"${String(value).slice(0, 64)}" is not a job id (UUID).`);
     return value.toLowerCase();
   }
 }

@@ -52,9 +52,22 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
       const { id } = response.json();
       const job = (await get(`/api/v1/jobs/${id}`)).json();
       expect(job).toMatchObject({
-        id, status: 'queued', priority: 7, plan: 'business', queue: 'queue-business', attempts: 0, max_attempts: 4,
-        correlation_id: 'request-123', idempotency_key: 'upload-1', error: null, result_ref: null, summary: null,
-        cancel_requested: false, started_at: null, finished_at: null, message: null,
+        id,
+        status: 'queued',
+        priority: 7,
+        plan: 'business',
+        queue: 'queue-business',
+        attempts: 0,
+        max_attempts: 4,
+        correlation_id: 'request-123',
+        idempotency_key: 'upload-1',
+        error: null,
+        result_ref: null,
+        summary: null,
+        cancel_requested: false,
+        started_at: null,
+        finished_at: null,
+        message: null,
         params: { input_uri: 'test.csv', marketplace: 'mercado_livre', ruleset: 'default', auto_fix: false },
       });
       const ttl = Date.parse(job.expires_at) - Date.parse(job.created_at);
@@ -62,7 +75,14 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
       expect(ttl).toBeLessThan(86_401_000);
 
       const bull = await harness.queues.queue('business').getJob(id);
-      expect(bull?.data).toMatchObject({ jobId: id, task: 'validate_csv_job', plan: 'business', correlationId: 'request-123', maxAttempts: 4, timeLimitSeconds: 300 });
+      expect(bull?.data).toMatchObject({
+        jobId: id,
+        task: 'validate_csv_job',
+        plan: 'business',
+        correlationId: 'request-123',
+        maxAttempts: 4,
+        timeLimitSeconds: 300,
+      });
       expect(bull?.opts.priority).toBe(4); // priority 7 -> BullMQ 11 - 7
     });
 
@@ -99,10 +119,9 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
 
     it('rejects unknown, missing and mistyped params, naming each field', async () => {
       const body = expectProblem(await post({ ...basic, params: { input_uri: 'a.csv', colour: 'red', auto_fix: 'yes' } }), 400);
-      expect(body.errors).toEqual(expect.arrayContaining([
-        expect.objectContaining({ field: 'params.colour' }),
-        expect.objectContaining({ field: 'params.auto_fix' }),
-      ]));
+      expect(body.errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field: 'params.colour' }), expect.objectContaining({ field: 'params.auto_fix' })]),
+      );
       const missing = expectProblem(await post({ ...basic, params: { marketplace: 'amazon' } }), 400);
       expect(missing.errors).toEqual([{ field: 'params.input_uri', message: 'is required' }]);
       const market = expectProblem(await post({ ...basic, params: { input_uri: 'a.csv', marketplace: 'ebay' } }), 400);
@@ -154,13 +173,23 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
     });
 
     it('answers malformed JSON with a 400 problem', async () => {
-      const response = await app.inject({ method: 'POST', url: '/api/v1/jobs', payload: '{"task": "validate_csv_job",', headers: { 'content-type': 'application/json' } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/jobs',
+        payload: '{"task": "validate_csv_job",',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(expectProblem(response, 400).detail).toMatch(/JSON/);
     });
 
     it('answers a non-JSON content type with a 415 problem', async () => {
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-        const response = await app.inject({ method: 'POST', url: '/api/v1/jobs', payload: 'task=validate_csv_job', headers: { 'content-type': type } });
+        const response = await app.inject({
+          method: 'POST',
+          url: '/api/v1/jobs',
+          payload: 'task=validate_csv_job',
+          headers: { 'content-type': type },
+        });
         expect([type, response.statusCode]).toEqual([type, 415]);
         expectProblem(response, 415);
       }
@@ -227,7 +256,9 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
       const response = await get(`/api/v1/jobs/${id}/events`);
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
-        items: [{ at: expect.stringMatching(ISO), from_status: null, to_status: 'queued', progress: 0, message: 'accepted', attempt: 0, actor: 'api' }],
+        items: [
+          { at: expect.stringMatching(ISO), from_status: null, to_status: 'queued', progress: 0, message: 'accepted', attempt: 0, actor: 'api' },
+        ],
       });
       expectProblem(await get('/api/v1/jobs/550e8400-e29b-41d4-a716-446655440000/events'), 404);
     });

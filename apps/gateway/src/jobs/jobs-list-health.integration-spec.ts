@@ -20,7 +20,12 @@ describe('jobs API: list, health, metrics, OpenAPI', () => {
     let ids: string[];
     beforeAll(async () => {
       ids = [];
-      for (const [task, plan] of [['noop_job', 'free'], ['noop_job', 'pro'], ['sleep_job', 'pro'], ['noop_job', 'enterprise']] as const) {
+      for (const [task, plan] of [
+        ['noop_job', 'free'],
+        ['noop_job', 'pro'],
+        ['sleep_job', 'pro'],
+        ['noop_job', 'enterprise'],
+      ] as const) {
         const response = await post({ task, params: task === 'sleep_job' ? { ms: 1 } : {}, plan });
         expect(response.statusCode).toBe(202);
         ids.push(response.json().id);
@@ -52,9 +57,22 @@ describe('jobs API: list, health, metrics, OpenAPI', () => {
     });
 
     it.each([
-      'limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'limit=', 'offset=-1', 'offset=x', 'status=done', 'status=QUEUED',
-      'plan=gold', 'task=unknown_job', 'created_after=yesterday', 'created_before=2024-13-01T00:00:00Z',
-      'created_after=2030-01-01T00:00:00Z&created_before=2020-01-01T00:00:00Z', 'sort=asc', 'status=queued&status=running',
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'limit=1.5',
+      'limit=',
+      'offset=-1',
+      'offset=x',
+      'status=done',
+      'status=QUEUED',
+      'plan=gold',
+      'task=unknown_job',
+      'created_after=yesterday',
+      'created_before=2024-13-01T00:00:00Z',
+      'created_after=2030-01-01T00:00:00Z&created_before=2020-01-01T00:00:00Z',
+      'sort=asc',
+      'status=queued&status=running',
     ])('rejects ?%s with 400', async (query) => {
       const body = expectProblem(await get(`/api/v1/jobs?${query}`), 400);
       expect(body.errors?.length).toBeGreaterThan(0);
@@ -73,9 +91,16 @@ describe('jobs API: list, health, metrics, OpenAPI', () => {
     // dependency), so the document itself is checked here and the UI by the serve smoke check.
     it('describes every endpoint in the OpenAPI document', () => {
       const doc = buildOpenApiDocument(app);
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-        '/api/v1/jobs', '/api/v1/jobs/{id}', '/api/v1/jobs/{id}/result', '/api/v1/jobs/{id}/result/content', '/api/v1/jobs/{id}/events', '/health/ready',
-      ]));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/jobs',
+          '/api/v1/jobs/{id}',
+          '/api/v1/jobs/{id}/result',
+          '/api/v1/jobs/{id}/result/content',
+          '/api/v1/jobs/{id}/events',
+          '/health/ready',
+        ]),
+      );
       expect(Object.keys(doc.paths['/api/v1/jobs/{id}'])).toEqual(expect.arrayContaining(['get', 'delete']));
       const schemas = doc.components?.schemas as Record<string, { properties: Record<string, { enum?: unknown[] }> }>;
       expect(schemas.CreateJobDto.properties.plan.enum).toEqual(['free', 'pro', 'business', 'enterprise']);

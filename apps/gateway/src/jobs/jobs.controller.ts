@@ -1,13 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { ApiQuery } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyContext, IdempotencyCtx, Idempotent } from '@validahub/idempotency';
 import { CreateJobDto } from './create-job.dto';
 import { JobIdPipe } from './job-id.pipe';
 import {
-  CreatedJobView, JobEventListView, JobListView, JobResultView, JobView,
-  toCreatedView, toEventView, toJobView, toResultView,
+  CreatedJobView,
+  JobEventListView,
+  JobListView,
+  JobResultView,
+  JobView,
+  toCreatedView,
+  toEventView,
+  toJobView,
+  toResultView,
 } from './job-views';
 import { JobCreator } from './job-creator';
 import { JobsService } from './jobs.service';
@@ -34,7 +50,11 @@ export class JobsController {
   @Post()
   @HttpCode(202)
   @Idempotent({ bodyField: 'idempotency_key' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same as body idempotency_key (both and different: 400). A repeat replays the first answer.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same as body idempotency_key (both and different: 400). A repeat replays the first answer.',
+  })
   @ApiAcceptedResponse({ type: CreatedJobView, description: 'Accepted; Location names the job. A replay adds Idempotent-Replayed: true.' })
   @ApiConflictResponse({ description: 'A request with this idempotency key is still being created (Retry-After).' })
   @ApiUnprocessableEntityResponse({ description: 'This idempotency key was used for a different request.' })

@@ -2,9 +2,7 @@ import { ObjectNotFoundError, OpenedObject, StorageUnavailableError } from '@val
 import { DependencyUnavailableError } from '../http/dependency-errors';
 import { problems } from '../http/problem';
 
-export type ResultContent =
-  | { kind: 'stream'; opened: OpenedObject; fileName: string }
-  | { kind: 'redirect'; url: string };
+export type ResultContent = { kind: 'stream'; opened: OpenedObject; fileName: string } | { kind: 'redirect'; url: string };
 
 const CONTENT_TYPES: Record<string, string> = { json: 'application/json', csv: 'text/csv; charset=utf-8' };
 

@@ -18,9 +18,13 @@ export class GatewayMetrics {
     this.httpDuration = httpDurationHistogram(registry);
     this.jobsCreated = counter(registry, 'jobs_created_total', 'Jobs accepted by the API', ['task', 'plan']);
     this.transitions = counter(registry, 'job_transitions_total', 'Job status transitions written to Postgres', ['to_status', 'actor']);
-    this.eventLag = histogram(registry, 'job_event_apply_lag_seconds', 'Time from a worker event to its application in Postgres', ['type'], [
-      0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-    ]);
+    this.eventLag = histogram(
+      registry,
+      'job_event_apply_lag_seconds',
+      'Time from a worker event to its application in Postgres',
+      ['type'],
+      [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    );
     this.eventsApplied = counter(registry, 'job_events_consumed_total', 'Worker events consumed, by outcome', ['outcome']);
     this.enqueueFailures = counter(registry, 'job_enqueue_failures_total', 'Accepted jobs whose enqueue failed (the reconciler retries)', ['plan']);
     this.reconcilerActions = counter(registry, 'job_reconciler_actions_total', 'Jobs the reconciler re-enqueued or expired', ['action']);

@@ -29,7 +29,15 @@ export async function createGatewayHarness(label: string, env: Record<string, st
   const prefix = uniqueQueuePrefix(label);
   const storageRoot = await mkdtemp(join(tmpdir(), `vh-${label}-`));
   const configFor = (extra: Record<string, string> = {}) =>
-    loadConfig({ DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, STORAGE_ROOT: storageRoot, LOG_LEVEL: 'silent', ...env, ...extra });
+    loadConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      STORAGE_ROOT: storageRoot,
+      LOG_LEVEL: 'silent',
+      ...env,
+      ...extra,
+    });
   const config = configFor();
   const redis = createRedis(TEST_REDIS_URL, 'producer');
   const queues = new JobQueues(redisOptions(TEST_REDIS_URL, 'producer'), prefix);

@@ -29,7 +29,9 @@ class TestTenantHook implements OnModuleInit {
 export class TestTenantModule {}
 
 /** A Postgres client on the harness database, for counting rows the API does not expose. */
-export async function connectSql(harness: GatewayHarness): Promise<{ query<T>(text: string, values?: unknown[]): Promise<T[]>; end(): Promise<void> }> {
+export async function connectSql(
+  harness: GatewayHarness,
+): Promise<{ query<T>(text: string, values?: unknown[]): Promise<T[]>; end(): Promise<void> }> {
   const client = new Client({ connectionString: harness.db.url });
   await client.connect();
   return {

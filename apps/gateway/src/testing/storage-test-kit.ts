@@ -1,14 +1,7 @@
 // Test-only helpers for the upload/result suites: S3 buckets on the test server, multipart
 // bodies for app.inject(), an in-process worker and a small feed with fixable rows.
 import { randomUUID } from 'node:crypto';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@validahub/config';
 import { taskHandlersFromConfig } from '@validahub/jobs-tasks';
@@ -75,8 +68,9 @@ export function multipartBody(
     chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
   }
   if (file) {
-    const head = `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.fileName ?? 'feed.csv'}"\r\n`
-      + `Content-Type: ${file.contentType ?? 'text/csv'}\r\n\r\n`;
+    const head =
+      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.fileName ?? 'feed.csv'}"\r\n` +
+      `Content-Type: ${file.contentType ?? 'text/csv'}\r\n\r\n`;
     chunks.push(Buffer.from(head), Buffer.from(file.content), Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
@@ -93,7 +87,11 @@ export const SAMPLE_FEED = [
   '',
 ].join('\n');
 
-export async function upload(app: NestFastifyApplication, content: string | Buffer, options: { fileName?: string; contentType?: string; field?: string } = {}) {
+export async function upload(
+  app: NestFastifyApplication,
+  content: string | Buffer,
+  options: { fileName?: string; contentType?: string; field?: string } = {},
+) {
   const body = multipartBody({ content, ...options });
   return app.inject({ method: 'POST', url: '/api/v1/files', payload: body.payload, headers: body.headers });
 }
@@ -112,10 +110,14 @@ export interface JobJson {
 }
 
 export async function waitForTerminal(app: NestFastifyApplication, id: string, ms = 30_000): Promise<JobJson> {
-  return waitFor(async () => {
-    const job = (await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}` })).json() as JobJson;
-    return ['succeeded', 'failed', 'cancelled', 'expired'].includes(job.status) ? job : undefined;
-  }, ms, `job ${id} to finish`);
+  return waitFor(
+    async () => {
+      const job = (await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}` })).json() as JobJson;
+      return ['succeeded', 'failed', 'cancelled', 'expired'].includes(job.status) ? job : undefined;
+    },
+    ms,
+    `job ${id} to finish`,
+  );
 }
 
 /** A worker serving the free plan with the production handlers, built from the same config as the gateway. */

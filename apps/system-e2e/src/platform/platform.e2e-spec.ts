@@ -2,7 +2,17 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Plan, PLANS, queueForPlan } from '@validahub/jobs-domain';
-import { AppProcess, createTestDatabase, freePort, startApp, TEST_REDIS_URL, TestDatabase, uniqueQueuePrefix, waitFor, WORKSPACE_ROOT } from '@validahub/testing';
+import {
+  AppProcess,
+  createTestDatabase,
+  freePort,
+  startApp,
+  TEST_REDIS_URL,
+  TestDatabase,
+  uniqueQueuePrefix,
+  waitFor,
+  WORKSPACE_ROOT,
+} from '@validahub/testing';
 import { ApiClient, JobView } from '../support/api-client';
 import { auditProblems } from '../support/audit';
 
@@ -23,7 +33,11 @@ describe('platform: gateway + one worker app per tier', () => {
     const port = await freePort();
     gateway = startApp('gateway', 'apps/gateway/src/main.ts', { ...env, PORT: String(port) });
     api = new ApiClient(`http://127.0.0.1:${port}`);
-    await waitFor(async () => (await api.request('GET', '/health/ready', undefined, 1_000).catch(() => null))?.status === 200, 60_000, 'gateway ready');
+    await waitFor(
+      async () => (await api.request('GET', '/health/ready', undefined, 1_000).catch(() => null))?.status === 200,
+      60_000,
+      'gateway ready',
+    );
   };
 
   beforeAll(async () => {
@@ -53,17 +67,24 @@ describe('platform: gateway + one worker app per tier', () => {
 
   const finished = async (id: string): Promise<JobView> => {
     let job: JobView | undefined;
-    await waitFor(async () => {
-      job = await api.job(id);
-      return ['succeeded', 'failed', 'cancelled', 'expired'].includes(job.status);
-    }, 60_000, `job ${id} finished`);
+    await waitFor(
+      async () => {
+        job = await api.job(id);
+        return ['succeeded', 'failed', 'cancelled', 'expired'].includes(job.status);
+      },
+      60_000,
+      `job ${id} finished`,
+    );
     return job as JobView;
   };
 
-  it('runs each plan\'s job on its own tier\'s worker app, with the contract\'s defaults', async () => {
+  it("runs each plan's job on its own tier's worker app, with the contract's defaults", async () => {
     const created = new Map<Plan, JobView>();
     for (const plan of PLANS) {
-      created.set(plan, await api.createJob('validate_csv_job', { input_uri: 'samples/sample.csv', marketplace: 'mercado_livre', category: 'electronics' }, plan));
+      created.set(
+        plan,
+        await api.createJob('validate_csv_job', { input_uri: 'samples/sample.csv', marketplace: 'mercado_livre', category: 'electronics' }, plan),
+      );
     }
     for (const plan of PLANS) {
       const job = await finished(created.get(plan)!.id);

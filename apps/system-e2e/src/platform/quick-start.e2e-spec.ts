@@ -25,7 +25,14 @@ describe('quick start', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['tools/scripts/start.mjs', '--once'], {
       cwd: WORKSPACE_ROOT,
-      env: { ...process.env, DATABASE_URL: url.toString(), QUEUE_PREFIX: uniqueQueuePrefix('quickstart'), STORAGE_ROOT: storage, PORT: String(port), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        DATABASE_URL: url.toString(),
+        QUEUE_PREFIX: uniqueQueuePrefix('quickstart'),
+        STORAGE_ROOT: storage,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -42,8 +42,16 @@ describe('reliability: cancellation across worker replicas', () => {
       expect(response.body.cancel_requested).toBe(true);
     }
     const expected: Expectation[] = [
-      ...running.map((job) => ({ id: job.id, status: 'cancelled', check: (o: JobOutcome) => [...noRetry(o), ...(o.trail.at(-1)!.actor === 'worker' ? [] : ['not cancelled by its worker'])] })),
-      ...waiting.map((job) => ({ id: job.id, status: 'cancelled', check: (o: JobOutcome) => [...noRetry(o), ...(o.trail.some((e) => e.to_status === 'running') ? ['a removed job ran'] : [])] })),
+      ...running.map((job) => ({
+        id: job.id,
+        status: 'cancelled',
+        check: (o: JobOutcome) => [...noRetry(o), ...(o.trail.at(-1)!.actor === 'worker' ? [] : ['not cancelled by its worker'])],
+      })),
+      ...waiting.map((job) => ({
+        id: job.id,
+        status: 'cancelled',
+        check: (o: JobOutcome) => [...noRetry(o), ...(o.trail.some((e) => e.to_status === 'running') ? ['a removed job ran'] : [])],
+      })),
     ];
     const verdict = await judgeScenario('cancel-multi-replica', system.api, expected, { timeoutMs: 20_000, foreignIds: allIds });
     expect(verdict.problems).toEqual([]);
@@ -89,6 +97,8 @@ describe('reliability: cancellation across worker replicas', () => {
     expect(verdict.asExpected).toBe(expected.length);
     // Which way each race went depends on timing; the split is reported, not asserted.
     const outcomes = [...verdict.outcomes.values()].map((o) => o.job.status);
-    console.log(`cancel race: ${outcomes.filter((s) => s === 'cancelled').length} cancelled, ${outcomes.filter((s) => s === 'succeeded').length} succeeded`);
+    console.log(
+      `cancel race: ${outcomes.filter((s) => s === 'cancelled').length} cancelled, ${outcomes.filter((s) => s === 'succeeded').length} succeeded`,
+    );
   });
 });

@@ -18,7 +18,12 @@ describe('reliability: gateway crash and drain', () => {
   afterAll(async () => system?.stop());
 
   it('refuses the crash hook unless test tasks are enabled', async () => {
-    const gateway = startApp('gateway-refused', 'apps/gateway/src/main.ts', { ...process.env as Record<string, string>, ENABLE_TEST_TASKS: 'false', TEST_CRASH_AFTER_INSERT: '1', PORT: '0' });
+    const gateway = startApp('gateway-refused', 'apps/gateway/src/main.ts', {
+      ...(process.env as Record<string, string>),
+      ENABLE_TEST_TASKS: 'false',
+      TEST_CRASH_AFTER_INSERT: '1',
+      PORT: '0',
+    });
     const exit = await gateway.exited;
     expect(exit.code).toBe(1);
     expect(gateway.output()).toContain('TEST_CRASH_AFTER_INSERT is a fault-injection hook and is only honoured with ENABLE_TEST_TASKS=true');
@@ -71,7 +76,11 @@ describe('reliability: gateway crash and drain', () => {
         }
         const sentAt = Date.now();
         try {
-          const response: ApiResponse<{ id: string }> = await api.request('POST', '/api/v1/jobs', { task: 'sleep_job', params: { ms: 50 }, plan: 'pro' });
+          const response: ApiResponse<{ id: string }> = await api.request('POST', '/api/v1/jobs', {
+            task: 'sleep_job',
+            params: { ms: 50 },
+            plan: 'pro',
+          });
           return { sentAt, answeredAt: Date.now(), status: response.status, id: response.body?.id };
         } catch (error) {
           return { sentAt, answeredAt: Date.now(), status: 0, error: String(error) };
@@ -99,6 +108,8 @@ describe('reliability: gateway crash and drain', () => {
     const verdict = await judgeScenario('gateway-sigterm-drain', system.api, expected, { timeoutMs: 30_000, foreignIds: before });
     expect(verdict.problems).toEqual([]);
     expect(verdict.asExpected).toBe(expected.length);
-    console.log(`gateway drain: stopped in ${stopMs} ms, ${accepted.length} accepted (${answeredAfterSignal} answered after SIGTERM), ${results.filter((r) => r.status === 503).length} x 503, ${results.filter((r) => r.status === 0).length} refused`);
+    console.log(
+      `gateway drain: stopped in ${stopMs} ms, ${accepted.length} accepted (${answeredAfterSignal} answered after SIGTERM), ${results.filter((r) => r.status === 503).length} x 503, ${results.filter((r) => r.status === 0).length} refused`,
+    );
   });
 });

@@ -57,6 +57,8 @@ describe('reliability: Postgres unreachable for a while', () => {
     const verdict = await judgeScenario('postgres-outage', system.api, expected, { timeoutMs: 30_000 });
     expect(verdict.problems).toEqual([]);
     expect(verdict.asExpected).toBe(expected.length);
-    console.log(`postgres outage: down ${downForMs} ms, create answered 503 in ${create.tookMs} ms, table caught up ${Date.now() - backAt} ms after restart`);
+    console.log(
+      `postgres outage: down ${downForMs} ms, create answered 503 in ${create.tookMs} ms, table caught up ${Date.now() - backAt} ms after restart`,
+    );
   });
 });

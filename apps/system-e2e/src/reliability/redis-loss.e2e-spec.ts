@@ -17,7 +17,11 @@ describe('reliability: Redis loses its data', () => {
   beforeAll(async () => {
     redis = await startPrivateRedis();
     // A long backoff keeps the flaky jobs parked in `retrying` (a delayed BullMQ job) at the flush.
-    system = await TestSystem.create({ label: 'redisloss', redisUrl: redis.url, env: { RETRY_BACKOFF_BASE_MS: '6000', RETRY_BACKOFF_CAP_MS: '12000' } });
+    system = await TestSystem.create({
+      label: 'redisloss',
+      redisUrl: redis.url,
+      env: { RETRY_BACKOFF_BASE_MS: '6000', RETRY_BACKOFF_CAP_MS: '12000' },
+    });
     await system.startGateway();
   });
   afterAll(async () => {
@@ -30,11 +34,18 @@ describe('reliability: Redis loses its data', () => {
     const doomed = await system.startWorker(['pro']);
     const sleepers: JobView[] = [];
     for (let i = 0; i < 6; i += 1) sleepers.push(await system.api.createJob('sleep_job', { ms: 3_000 }, 'pro'));
-    const flaky = [await system.api.createJob('flaky_job', { fail_times: 1 }, 'business'), await system.api.createJob('flaky_job', { fail_times: 1 }, 'business')];
+    const flaky = [
+      await system.api.createJob('flaky_job', { fail_times: 1 }, 'business'),
+      await system.api.createJob('flaky_job', { fail_times: 1 }, 'business'),
+    ];
     // Nobody serves free until after the flush: these only exist in Postgres by then.
     const waiting = [await system.api.createJob('noop_job', {}, 'free'), await system.api.createJob('noop_job', {}, 'free')];
     for (const job of flaky) await waitForJob(system.api, job.id, (s) => s === 'retrying', 20_000);
-    await waitFor(() => jobsLogged(doomed, 'attempt started').length === 2 && jobsLogged(survivor, 'attempt started').length >= 2, 20_000, 'both pro workers busy');
+    await waitFor(
+      () => jobsLogged(doomed, 'attempt started').length === 2 && jobsLogged(survivor, 'attempt started').length >= 2,
+      20_000,
+      'both pro workers busy',
+    );
 
     // The worker dies and Redis forgets everything: the doomed worker's jobs have no lock,
     // no queue entry and no worker left; only Postgres remembers them as running.
@@ -99,7 +110,9 @@ describe('reliability: Redis loses its data', () => {
 function rerunAfterLoss(trail: AuditEntry[]): string[] {
   const rerun = trail.find((e) => e.from_status === 'running' && e.to_status === 'running');
   if (!rerun) return ['no new attempt recorded after the loss'];
-  return rerun.attempt === 2 && /attempt 1 was lost/.test(rerun.message ?? '') ? [] : [`unexpected re-run step: attempt ${rerun.attempt}, ${rerun.message}`];
+  return rerun.attempt === 2 && /attempt 1 was lost/.test(rerun.message ?? '')
+    ? []
+    : [`unexpected re-run step: attempt ${rerun.attempt}, ${rerun.message}`];
 }
 
 function startsAre(outcome: JobOutcome, attempts: number[]): string[] {

@@ -50,13 +50,33 @@ describe('reliability: retries, time limits and expiry', () => {
       expected.push({ id: job.id, status: 'succeeded', check: ({ job: j, trail }) => attemptsAre(j.attempts, trail, 3) });
     }
     const perPlan = await submit('flaky_job', { fail_times: 2 }, 'pro');
-    expected.push({ id: perPlan.id, status: 'failed', check: ({ job: j, trail }) => [...errorIs(j.error, 'flaky_transient', true), ...attemptsAre(j.attempts, trail, 2), ...(j.max_attempts === 2 ? [] : [`max_attempts ${j.max_attempts}, MAX_RETRIES_PRO=1 gives 2`])] });
+    expected.push({
+      id: perPlan.id,
+      status: 'failed',
+      check: ({ job: j, trail }) => [
+        ...errorIs(j.error, 'flaky_transient', true),
+        ...attemptsAre(j.attempts, trail, 2),
+        ...(j.max_attempts === 2 ? [] : [`max_attempts ${j.max_attempts}, MAX_RETRIES_PRO=1 gives 2`]),
+      ],
+    });
     const permanent = await submit('flaky_job', { fail_times: 2, permanent: true }, 'business');
-    expected.push({ id: permanent.id, status: 'failed', check: ({ job: j, trail }) => [...errorIs(j.error, 'flaky_permanent', false), ...attemptsAre(j.attempts, trail, 1)] });
+    expected.push({
+      id: permanent.id,
+      status: 'failed',
+      check: ({ job: j, trail }) => [...errorIs(j.error, 'flaky_permanent', false), ...attemptsAre(j.attempts, trail, 1)],
+    });
     const missing = await submit('validate_csv_job', { input_uri: 'nowhere/missing.csv' }, 'business');
-    expected.push({ id: missing.id, status: 'failed', check: ({ job: j, trail }) => [...errorIs(j.error, 'input_not_found', false), ...attemptsAre(j.attempts, trail, 1)] });
+    expected.push({
+      id: missing.id,
+      status: 'failed',
+      check: ({ job: j, trail }) => [...errorIs(j.error, 'input_not_found', false), ...attemptsAre(j.attempts, trail, 1)],
+    });
     const unreadable = await submit('validate_csv_job', { input_uri: 'binary.csv' }, 'business');
-    expected.push({ id: unreadable.id, status: 'failed', check: ({ job: j, trail }) => [...errorIs(j.error, 'unreadable_csv', false), ...attemptsAre(j.attempts, trail, 1)] });
+    expected.push({
+      id: unreadable.id,
+      status: 'failed',
+      check: ({ job: j, trail }) => [...errorIs(j.error, 'unreadable_csv', false), ...attemptsAre(j.attempts, trail, 1)],
+    });
 
     const verdict = await judgeScenario('flaky-retries', system.api, expected, { timeoutMs: 30_000, foreignIds: allIds });
     expect(verdict.problems).toEqual([]);
@@ -85,7 +105,11 @@ describe('reliability: retries, time limits and expiry', () => {
     const ignoring = await submit('sleep_job', { ms: 600_000, ignore_signal: true }, 'free');
     const honouring = await submit('sleep_job', { ms: 600_000 }, 'free');
     const after = [await submit('noop_job', {}, 'free'), await submit('noop_job', {}, 'free')];
-    const limited = (o: JobOutcome) => [...errorIs(o.job.error, 'time_limit', false), ...attemptsAre(o.job.attempts, o.trail, 1), ...ranFor(o, 2_500, 7_000)];
+    const limited = (o: JobOutcome) => [
+      ...errorIs(o.job.error, 'time_limit', false),
+      ...attemptsAre(o.job.attempts, o.trail, 1),
+      ...ranFor(o, 2_500, 7_000),
+    ];
     const expected: Expectation[] = [
       { id: ignoring.id, status: 'failed', check: limited },
       { id: honouring.id, status: 'failed', check: limited },
@@ -103,8 +127,16 @@ describe('reliability: retries, time limits and expiry', () => {
     const waiting = [await submit('noop_job', {}, 'enterprise'), await submit('sleep_job', { ms: 10 }, 'enterprise')];
     const retrying = await submit('flaky_job', { fail_times: 30 }, 'business');
     const expected: Expectation[] = [
-      ...waiting.map((job) => ({ id: job.id, status: 'expired', check: ({ trail }: JobOutcome) => (attemptStarts(trail).length ? ['expired job was started'] : []) })),
-      { id: retrying.id, status: 'expired', check: ({ trail }: JobOutcome) => (trail[trail.length - 1].from_status === 'retrying' ? [] : ['did not expire from retrying']) },
+      ...waiting.map((job) => ({
+        id: job.id,
+        status: 'expired',
+        check: ({ trail }: JobOutcome) => (attemptStarts(trail).length ? ['expired job was started'] : []),
+      })),
+      {
+        id: retrying.id,
+        status: 'expired',
+        check: ({ trail }: JobOutcome) => (trail[trail.length - 1].from_status === 'retrying' ? [] : ['did not expire from retrying']),
+      },
     ];
     const verdict = await judgeScenario('expiry', system.api, expected, { timeoutMs: 25_000, foreignIds: allIds });
     expect(verdict.problems).toEqual([]);

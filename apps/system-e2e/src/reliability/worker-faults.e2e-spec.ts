@@ -17,7 +17,8 @@ describe('reliability: worker crashes and graceful shutdown', () => {
   });
   afterAll(async () => system?.stop());
 
-  const ranOnce = ({ job, trail }: JobOutcome) => (job.summary ? [] : ['no result']).concat(trail.filter((e) => e.to_status === 'succeeded').length === 1 ? [] : ['not exactly one success']);
+  const ranOnce = ({ job, trail }: JobOutcome) =>
+    (job.summary ? [] : ['no result']).concat(trail.filter((e) => e.to_status === 'succeeded').length === 1 ? [] : ['not exactly one success']);
 
   it('a worker killed with SIGKILL mid-job: its jobs are picked up again and end once', async () => {
     const doomed = await system.startWorker(['pro']);

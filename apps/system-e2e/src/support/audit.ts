@@ -11,7 +11,8 @@ export function auditProblems(job: JobView, trail: AuditEntry[]): string[] {
   const problems: string[] = [];
   if (!trail.length) return ['empty audit trail'];
   const [first] = trail;
-  if (first.from_status !== null || first.to_status !== 'queued') problems.push(`starts with ${first.from_status} -> ${first.to_status}, not null -> queued`);
+  if (first.from_status !== null || first.to_status !== 'queued')
+    problems.push(`starts with ${first.from_status} -> ${first.to_status}, not null -> queued`);
   for (let i = 1; i < trail.length; i += 1) {
     const previous = trail[i - 1];
     const step = trail[i];
@@ -44,7 +45,11 @@ export interface JobOutcome {
 }
 
 /** Polls until every job is terminal or the time is up; jobs still unfinished are returned as `pending`. */
-export async function waitForTerminal(api: ApiClient, ids: string[], timeoutMs: number): Promise<{ outcomes: Map<string, JobOutcome>; pending: string[] }> {
+export async function waitForTerminal(
+  api: ApiClient,
+  ids: string[],
+  timeoutMs: number,
+): Promise<{ outcomes: Map<string, JobOutcome>; pending: string[] }> {
   const until = Date.now() + timeoutMs;
   const outcomes = new Map<string, JobOutcome>();
   const last = new Map<string, string>();

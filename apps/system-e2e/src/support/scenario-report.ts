@@ -66,7 +66,9 @@ export async function judgeScenario(name: string, api: ApiClient, expected: Expe
 }
 
 function describeTrail(outcome: JobOutcome): string {
-  return outcome.trail.map((e) => `${e.from_status ?? 'null'}->${e.to_status}#${e.attempt}(${e.actor}${e.message ? `: ${e.message}` : ''})`).join(', ');
+  return outcome.trail
+    .map((e) => `${e.from_status ?? 'null'}->${e.to_status}#${e.attempt}(${e.actor}${e.message ? `: ${e.message}` : ''})`)
+    .join(', ');
 }
 
 /** Prints the line and keeps the latest line per scenario in the summary file. */
@@ -75,7 +77,9 @@ export function recordSummary(name: string, line: string): void {
   mkdirSync(join(SUMMARY_FILE, '..'), { recursive: true });
   let kept: string[] = [];
   try {
-    kept = readFileSync(SUMMARY_FILE, 'utf8').split('\n').filter((l) => l && !l.startsWith(`scenario ${name}:`));
+    kept = readFileSync(SUMMARY_FILE, 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith(`scenario ${name}:`));
   } catch {
     // first scenario of the run
   }

@@ -60,7 +60,10 @@ export class TestSystem {
       databaseUrl = database.url;
     }
     system.storageRoot = mkdtempSync(join(tmpdir(), `vh-${options.label}-`));
-    system.env = { ...baseEnv(databaseUrl, options.redisUrl ?? TEST_REDIS_URL, uniqueQueuePrefix(options.label), system.storageRoot), ...options.env };
+    system.env = {
+      ...baseEnv(databaseUrl, options.redisUrl ?? TEST_REDIS_URL, uniqueQueuePrefix(options.label), system.storageRoot),
+      ...options.env,
+    };
     return system;
   }
 
@@ -89,10 +92,14 @@ export class TestSystem {
     this.gateway = gateway;
     this.api = new ApiClient(`http://127.0.0.1:${port}`);
     if (waitReady) {
-      await waitFor(async () => {
-        if (gateway.child.exitCode !== null) throw new Error(`gateway exited during start-up:\n${gateway.output().slice(-3000)}`);
-        return (await this.api.request('GET', '/health/live', undefined, 1_000).catch(() => null))?.status === 200;
-      }, 60_000, 'gateway live');
+      await waitFor(
+        async () => {
+          if (gateway.child.exitCode !== null) throw new Error(`gateway exited during start-up:\n${gateway.output().slice(-3000)}`);
+          return (await this.api.request('GET', '/health/live', undefined, 1_000).catch(() => null))?.status === 200;
+        },
+        60_000,
+        'gateway live',
+      );
     }
     return gateway;
   }
@@ -102,10 +109,14 @@ export class TestSystem {
     this.workerCount += 1;
     const worker = startApp(`worker-${this.workerCount}`, 'apps/worker-free/src/main.ts', { ...this.env, WORKER_PLANS: plans.join(','), ...env });
     this.processes.push(worker);
-    await waitFor(() => {
-      if (worker.child.exitCode !== null) throw new Error(`worker exited during start-up:\n${worker.output().slice(-3000)}`);
-      return worker.output().includes('"worker ready"');
-    }, 60_000, `worker ${plans.join(',')} ready`);
+    await waitFor(
+      () => {
+        if (worker.child.exitCode !== null) throw new Error(`worker exited during start-up:\n${worker.output().slice(-3000)}`);
+        return worker.output().includes('"worker ready"');
+      },
+      60_000,
+      `worker ${plans.join(',')} ready`,
+    );
     return worker;
   }
 

@@ -15,7 +15,12 @@ const executor = { query: async () => ({ rows: [], rowCount: 0 }) };
 
 function contextWith(withClaim: boolean) {
   const store = new RecordingStore();
-  const context = new IdempotencyContext(withClaim ? 'k' : undefined, withClaim ? claim : undefined, store as unknown as IdempotencyStore, defaultStoragePolicy);
+  const context = new IdempotencyContext(
+    withClaim ? 'k' : undefined,
+    withClaim ? claim : undefined,
+    store as unknown as IdempotencyStore,
+    defaultStoragePolicy,
+  );
   return { store, context };
 }
 
@@ -23,9 +28,7 @@ describe('IdempotencyContext', () => {
   it('records through the store with lower-cased headers and a JSON copy of the body', async () => {
     const { store, context } = contextWith(true);
     await context.completeWithin(executor, 202, { at: new Date('2024-01-15T10:30:00.000Z'), skip: undefined }, { Location: '/jobs/1' });
-    expect(store.calls).toEqual([
-      { claim, response: { status: 202, headers: { location: '/jobs/1' }, body: { at: '2024-01-15T10:30:00.000Z' } } },
-    ]);
+    expect(store.calls).toEqual([{ claim, response: { status: 202, headers: { location: '/jobs/1' }, body: { at: '2024-01-15T10:30:00.000Z' } } }]);
     expect(context.recorded).toEqual(store.calls[0].response);
     expect(context.active).toBe(true);
     expect(context.tenantId).toBe('t');

@@ -35,12 +35,7 @@ export class IdempotencyContext {
    * receives now and on every replay (the handler's return value is then not used).
    * Throws IdempotencyClaimLostError when another request took the key over (roll back then).
    */
-  async completeWithin(
-    executor: TransactionExecutor,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<void> {
+  async completeWithin(executor: TransactionExecutor, status: number, body: unknown, headers: Record<string, string> = {}): Promise<void> {
     if (this.recordedResponse) throw new IdempotencyUsageError('completeWithin was already called for this request');
     if (!this.storagePolicy(status)) {
       throw new IdempotencyUsageError(`status ${status} is not a replayable response; only record what should be replayed`);

@@ -79,12 +79,15 @@ export function resolveIdempotencyOptions(options: IdempotencyModuleOptions): Re
   const purgeIntervalSeconds = options.purgeIntervalSeconds ?? DEFAULT_PURGE_INTERVAL_SECONDS;
   const retryAfterSeconds = options.retryAfterSeconds ?? 1;
   const problems: string[] = [];
-  if (!Number.isInteger(retentionSeconds) || retentionSeconds < 1) problems.push(`retentionSeconds must be a positive whole number, got ${retentionSeconds}`);
+  if (!Number.isInteger(retentionSeconds) || retentionSeconds < 1)
+    problems.push(`retentionSeconds must be a positive whole number, got ${retentionSeconds}`);
   if (!(lockTimeoutSeconds > 0)) problems.push(`lockTimeoutSeconds must be > 0, got ${lockTimeoutSeconds}`);
   // An abandoned claim must be re-claimable before its row can be purged or expire.
-  if (lockTimeoutSeconds >= retentionSeconds) problems.push(`lockTimeoutSeconds (${lockTimeoutSeconds}) must be below retentionSeconds (${retentionSeconds})`);
+  if (lockTimeoutSeconds >= retentionSeconds)
+    problems.push(`lockTimeoutSeconds (${lockTimeoutSeconds}) must be below retentionSeconds (${retentionSeconds})`);
   if (!(purgeIntervalSeconds >= 0)) problems.push(`purgeIntervalSeconds must be >= 0, got ${purgeIntervalSeconds}`);
-  if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 1) problems.push(`retryAfterSeconds must be a whole number >= 1, got ${retryAfterSeconds}`);
+  if (!Number.isInteger(retryAfterSeconds) || retryAfterSeconds < 1)
+    problems.push(`retryAfterSeconds must be a whole number >= 1, got ${retryAfterSeconds}`);
   if (problems.length) throw new Error(`Invalid IdempotencyModule options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 
   const base = options.problemTypeBaseUrl ?? 'https://validahub.dev/problems/';

@@ -13,9 +13,7 @@ export interface KeyProblem {
   message: string;
 }
 
-export type KeyExtraction =
-  | { ok: true; key: string | undefined; source?: KeySource }
-  | { ok: false; problem: KeyProblem };
+export type KeyExtraction = { ok: true; key: string | undefined; source?: KeySource } | { ok: false; problem: KeyProblem };
 
 export interface KeyInputs {
   headerValue: string | string[] | undefined;

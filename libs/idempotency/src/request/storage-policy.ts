@@ -19,20 +19,10 @@ export const defaultStoragePolicy: StoragePolicy = (status) => {
 };
 
 /** Response headers worth replaying by default; others (Date, Set-Cookie, X-Correlation-Id, ...) are not. */
-export const DEFAULT_REPLAYED_HEADERS: readonly string[] = [
-  'location',
-  'content-type',
-  'content-location',
-  'link',
-  'etag',
-  'last-modified',
-];
+export const DEFAULT_REPLAYED_HEADERS: readonly string[] = ['location', 'content-type', 'content-location', 'link', 'etag', 'last-modified'];
 
 /** Lower-cased, string-valued copy of the allowed headers. */
-export function pickReplayedHeaders(
-  headers: Record<string, unknown>,
-  allowed: readonly string[],
-): Record<string, string> {
+export function pickReplayedHeaders(headers: Record<string, unknown>, allowed: readonly string[]): Record<string, string> {
   const allow = new Set(allowed.map((name) => name.toLowerCase()));
   const picked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {

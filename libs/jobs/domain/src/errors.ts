@@ -21,7 +21,11 @@ export interface JobError {
 /** Thrown by handlers for failures that another attempt cannot fix (bad input, missing file). */
 export class PermanentJobError extends Error {
   readonly retryable = false;
-  constructor(readonly code: JobErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: JobErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'PermanentJobError';
   }
@@ -30,7 +34,11 @@ export class PermanentJobError extends Error {
 /** Thrown by handlers for failures worth retrying (I/O, timeouts, a dependency's 5xx). */
 export class TransientJobError extends Error {
   readonly retryable = true;
-  constructor(readonly code: JobErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: JobErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'TransientJobError';
   }

@@ -26,10 +26,16 @@ describe('planEvent', () => {
   });
 
   it('implies the running step when a terminal event overtakes its start', () => {
-    expect(steps(snap('queued', 0), { type: 'succeeded', jobId: id, attempt: 1, at, startedAt })).toEqual(['queued->running@1', 'running->succeeded@1']);
+    expect(steps(snap('queued', 0), { type: 'succeeded', jobId: id, attempt: 1, at, startedAt })).toEqual([
+      'queued->running@1',
+      'running->succeeded@1',
+    ]);
     const plan = planEvent(snap('queued', 0), { type: 'succeeded', jobId: id, attempt: 1, at, startedAt });
     expect(plan.kind === 'transition' && plan.steps[0].at).toBe(startedAt);
-    expect(steps(snap('retrying', 1), { type: 'failed', jobId: id, attempt: 2, at, error: boom })).toEqual(['retrying->running@2', 'running->failed@2']);
+    expect(steps(snap('retrying', 1), { type: 'failed', jobId: id, attempt: 2, at, error: boom })).toEqual([
+      'retrying->running@2',
+      'running->failed@2',
+    ]);
   });
 
   it('ignores events of an older attempt', () => {
@@ -40,12 +46,18 @@ describe('planEvent', () => {
 
   it('records a lost attempt when a newer attempt reports on a running job', () => {
     expect(steps(snap('running', 1), { type: 'started', jobId: id, attempt: 2, at })).toEqual(['running->running@2']);
-    expect(steps(snap('running', 1), { type: 'succeeded', jobId: id, attempt: 2, at, startedAt })).toEqual(['running->running@2', 'running->succeeded@2']);
+    expect(steps(snap('running', 1), { type: 'succeeded', jobId: id, attempt: 2, at, startedAt })).toEqual([
+      'running->running@2',
+      'running->succeeded@2',
+    ]);
   });
 
   it('applies progress only to the running attempt', () => {
     expect(planEvent(snap('running', 1), { type: 'progress', jobId: id, attempt: 1, at, progress: 42.5, message: 'Validating 1500 rows' })).toEqual({
-      kind: 'progress', attempt: 1, progress: 42.5, message: 'Validating 1500 rows',
+      kind: 'progress',
+      attempt: 1,
+      progress: 42.5,
+      message: 'Validating 1500 rows',
     });
     expect(steps(snap('queued', 0), { type: 'progress', jobId: id, attempt: 1, at, progress: 1 })).toBe('ignore');
   });

@@ -5,7 +5,15 @@ import { isJobStatus, isTerminal, JobStatus } from './status';
 export type JobEvent =
   | { type: 'started'; jobId: string; attempt: number; at: string; worker?: string }
   | { type: 'progress'; jobId: string; attempt: number; at: string; progress: number; message?: string }
-  | { type: 'succeeded'; jobId: string; attempt: number; at: string; startedAt: string; resultRef?: string | null; summary?: Record<string, unknown> | null }
+  | {
+      type: 'succeeded';
+      jobId: string;
+      attempt: number;
+      at: string;
+      startedAt: string;
+      resultRef?: string | null;
+      summary?: Record<string, unknown> | null;
+    }
   | { type: 'failed'; jobId: string; attempt: number; at: string; startedAt?: string; error: JobError }
   | { type: 'retrying'; jobId: string; attempt: number; at: string; startedAt: string; error: JobError; nextAttemptAt?: string }
   | { type: 'cancelled'; jobId: string; attempt: number; at: string; startedAt?: string; reason?: string }
@@ -96,14 +104,31 @@ export function planEvent(job: JobSnapshot, event: JobEvent): EventPlan {
   if (event.type === 'started') {
     if (job.status === 'running') {
       return event.attempt > job.attempts
-        ? transition([{ from: 'running', to: 'running', attempt: event.attempt, at: event.at, message: `attempt ${event.attempt} started; attempt ${job.attempts} was lost` }], event.attempt)
+        ? transition(
+            [
+              {
+                from: 'running',
+                to: 'running',
+                attempt: event.attempt,
+                at: event.at,
+                message: `attempt ${event.attempt} started; attempt ${job.attempts} was lost`,
+              },
+            ],
+            event.attempt,
+          )
         : { kind: 'ignore', reason: 'duplicate start' };
     }
     if (stale) return { kind: 'ignore', reason: `start of old attempt ${event.attempt}` };
-    return transition([{ from: job.status, to: 'running', attempt: event.attempt, at: event.at, message: `attempt ${event.attempt} started` }], event.attempt);
+    return transition(
+      [{ from: job.status, to: 'running', attempt: event.attempt, at: event.at, message: `attempt ${event.attempt} started` }],
+      event.attempt,
+    );
   }
   if (event.type === 'cancelled' && job.status !== 'running') {
-    return transition([{ from: job.status, to: 'cancelled', attempt: job.attempts, at: event.at, message: event.reason ?? 'cancelled' }], job.attempts);
+    return transition(
+      [{ from: job.status, to: 'cancelled', attempt: job.attempts, at: event.at, message: event.reason ?? 'cancelled' }],
+      job.attempts,
+    );
   }
   if (stale) return { kind: 'ignore', reason: `${event.type} of old attempt ${event.attempt}` };
 
@@ -112,7 +137,13 @@ export function planEvent(job: JobSnapshot, event: JobEvent): EventPlan {
   if (job.status !== 'running') {
     steps.push({ from: job.status, to: 'running', attempt: event.attempt, at: startedAt, message: `attempt ${event.attempt} started` });
   } else if (event.attempt > job.attempts) {
-    steps.push({ from: 'running', to: 'running', attempt: event.attempt, at: startedAt, message: `attempt ${event.attempt} started; attempt ${job.attempts} was lost` });
+    steps.push({
+      from: 'running',
+      to: 'running',
+      attempt: event.attempt,
+      at: startedAt,
+      message: `attempt ${event.attempt} started; attempt ${job.attempts} was lost`,
+    });
   }
   steps.push({ from: 'running', to: finalStatus(event), attempt: event.attempt, at: event.at, message: describe(event) });
   return transition(steps, event.attempt);

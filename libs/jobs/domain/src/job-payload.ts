@@ -38,6 +38,7 @@ export function payloadProblems(raw: unknown): string[] {
   if (!Number.isInteger(p.maxAttempts) || (p.maxAttempts as number) < 1) problems.push('maxAttempts must be >= 1');
   if (!Number.isInteger(p.timeLimitSeconds) || (p.timeLimitSeconds as number) < 1) problems.push('timeLimitSeconds must be >= 1');
   if (p.expiresAt !== null && (typeof p.expiresAt !== 'string' || Number.isNaN(Date.parse(p.expiresAt)))) problems.push('expiresAt is not a date');
-  if (p.attemptBase !== undefined && (!Number.isInteger(p.attemptBase) || (p.attemptBase as number) < 0)) problems.push('attemptBase must be a whole number >= 0');
+  if (p.attemptBase !== undefined && (!Number.isInteger(p.attemptBase) || (p.attemptBase as number) < 0))
+    problems.push('attemptBase must be a whole number >= 0');
   return problems;
 }

@@ -143,7 +143,8 @@ function parseShape<T>(shape: ParamsShape, raw: unknown, prefix: string): ParseR
   const errors: FieldError[] = [];
   const input = raw as Record<string, unknown>;
   for (const key of Object.keys(input)) {
-    if (!Object.hasOwn(shape, key)) errors.push({ field: `${prefix}.${key}`, message: `unknown parameter; allowed: ${Object.keys(shape).join(', ') || 'none'}` });
+    if (!Object.hasOwn(shape, key))
+      errors.push({ field: `${prefix}.${key}`, message: `unknown parameter; allowed: ${Object.keys(shape).join(', ') || 'none'}` });
   }
   const out: Record<string, unknown> = {};
   for (const [key, f] of specs) {

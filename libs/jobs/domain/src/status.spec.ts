@@ -5,9 +5,17 @@ describe('job status transitions', () => {
     const allowed = JOB_STATUSES.flatMap((from) => JOB_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`));
     expect(allowed.sort()).toEqual(
       [
-        'queued->running', 'queued->cancelled', 'queued->expired',
-        'running->succeeded', 'running->failed', 'running->retrying', 'running->cancelled',
-        'retrying->running', 'retrying->cancelled', 'retrying->failed', 'retrying->expired',
+        'queued->running',
+        'queued->cancelled',
+        'queued->expired',
+        'running->succeeded',
+        'running->failed',
+        'running->retrying',
+        'running->cancelled',
+        'retrying->running',
+        'retrying->cancelled',
+        'retrying->failed',
+        'retrying->expired',
       ].sort(),
     );
   });

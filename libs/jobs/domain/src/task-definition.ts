@@ -47,6 +47,9 @@ export function reservedTaskDefinition(spec: { name: string; description: string
     testOnly: false,
     defaults: {},
     params: null,
-    parseParams: () => ({ ok: false, errors: [{ field: 'task', message: `${spec.name} is reserved by the contract but not available in this release` }] }),
+    parseParams: () => ({
+      ok: false,
+      errors: [{ field: 'task', message: `${spec.name} is reserved by the contract but not available in this release` }],
+    }),
   };
 }

@@ -33,7 +33,10 @@ describe('TaskRegistry', () => {
     expect(registry.parseParams('resize_job', { width: 10 })).toEqual({ ok: true, value: { width: 10, keep_ratio: true } });
     expect(registry.parseParams('resize_job', {})).toEqual({ ok: false, errors: [{ field: 'params.width', message: 'is required' }] });
     expect(registry.parseParams('nope_job', {})).toEqual({ ok: false, errors: [{ field: 'task', message: 'unknown task nope_job' }] });
-    expect(upscale.parseParams({})).toEqual({ ok: false, errors: [{ field: 'task', message: 'upscale_job is reserved by the contract but not available in this release' }] });
+    expect(upscale.parseParams({})).toEqual({
+      ok: false,
+      errors: [{ field: 'task', message: 'upscale_job is reserved by the contract but not available in this release' }],
+    });
     expect(resize.defaults).toEqual({ timeLimitSeconds: 60, maxRetries: 2 });
   });
 

@@ -1,9 +1,7 @@
 import { ParseResult } from './params';
 import { TaskDefinition } from './task-definition';
 
-export type TaskLookup =
-  | { ok: true; task: TaskDefinition }
-  | { ok: false; reason: 'unknown' | 'unavailable'; known: string[] };
+export type TaskLookup = { ok: true; task: TaskDefinition } | { ok: false; reason: 'unknown' | 'unavailable'; known: string[] };
 
 /** Wire names: what a client can type and a log line can carry unquoted. */
 const TASK_NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -65,11 +63,13 @@ export class TaskRegistry {
 
 function definitionProblems(def: TaskDefinition): string[] {
   const problems: string[] = [];
-  if (!TASK_NAME.test(def.name)) problems.push(`task name ${JSON.stringify(def.name)} must be 1-64 lower-case letters, digits or underscores, starting with a letter`);
+  if (!TASK_NAME.test(def.name))
+    problems.push(`task name ${JSON.stringify(def.name)} must be 1-64 lower-case letters, digits or underscores, starting with a letter`);
   const { timeLimitSeconds, maxRetries } = def.defaults;
   if (timeLimitSeconds !== undefined && !(Number.isInteger(timeLimitSeconds) && timeLimitSeconds >= 1)) {
     problems.push(`task ${def.name}: defaults.timeLimitSeconds must be a whole number >= 1`);
   }
-  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) problems.push(`task ${def.name}: defaults.maxRetries must be a whole number >= 0`);
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0))
+    problems.push(`task ${def.name}: defaults.maxRetries must be a whole number >= 0`);
   return problems;
 }

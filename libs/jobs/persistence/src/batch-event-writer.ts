@@ -74,7 +74,16 @@ function applyInMemory(job: JobState | undefined, event: JobEvent, audit: AuditR
       throw new BatchStepRefused(`transition ${step.from} -> ${step.to} refused for a ${job.status} job`);
     }
     applyStep(job, step, event);
-    audit.push({ jobId: job.id, from: step.from, to: step.to, attempt: job.attempts, progress: job.progress, message: step.message, actor: 'worker', at: step.at });
+    audit.push({
+      jobId: job.id,
+      from: step.from,
+      to: step.to,
+      attempt: job.attempts,
+      progress: job.progress,
+      message: step.message,
+      actor: 'worker',
+      at: step.at,
+    });
   }
   return { kind: 'transition', statuses: plan.steps.map((s) => s.to) };
 }

@@ -96,9 +96,7 @@ export class JobRepository {
 
   /** Newest first (ties broken by id so pages never overlap), with the total before paging. */
   async list(filter: JobListFilter): Promise<JobPage<JobEntity>> {
-    const query = this.dataSource.manager
-      .createQueryBuilder(JobEntity, 'job')
-      .where('job.tenantId = :tenantId', { tenantId: filter.tenantId });
+    const query = this.dataSource.manager.createQueryBuilder(JobEntity, 'job').where('job.tenantId = :tenantId', { tenantId: filter.tenantId });
     if (filter.status) query.andWhere('job.status = :status', { status: filter.status });
     if (filter.taskName) query.andWhere('job.taskName = :taskName', { taskName: filter.taskName });
     if (filter.plan) query.andWhere('job.plan = :plan', { plan: filter.plan });

@@ -67,7 +67,12 @@ describe('jobs persistence (Postgres)', () => {
     it('creates the list-filter indexes', async () => {
       const rows: { indexname: string }[] = await dataSource.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'jobs'`);
       expect(rows.map((r) => r.indexname)).toEqual(
-        expect.arrayContaining(['jobs_tenant_created_idx', 'jobs_tenant_status_created_idx', 'jobs_tenant_task_created_idx', 'jobs_tenant_plan_created_idx']),
+        expect.arrayContaining([
+          'jobs_tenant_created_idx',
+          'jobs_tenant_status_created_idx',
+          'jobs_tenant_task_created_idx',
+          'jobs_tenant_plan_created_idx',
+        ]),
       );
     });
   });
@@ -76,7 +81,15 @@ describe('jobs persistence (Postgres)', () => {
     it('stores the job and its first audit row together', async () => {
       const input = newJob({ idempotencyKey: 'k-1' });
       const job = await jobs.create(input);
-      expect(job).toMatchObject({ id: input.id, status: 'queued', progress: 0, attempts: 0, maxAttempts: 4, idempotencyKey: 'k-1', cancelRequested: false });
+      expect(job).toMatchObject({
+        id: input.id,
+        status: 'queued',
+        progress: 0,
+        attempts: 0,
+        maxAttempts: 4,
+        idempotencyKey: 'k-1',
+        cancelRequested: false,
+      });
       expect(job.createdAt).toBeInstanceOf(Date);
       const events = await jobs.events(job.id);
       expect(events).toHaveLength(1);
@@ -95,7 +108,9 @@ describe('jobs persistence (Postgres)', () => {
 
     it('rolls the job back when the work inside its transaction fails', async () => {
       const input = newJob();
-      await expect(jobs.create(input, { within: async () => Promise.reject(new Error('idempotency store down')) })).rejects.toThrow('idempotency store down');
+      await expect(jobs.create(input, { within: async () => Promise.reject(new Error('idempotency store down')) })).rejects.toThrow(
+        'idempotency store down',
+      );
       expect(await jobs.findById(TENANT, input.id)).toBeNull();
       expect(await jobs.events(input.id)).toEqual([]);
     });
@@ -111,7 +126,8 @@ describe('jobs persistence (Postgres)', () => {
   describe('list', () => {
     const tenantId = 'lister';
     beforeAll(async () => {
-      for (let i = 0; i < 5; i++) await jobs.create(newJob({ tenantId, plan: i % 2 ? 'pro' : 'free', taskName: i < 3 ? 'validate_csv_job' : 'correct_csv_job' }));
+      for (let i = 0; i < 5; i++)
+        await jobs.create(newJob({ tenantId, plan: i % 2 ? 'pro' : 'free', taskName: i < 3 ? 'validate_csv_job' : 'correct_csv_job' }));
     });
 
     it('pages newest first with the total before paging', async () => {
@@ -140,15 +156,37 @@ describe('jobs persistence (Postgres)', () => {
   describe('applying worker events', () => {
     const ev = (jobId: string) => ({
       started: (attempt: number, ms = 1_000): JobEvent => ({ type: 'started', jobId, attempt, at: at(ms) }),
-      progress: (attempt: number, progress: number, ms = 1_500): JobEvent => ({ type: 'progress', jobId, attempt, at: at(ms), progress, message: `at ${progress}` }),
+      progress: (attempt: number, progress: number, ms = 1_500): JobEvent => ({
+        type: 'progress',
+        jobId,
+        attempt,
+        at: at(ms),
+        progress,
+        message: `at ${progress}`,
+      }),
       succeeded: (attempt: number, ms = 2_000): JobEvent => ({
-        type: 'succeeded', jobId, attempt, at: at(ms), startedAt: at(1_000), resultRef: 's3://r/1.json', summary: { rows_total: 3 },
+        type: 'succeeded',
+        jobId,
+        attempt,
+        at: at(ms),
+        startedAt: at(1_000),
+        resultRef: 's3://r/1.json',
+        summary: { rows_total: 3 },
       }),
       retrying: (attempt: number, ms = 1_800): JobEvent => ({
-        type: 'retrying', jobId, attempt, at: at(ms), startedAt: at(1_000), error: { code: 'storage_unavailable', message: 'down', retryable: true },
+        type: 'retrying',
+        jobId,
+        attempt,
+        at: at(ms),
+        startedAt: at(1_000),
+        error: { code: 'storage_unavailable', message: 'down', retryable: true },
       }),
       failed: (attempt: number, ms = 3_000): JobEvent => ({
-        type: 'failed', jobId, attempt, at: at(ms), error: { code: 'input_not_found', message: 'no such file', retryable: false },
+        type: 'failed',
+        jobId,
+        attempt,
+        at: at(ms),
+        error: { code: 'input_not_found', message: 'no such file', retryable: false },
       }),
     });
 
@@ -210,7 +248,11 @@ describe('jobs persistence (Postgres)', () => {
       expect(failed).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'input_not_found', retryable: false } });
       expect(failed!.startedAt!.toISOString()).toBe(at(1_000));
       expect((await jobs.events(job.id)).map((t) => `${t.fromStatus}>${t.toStatus}@${t.attempt}`)).toEqual([
-        'null>queued@0', 'queued>running@1', 'running>retrying@1', 'retrying>running@2', 'running>failed@2',
+        'null>queued@0',
+        'queued>running@1',
+        'running>retrying@1',
+        'retrying>running@2',
+        'running>failed@2',
       ]);
     });
 
@@ -224,21 +266,49 @@ describe('jobs persistence (Postgres)', () => {
       const ea = ev(a.id);
       const eb = ev(b.id);
       const outcomes = await applyJobEvents(dataSource, [
-        eb.started(1), ea.started(1), ea.progress(1, 40), eb.retrying(1), ea.succeeded(1),
-        ea.succeeded(1), ev(randomUUID()).started(1), eb.started(2, 2_500), eb.succeeded(2, 3_000),
+        eb.started(1),
+        ea.started(1),
+        ea.progress(1, 40),
+        eb.retrying(1),
+        ea.succeeded(1),
+        ea.succeeded(1),
+        ev(randomUUID()).started(1),
+        eb.started(2, 2_500),
+        eb.succeeded(2, 3_000),
       ]);
       expect(outcomes.map((o) => o.kind)).toEqual([
-        'transition', 'transition', 'progress', 'transition', 'transition', 'ignored', 'unknown-job', 'transition', 'transition',
+        'transition',
+        'transition',
+        'progress',
+        'transition',
+        'transition',
+        'ignored',
+        'unknown-job',
+        'transition',
+        'transition',
       ]);
       expect((await jobs.events(a.id)).map((t) => t.toStatus)).toEqual(['queued', 'running', 'succeeded']);
-      expect((await jobs.events(b.id)).map((t) => `${t.toStatus}@${t.attempt}`)).toEqual(['queued@0', 'running@1', 'retrying@1', 'running@2', 'succeeded@2']);
+      expect((await jobs.events(b.id)).map((t) => `${t.toStatus}@${t.attempt}`)).toEqual([
+        'queued@0',
+        'running@1',
+        'retrying@1',
+        'running@2',
+        'succeeded@2',
+      ]);
       expect(await jobs.findById(TENANT, b.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
     });
 
     it('writes exactly what per-event application writes (rows and audit trails)', async () => {
       const scenario = (e: ReturnType<typeof ev>): JobEvent[] => [
-        e.started(1), e.progress(1, 30), e.retrying(1), e.progress(1, 99), e.started(2, 2_500), e.progress(2, 70, 2_600),
-        e.succeeded(2, 3_000), e.failed(2), e.started(2),
+        e.started(1),
+        e.progress(1, 30),
+        e.retrying(1),
+        e.progress(1, 99),
+        e.started(2, 2_500),
+        e.progress(2, 70, 2_600),
+        e.succeeded(2, 3_000),
+        e.failed(2),
+        e.started(2),
       ];
       const lost = (e: ReturnType<typeof ev>): JobEvent[] => [e.started(1), e.started(2, 1_200), e.failed(2)];
       const one = [await jobs.create(newJob()), await jobs.create(newJob())];
@@ -247,7 +317,15 @@ describe('jobs persistence (Postgres)', () => {
       await applyJobEvents(dataSource, [...lost(ev(batch[1].id)), ...scenario(ev(batch[0].id))]);
       const comparable = async (id: string) => {
         const { id: _id, createdAt: _c, updatedAt: _u, expiresAt: _e, ...row } = (await jobs.findById(TENANT, id))!;
-        const trail = (await jobs.events(id)).map((t) => [t.fromStatus, t.toStatus, t.attempt, t.progress, t.message, t.actor, t.toStatus === 'queued' ? null : t.at.toISOString()]);
+        const trail = (await jobs.events(id)).map((t) => [
+          t.fromStatus,
+          t.toStatus,
+          t.attempt,
+          t.progress,
+          t.message,
+          t.actor,
+          t.toStatus === 'queued' ? null : t.at.toISOString(),
+        ]);
         return { row, trail };
       };
       for (const i of [0, 1]) expect(await comparable(batch[i].id)).toEqual(await comparable(one[i].id));

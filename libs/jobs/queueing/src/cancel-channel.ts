@@ -12,7 +12,11 @@ export async function publishCancel(redis: IORedis, prefix: string, request: Can
 }
 
 /** Subscribes on a dedicated connection (a subscribed connection can do nothing else). */
-export async function subscribeCancels(subscriber: IORedis, prefix: string, onCancel: (request: CancelRequest) => void): Promise<() => Promise<void>> {
+export async function subscribeCancels(
+  subscriber: IORedis,
+  prefix: string,
+  onCancel: (request: CancelRequest) => void,
+): Promise<() => Promise<void>> {
   const channel = cancelChannel(prefix);
   const listener = (from: string, message: string) => {
     if (from !== channel) return;

@@ -123,26 +123,51 @@ export class JobEventConsumer {
   private async reclaim(): Promise<Entry[]> {
     const idle = this.options.claimIdleMs ?? 30_000;
     const own = (await this.redis.xreadgroup(
-      'GROUP', JOB_EVENTS_GROUP, this.options.consumerName, 'COUNT', this.options.batchSize ?? 100, 'STREAMS', this.key, '0',
+      'GROUP',
+      JOB_EVENTS_GROUP,
+      this.options.consumerName,
+      'COUNT',
+      this.options.batchSize ?? 100,
+      'STREAMS',
+      this.key,
+      '0',
     )) as [string, Entry[]][] | null;
     const ownEntries = own?.[0]?.[1]?.filter(([, fields]) => fields !== null) ?? [];
     if (ownEntries.length) return ownEntries;
     const claimed = (await this.redis.xautoclaim(
-      this.key, JOB_EVENTS_GROUP, this.options.consumerName, idle, '0-0', 'COUNT', this.options.batchSize ?? 100,
+      this.key,
+      JOB_EVENTS_GROUP,
+      this.options.consumerName,
+      idle,
+      '0-0',
+      'COUNT',
+      this.options.batchSize ?? 100,
     )) as [string, Entry[], string[]?];
     return (claimed?.[1] ?? []).filter(([, fields]) => fields !== null);
   }
 
   private async readNew(): Promise<Entry[]> {
     const result = (await this.redis.xreadgroup(
-      'GROUP', JOB_EVENTS_GROUP, this.options.consumerName,
-      'COUNT', this.options.batchSize ?? 100, 'BLOCK', this.options.blockMs ?? 1_000, 'STREAMS', this.key, '>',
+      'GROUP',
+      JOB_EVENTS_GROUP,
+      this.options.consumerName,
+      'COUNT',
+      this.options.batchSize ?? 100,
+      'BLOCK',
+      this.options.blockMs ?? 1_000,
+      'STREAMS',
+      this.key,
+      '>',
     )) as [string, Entry[]][] | null;
     return result?.[0]?.[1] ?? [];
   }
 
   private async ack(ids: string[]): Promise<void> {
-    await this.redis.multi().xack(this.key, JOB_EVENTS_GROUP, ...ids).xdel(this.key, ...ids).exec();
+    await this.redis
+      .multi()
+      .xack(this.key, JOB_EVENTS_GROUP, ...ids)
+      .xdel(this.key, ...ids)
+      .exec();
   }
 }
 

@@ -60,7 +60,7 @@ describe('job event stream', () => {
       throw new Error('crash before ack');
     });
     await publisher.publish(started(7));
-    await waitFor(async () => (await redis().xpending(jobEventsStreamKey(prefix), 'gateway') as [number])[0] === 1);
+    await waitFor(async () => ((await redis().xpending(jobEventsStreamKey(prefix), 'gateway')) as [number])[0] === 1);
     await dying.stop();
     const seen: number[] = [];
     const heir = new JobEventConsumer(redis(), { prefix, consumerName: 'heir', blockMs: 100, claimIdleMs: 200 });

@@ -51,7 +51,10 @@ describe('createTaskRegistry', () => {
 
   it('parses params with each task definition (CSV defaults, ruleset check)', () => {
     const registry = createTaskRegistry({ includeTestTasks: true });
-    expect(registry.parseParams('correct_csv_job', { input_uri: 'a.csv' })).toMatchObject({ ok: true, value: { auto_fix: true, marketplace: 'generic' } });
+    expect(registry.parseParams('correct_csv_job', { input_uri: 'a.csv' })).toMatchObject({
+      ok: true,
+      value: { auto_fix: true, marketplace: 'generic' },
+    });
     expect(registry.parseParams('validate_csv_job', { input_uri: 'a.csv', ruleset: 'nope' })).toMatchObject({ ok: false });
     expect(registry.parseParams('sleep_job', { ms: 1 })).toEqual({ ok: true, value: { ms: 1, ignore_signal: false } });
   });
@@ -77,7 +80,9 @@ describe('createTaskHandlers', () => {
   });
 
   it('fails loudly when the list names a task twice', () => {
-    expect(() => createTaskHandlers(deps, { tasks: [...TASKS, echoTask, echoTask] })).toThrow('invalid task definitions: task echo_fixture_job is registered twice');
+    expect(() => createTaskHandlers(deps, { tasks: [...TASKS, echoTask, echoTask] })).toThrow(
+      'invalid task definitions: task echo_fixture_job is registered twice',
+    );
     const twin = defineTask({ ...echoTask.definition, params: paramsSchema({}), handler: () => async () => ({}) });
     expect(() => createTaskHandlers(deps, { tasks: [echoTask, twin] })).toThrow(/echo_fixture_job is registered twice/);
     expect(() => createTaskRegistry({ tasks: [echoTask, twin] })).toThrow(/echo_fixture_job is registered twice/);

@@ -17,7 +17,10 @@ export interface TaskSelection {
 
 /** The registry the gateway checks requests with and workers check payloads with. */
 export function createTaskRegistry(selection: TaskSelection = {}): TaskRegistry {
-  return new TaskRegistry((selection.tasks ?? TASKS).map((task) => task.definition), { includeTestTasks: selection.includeTestTasks });
+  return new TaskRegistry(
+    (selection.tasks ?? TASKS).map((task) => task.definition),
+    { includeTestTasks: selection.includeTestTasks },
+  );
 }
 
 /**

@@ -9,7 +9,10 @@ jest.setTimeout(90_000);
 const root = join(__dirname, '..', '..', '..', '..');
 
 /** A worker app as it runs in production: its own node process, configured by environment. */
-function startWorkerApp(app: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
+function startWorkerApp(
+  app: string,
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
   let output = '';
   const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], {
     cwd: root,
@@ -18,7 +21,9 @@ function startWorkerApp(app: string, env: Record<string, string>): { child: Chil
   });
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => output, exited };
 }
 

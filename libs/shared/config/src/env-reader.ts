@@ -79,7 +79,10 @@ export class EnvReader {
   list(names: string | string[], fallback: string[] = []): string[] {
     const found = this.raw(...toList(names));
     if (!found) return fallback;
-    return found.value.split(',').map((s) => s.trim()).filter(Boolean);
+    return found.value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 
   /** Record a problem found by a caller's own check. */

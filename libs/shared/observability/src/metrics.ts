@@ -30,6 +30,12 @@ export function counter<L extends string>(registry: Registry, name: string, help
   return new Counter({ name, help, labelNames, registers: [registry] });
 }
 
-export function histogram<L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
+export function histogram<L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  buckets: number[],
+): Histogram<L> {
   return new Histogram({ name, help, labelNames, buckets, registers: [registry] });
 }

@@ -24,7 +24,9 @@ export function startApp(name: string, entry: string, env: Record<string, string
   const keep = (d: Buffer) => (out = (out + d.toString()).slice(-200_000));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     name,
     child,

@@ -20,7 +20,12 @@ describe('createS3Client tuning from the config', () => {
   });
 
   it('refuses values out of range or not numbers', () => {
-    for (const [name, value] of [['S3_MAX_ATTEMPTS', '0'], ['S3_MAX_ATTEMPTS', '11'], ['S3_CONNECT_TIMEOUT_MS', 'soon'], ['S3_SOCKET_TIMEOUT_MS', '-1']]) {
+    for (const [name, value] of [
+      ['S3_MAX_ATTEMPTS', '0'],
+      ['S3_MAX_ATTEMPTS', '11'],
+      ['S3_CONNECT_TIMEOUT_MS', 'soon'],
+      ['S3_SOCKET_TIMEOUT_MS', '-1'],
+    ]) {
       expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     }
   });

@@ -1,11 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
-import {
-  isTransientStorageError,
-  ObjectNotFoundError,
-  StorageAccessError,
-  StorageUnavailableError,
-} from '../errors';
+import { isTransientStorageError, ObjectNotFoundError, StorageAccessError, StorageUnavailableError } from '../errors';
 import { TEST_S3_CONFIG } from '../testing/s3-test-bucket';
 import { countingStream, readAll, rejectionOf } from '../testing/test-data';
 import { createS3Client, type S3ClientTuning } from './s3-client';
@@ -157,7 +152,9 @@ describe('S3ObjectStorage classifying what an S3 server answers', () => {
       seen.push(`${request.method} ${[...url.searchParams.keys()].filter((k) => k !== 'x-id').join(',')}`);
       if (request.method === 'POST' && url.searchParams.has('uploads')) {
         response.writeHead(200, { 'content-type': 'application/xml' });
-        response.end('<InitiateMultipartUploadResult><Bucket>some-bucket</Bucket><Key>big.csv</Key><UploadId>u-1</UploadId></InitiateMultipartUploadResult>');
+        response.end(
+          '<InitiateMultipartUploadResult><Bucket>some-bucket</Bucket><Key>big.csv</Key><UploadId>u-1</UploadId></InitiateMultipartUploadResult>',
+        );
       } else if (request.method === 'DELETE') {
         response.writeHead(204).end();
       } else {

@@ -144,7 +144,9 @@ export function describeObjectStorageContract(subject: () => ContractSubject): v
 
     it('passes on a failing client stream and keeps nothing', async () => {
       const uri = s.uri('uploads/broken.csv');
-      const error = await rejectionOf(storeUpload(s.storage, failingStream(MIB, new Error('reset by client')), { targetUri: uri, maxBytes: 8 * MIB }));
+      const error = await rejectionOf(
+        storeUpload(s.storage, failingStream(MIB, new Error('reset by client')), { targetUri: uri, maxBytes: 8 * MIB }),
+      );
       expect(error.message).toBe('reset by client');
       expect(await s.storage.exists(uri)).toBe(false);
     });

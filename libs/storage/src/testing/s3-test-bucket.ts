@@ -1,11 +1,5 @@
 // Per-test-file buckets on the test S3 server (not exported from the package).
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { StorageConfig } from '@validahub/config';
 import { TEST_S3_ENDPOINT } from '@validahub/testing';
 

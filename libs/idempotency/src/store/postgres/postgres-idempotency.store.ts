@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import {
-  ClaimOutcome,
-  ClaimRequest,
-  IdempotencyClaim,
-  IdempotencyClaimLostError,
-  IdempotencyStore,
-  StoredResponse,
-} from '../idempotency-store';
+import { ClaimOutcome, ClaimRequest, IdempotencyClaim, IdempotencyClaimLostError, IdempotencyStore, StoredResponse } from '../idempotency-store';
 import { queryWithin, TransactionExecutor } from '../transaction-executor';
 import { CLAIM_SQL, COMPLETE_SQL, PURGE_BATCH_SQL, READ_SQL, RELEASE_SQL } from './idempotency-sql';
 

@@ -20,7 +20,11 @@ describe('unnestRows', () => {
   it('names and types each column and passes one array per column in that order, jsonb as JSON text', () => {
     const source = unnestRows(rows, columns, 'u');
     expect(source.sql).toBe('unnest($1::uuid[], $2::int[], $3::jsonb[]) AS u(id, n, tags)');
-    expect(source.params).toEqual([['a', 'b'], [1, 2], [null, '{"x":true}']]);
+    expect(source.params).toEqual([
+      ['a', 'b'],
+      [1, 2],
+      [null, '{"x":true}'],
+    ]);
   });
 
   it('keeps the statement text the same for no rows (empty arrays)', () => {

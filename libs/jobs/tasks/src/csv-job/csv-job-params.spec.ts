@@ -36,7 +36,11 @@ describe('CSV job params', () => {
       ok: false,
       errors: [{ field: 'params.marketplace', message: 'must be one of: mercado_livre, amazon, shopee, magalu, generic' }],
     });
-    expect(validate.toJsonSchema().properties.marketplace).toEqual({ type: 'string', enum: ['mercado_livre', 'amazon', 'shopee', 'magalu', 'generic'], default: 'generic' });
+    expect(validate.toJsonSchema().properties.marketplace).toEqual({
+      type: 'string',
+      enum: ['mercado_livre', 'amazon', 'shopee', 'magalu', 'generic'],
+      default: 'generic',
+    });
   });
 
   it('refuses a ruleset the marketplace does not have, once every field is valid', () => {

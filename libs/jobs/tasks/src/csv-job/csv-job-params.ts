@@ -15,4 +15,3 @@ export function csvJobParams(autoFixDefault: boolean) {
 }
 
 export type CsvJobParams = ParamsOf<ReturnType<typeof csvJobParams>>;
-

@@ -99,7 +99,10 @@ describe('CSV task handlers on local-disk storage', () => {
   });
 
   it('storage being down is a transient storage_unavailable', async () => {
-    const down: ObjectStorage = { ...storage, openRead: async () => Promise.reject(new StorageUnavailableError('connect ECONNREFUSED')) } as ObjectStorage;
+    const down: ObjectStorage = {
+      ...storage,
+      openRead: async () => Promise.reject(new StorageUnavailableError('connect ECONNREFUSED')),
+    } as ObjectStorage;
     const { ctx } = context({});
     const error = await validateCsvHandler({ ...deps, storage: down })(ctx).catch((e) => e);
     expect(error).toBeInstanceOf(TransientJobError);

@@ -69,7 +69,10 @@ export async function runCsvJob(ctx: TaskContext<CsvJobParams>, deps: CsvJobDeps
     const correctedUri = correctedUpload ? (await correctedUpload).uri : null;
 
     const reportBody = JSON.stringify(report);
-    const written = await deps.storage.write(deps.resultLocation(deps.resultsUri, jobId, 'json'), reportBody, { contentType: 'application/json', signal });
+    const written = await deps.storage.write(deps.resultLocation(deps.resultsUri, jobId, 'json'), reportBody, {
+      contentType: 'application/json',
+      signal,
+    });
     ctx.reportProgress(100, `Validated ${report.summary.rows_total} rows`);
     return { reportUri: written.uri, correctedUri, summary: { ...report.summary } };
   } catch (error) {

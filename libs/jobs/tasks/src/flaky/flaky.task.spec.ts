@@ -18,6 +18,9 @@ describe('flaky_job', () => {
 
   it('needs fail_times and defaults permanent to false', () => {
     expect(flakyTask.definition.parseParams({ fail_times: 3 })).toEqual({ ok: true, value: { fail_times: 3, permanent: false } });
-    expect(flakyTask.definition.parseParams({ fail_times: 101 })).toEqual({ ok: false, errors: [{ field: 'params.fail_times', message: 'must be between 0 and 100' }] });
+    expect(flakyTask.definition.parseParams({ fail_times: 101 })).toEqual({
+      ok: false,
+      errors: [{ field: 'params.fail_times', message: 'must be between 0 and 100' }],
+    });
   });
 });

@@ -8,6 +8,9 @@ describe('noop_job', () => {
 
   it('takes no params, and absent params count as none', () => {
     expect(noopTask.definition.parseParams(undefined)).toEqual({ ok: true, value: {} });
-    expect(noopTask.definition.parseParams({ x: 1 })).toEqual({ ok: false, errors: [{ field: 'params.x', message: 'unknown parameter; allowed: none' }] });
+    expect(noopTask.definition.parseParams({ x: 1 })).toEqual({
+      ok: false,
+      errors: [{ field: 'params.x', message: 'unknown parameter; allowed: none' }],
+    });
   });
 });

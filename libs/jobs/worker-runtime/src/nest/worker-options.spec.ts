@@ -34,7 +34,14 @@ describe('worker options from config', () => {
   it('shares one connection (waiting out Redis outages) and the queue prefix, and registers workers manually', () => {
     const root = bullRootOptions(settingsFrom({ REDIS_URL: 'redis://:secret@redis.internal:6380/2', QUEUE_PREFIX: 'vh-test' }));
     expect(root.prefix).toBe('vh-test');
-    expect(root.connection).toMatchObject({ host: 'redis.internal', port: 6380, db: 2, password: 'secret', maxRetriesPerRequest: null, enableOfflineQueue: true });
+    expect(root.connection).toMatchObject({
+      host: 'redis.internal',
+      port: 6380,
+      db: 2,
+      password: 'secret',
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+    });
     expect(root.extraOptions).toEqual({ manualRegistration: true });
   });
 });

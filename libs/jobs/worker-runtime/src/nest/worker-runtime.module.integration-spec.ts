@@ -14,7 +14,13 @@ describe('WorkerRuntimeModule', () => {
 
   it('starts the runtime when the context is created and drains it on close', async () => {
     const app = await NestFactory.createApplicationContext(
-      WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], handlers: testTaskHandlers(h.config), registry: testTaskRegistry(), shutdownGraceMs: 2_000 }),
+      WorkerRuntimeModule.forRoot({
+        config: h.config,
+        plans: ['pro'],
+        handlers: testTaskHandlers(h.config),
+        registry: testTaskRegistry(),
+        shutdownGraceMs: 2_000,
+      }),
       { logger: false },
     );
     const runtime = app.get(WorkerLifecycle);
@@ -32,7 +38,13 @@ describe('WorkerRuntimeModule', () => {
 
   it('serves each plan through its own @nestjs/bullmq processor, with worker options from config', async () => {
     const app = await NestFactory.createApplicationContext(
-      WorkerRuntimeModule.forRoot({ config: h.config, plans: ['free', 'enterprise'], handlers: testTaskHandlers(h.config), registry: testTaskRegistry(), workerName: 'w-opts' }),
+      WorkerRuntimeModule.forRoot({
+        config: h.config,
+        plans: ['free', 'enterprise'],
+        handlers: testTaskHandlers(h.config),
+        registry: testTaskRegistry(),
+        workerName: 'w-opts',
+      }),
       { logger: false },
     );
     try {
@@ -43,7 +55,14 @@ describe('WorkerRuntimeModule', () => {
       ]);
       for (const { worker } of processors) {
         expect(worker).toBeDefined();
-        expect(worker.opts).toMatchObject({ prefix: h.prefix, name: 'w-opts', concurrency: 4, lockDuration: 7_000, stalledInterval: 3_000, maxStalledCount: 1 });
+        expect(worker.opts).toMatchObject({
+          prefix: h.prefix,
+          name: 'w-opts',
+          concurrency: 4,
+          lockDuration: 7_000,
+          stalledInterval: 3_000,
+          maxStalledCount: 1,
+        });
         expect(typeof worker.opts.settings?.backoffStrategy).toBe('function');
         expect(worker.isRunning()).toBe(true);
       }
@@ -56,8 +75,8 @@ describe('WorkerRuntimeModule', () => {
   });
 
   it('refuses to be built, before touching Redis, when a shipped task has no handler', () => {
-    expect(() => WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], handlers: { noop_job: testTaskHandlers(h.config).noop_job } })).toThrow(
-      /no handler for validate_csv_job.*no handler for correct_csv_job/,
-    );
+    expect(() =>
+      WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], handlers: { noop_job: testTaskHandlers(h.config).noop_job } }),
+    ).toThrow(/no handler for validate_csv_job.*no handler for correct_csv_job/);
   });
 });

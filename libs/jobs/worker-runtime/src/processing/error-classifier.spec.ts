@@ -5,8 +5,16 @@ const systemError = (code: string, message = 'socket trouble') => Object.assign(
 
 describe('classifyError', () => {
   it('keeps what a handler declared', () => {
-    expect(classifyError(new PermanentJobError('input_not_found', 'no such file'))).toEqual({ code: 'input_not_found', message: 'no such file', retryable: false });
-    expect(classifyError(new TransientJobError('storage_unavailable', 's3 503'))).toEqual({ code: 'storage_unavailable', message: 's3 503', retryable: true });
+    expect(classifyError(new PermanentJobError('input_not_found', 'no such file'))).toEqual({
+      code: 'input_not_found',
+      message: 'no such file',
+      retryable: false,
+    });
+    expect(classifyError(new TransientJobError('storage_unavailable', 's3 503'))).toEqual({
+      code: 'storage_unavailable',
+      message: 's3 503',
+      retryable: true,
+    });
   });
 
   it('honours errors that carry their own code and retryable flag (storage errors)', () => {
@@ -14,7 +22,11 @@ describe('classifyError', () => {
       readonly code = 'storage_unavailable';
       readonly retryable = true;
     }
-    expect(classifyError(new StorageLikeError('connection refused'))).toEqual({ code: 'storage_unavailable', message: 'connection refused', retryable: true });
+    expect(classifyError(new StorageLikeError('connection refused'))).toEqual({
+      code: 'storage_unavailable',
+      message: 'connection refused',
+      retryable: true,
+    });
   });
 
   it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN'])('treats a %s system error as transient I/O', (code) => {

@@ -8,7 +8,11 @@ beforeEach(() => jest.useFakeTimers({ now: Date.parse('2030-01-02T03:04:05.000Z'
 afterEach(() => jest.useRealTimers());
 
 /** Settles a processor promise into a value, so a test can advance timers before looking at it. */
-const settle = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+const settle = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 describe('JobProcessor: a run that ends', () => {
   it('publishes started, throttled progress and succeeded, and hands the result to BullMQ', async () => {
@@ -35,7 +39,12 @@ describe('JobProcessor: a run that ends', () => {
     expect(started).toMatchObject({ jobId: payload.jobId, attempt: 1, worker: 'test-worker' });
     expect(events.last('succeeded')).toMatchObject({ attempt: 1, startedAt: started.at, resultRef: 'results/r.json', summary: { rows: 3 } });
     // The handler gets params parsed and defaulted by the registry, and the job's identity.
-    expect(seen[0]).toMatchObject({ jobId: payload.jobId, attempt: 1, correlationId: payload.correlationId, params: { ms: 5, ignore_signal: false } });
+    expect(seen[0]).toMatchObject({
+      jobId: payload.jobId,
+      attempt: 1,
+      correlationId: payload.correlationId,
+      params: { ms: 5, ignore_signal: false },
+    });
     expect(activeRuns.size).toBe(0);
   });
 
@@ -89,7 +98,11 @@ describe('JobProcessor: a run that ends', () => {
     expect((outcome as { error: Error }).error).toBeInstanceOf(UnrecoverableError);
     expect((outcome as { error: Error }).error.message).toBe('input_not_found: no such object');
     expect(events.types()).toEqual(['started', 'failed']);
-    expect(events.last('failed')).toMatchObject({ attempt: 1, startedAt: events.last('started').at, error: { code: 'input_not_found', message: 'no such object', retryable: false } });
+    expect(events.last('failed')).toMatchObject({
+      attempt: 1,
+      startedAt: events.last('started').at,
+      error: { code: 'input_not_found', message: 'no such object', retryable: false },
+    });
   });
 
   it('treats a plain error from a handler as a permanent handler_error', async () => {

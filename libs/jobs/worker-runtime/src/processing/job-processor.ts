@@ -48,7 +48,13 @@ export class JobProcessor {
     const attempt = attemptNumber(payload, job.attemptsMade);
     // Attempts this BullMQ job may still make, counted in the job's own numbering.
     const lastAttempt = (payload.attemptBase ?? 0) + (job.opts.attempts ?? 1);
-    const logger = this.deps.logger.child({ jobId: payload.jobId, task: payload.task, attempt, correlationId: payload.correlationId, queue: job.queueName });
+    const logger = this.deps.logger.child({
+      jobId: payload.jobId,
+      task: payload.task,
+      attempt,
+      correlationId: payload.correlationId,
+      queue: job.queueName,
+    });
     const at = () => new Date().toISOString();
 
     if (payload.expiresAt && Date.parse(payload.expiresAt) <= Date.now()) {
@@ -95,7 +101,16 @@ export class JobProcessor {
     return this.conclude({ job, token, payload, attempt, lastAttempt, startedAt, outcome, logger });
   }
 
-  private async conclude(a: { job: QueueJob; token?: string; payload: JobPayload; attempt: number; lastAttempt: number; startedAt: string; outcome: RunOutcome; logger: Logger }): Promise<ProcessResult> {
+  private async conclude(a: {
+    job: QueueJob;
+    token?: string;
+    payload: JobPayload;
+    attempt: number;
+    lastAttempt: number;
+    startedAt: string;
+    outcome: RunOutcome;
+    logger: Logger;
+  }): Promise<ProcessResult> {
     const { job, payload, attempt, lastAttempt: maxAttempts, startedAt, outcome, logger } = a;
     const base = { jobId: payload.jobId, attempt, at: new Date().toISOString(), startedAt };
     switch (outcome.kind) {
@@ -113,11 +128,21 @@ export class JobProcessor {
           logger.info({ reason: outcome.detail }, 'attempt cancelled');
           throw new UnrecoverableError(`cancelled: ${outcome.detail ?? 'cancelled'}`);
         }
-        return this.fail(base, { code: JOB_ERROR_CODES.timeLimit, message: `time limit of ${payload.timeLimitSeconds}s exceeded`, retryable: false }, logger);
+        return this.fail(
+          base,
+          { code: JOB_ERROR_CODES.timeLimit, message: `time limit of ${payload.timeLimitSeconds}s exceeded`, retryable: false },
+          logger,
+        );
       case 'threw': {
         const error = classifyError(outcome.error);
         if (!error.retryable) return this.fail(base, error, logger, outcome.error);
-        if (attempt >= maxAttempts) return this.fail(base, { ...error, message: `${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})` }, logger, outcome.error);
+        if (attempt >= maxAttempts)
+          return this.fail(
+            base,
+            { ...error, message: `${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})` },
+            logger,
+            outcome.error,
+          );
         const delay = this.deps.retryDelays.plan(payload.jobId, attempt);
         const nextAttemptAt = new Date(Date.now() + delay).toISOString();
         await this.deps.events.publish({ type: 'retrying', ...base, error, nextAttemptAt });
@@ -128,7 +153,12 @@ export class JobProcessor {
     }
   }
 
-  private async fail(base: { jobId: string; attempt: number; at: string; startedAt?: string }, error: JobError, logger: Logger, cause?: unknown): Promise<never> {
+  private async fail(
+    base: { jobId: string; attempt: number; at: string; startedAt?: string },
+    error: JobError,
+    logger: Logger,
+    cause?: unknown,
+  ): Promise<never> {
     await this.deps.events.publish({ type: 'failed', ...base, error });
     logger.error({ error, err: cause }, 'job failed');
     throw new UnrecoverableError(`${error.code}: ${error.message}`);

@@ -42,9 +42,7 @@ export class JobRun {
     this.controller.abort(reason);
     // A handler that ignores its signal is not awaited forever: after the grace period the
     // attempt ends without it (the stray promise is left to finish or die on its own).
-    this.timers.push(
-      setTimeout(() => this.releaseAbandoned({ kind: 'aborted', reason, detail, abandoned: true }), this.options.abortGraceMs),
-    );
+    this.timers.push(setTimeout(() => this.releaseAbandoned({ kind: 'aborted', reason, detail, abandoned: true }), this.options.abortGraceMs));
     return true;
   }
 

@@ -3,7 +3,12 @@ import { ProgressReport, ProgressThrottle } from './progress-throttle';
 describe('ProgressThrottle', () => {
   let now = 0;
   let sent: ProgressReport[];
-  const throttle = (intervalMs = 500) => new ProgressThrottle(intervalMs, (r) => sent.push(r), () => now);
+  const throttle = (intervalMs = 500) =>
+    new ProgressThrottle(
+      intervalMs,
+      (r) => sent.push(r),
+      () => now,
+    );
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -26,7 +31,10 @@ describe('ProgressThrottle', () => {
     advance(499);
     expect(sent).toHaveLength(1);
     advance(1);
-    expect(sent).toEqual([{ percent: 1, message: 'a' }, { percent: 3, message: 'c' }]);
+    expect(sent).toEqual([
+      { percent: 1, message: 'a' },
+      { percent: 3, message: 'c' },
+    ]);
   });
 
   it('never sends more than one report per interval under a flood', () => {

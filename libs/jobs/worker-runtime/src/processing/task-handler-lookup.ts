@@ -34,11 +34,24 @@ export class TaskHandlerLookup {
     const lookup = this.registry.lookup(payload.task);
     const handler = (this.handlers as Record<string, TaskHandler<unknown> | undefined>)[payload.task];
     if (!lookup.ok || !handler) {
-      return { ok: false, error: { code: JOB_ERROR_CODES.unknownTask, message: `this worker has no task ${payload.task}; it runs: ${this.registry.runnable().map((t) => t.name).join(', ')}`, retryable: false } };
+      return {
+        ok: false,
+        error: {
+          code: JOB_ERROR_CODES.unknownTask,
+          message: `this worker has no task ${payload.task}; it runs: ${this.registry
+            .runnable()
+            .map((t) => t.name)
+            .join(', ')}`,
+          retryable: false,
+        },
+      };
     }
     const parsed = lookup.task.parseParams(payload.params);
     if (!parsed.ok) {
-      return { ok: false, error: { code: JOB_ERROR_CODES.invalidParams, message: parsed.errors.map((e) => `${e.field} ${e.message}`).join('; '), retryable: false } };
+      return {
+        ok: false,
+        error: { code: JOB_ERROR_CODES.invalidParams, message: parsed.errors.map((e) => `${e.field} ${e.message}`).join('; '), retryable: false },
+      };
     }
     return { ok: true, handler, params: parsed.value };
   }

@@ -9,7 +9,10 @@ import { RuntimeHarness } from '../testing/runtime-harness';
 jest.setTimeout(30_000);
 
 const rows = 20_000;
-const FEED = ['sku,title,price,available_quantity,condition', ...Array.from({ length: rows }, (_, i) => `SKU-${i},Product ${i},${(i % 500) + 1}.99,${i % 50},${i % 7 ? 'new' : 'usado'}`)].join('\n');
+const FEED = [
+  'sku,title,price,available_quantity,condition',
+  ...Array.from({ length: rows }, (_, i) => `SKU-${i},Product ${i},${(i % 500) + 1}.99,${i % 50},${i % 7 ? 'new' : 'usado'}`),
+].join('\n');
 
 describe('worker runtime: CSV jobs end to end on local-disk storage', () => {
   let root: string;

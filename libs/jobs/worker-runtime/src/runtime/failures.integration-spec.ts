@@ -52,7 +52,11 @@ describe('worker runtime: permanent errors, retries with backoff, time limits', 
     const job = await h.enqueue('flaky_job', { fail_times: 9 }, { plan: 'pro', maxAttempts: 2 });
     const failed = (await h.waitForEvent(job.jobId, 'failed', 10_000)) as Failed;
     expect(failed.attempt).toBe(2);
-    expect(failed.error).toEqual({ code: 'flaky_transient', message: 'flaky_job failing attempt 2 of 9 (gave up after 2 attempts)', retryable: true });
+    expect(failed.error).toEqual({
+      code: 'flaky_transient',
+      message: 'flaky_job failing attempt 2 of 9 (gave up after 2 attempts)',
+      retryable: true,
+    });
     expect((await h.events(job.jobId)).map((e) => e.type)).toEqual(['started', 'retrying', 'started', 'failed']);
   });
 

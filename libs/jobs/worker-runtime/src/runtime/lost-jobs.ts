@@ -22,7 +22,11 @@ export function reportLostJob(job: Job | undefined, error: Error, events: EventS
       jobId,
       attempt: base + Math.max(1, job.attemptsMade),
       at: new Date().toISOString(),
-      error: { code: JOB_ERROR_CODES.workerLost, message: `${job.deferredFailure}: the worker running it stopped without finishing`, retryable: false },
+      error: {
+        code: JOB_ERROR_CODES.workerLost,
+        message: `${job.deferredFailure}: the worker running it stopped without finishing`,
+        retryable: false,
+      },
     })
     .catch((publishError) => logger.error({ err: publishError, jobId }, 'could not report a lost job'));
 }

@@ -11,7 +11,10 @@ export async function checkEvictionPolicy(redis: IORedis, logger: Logger): Promi
     const reply = (await redis.config('GET', 'maxmemory-policy')) as unknown as string[];
     const policy = reply?.[1] ?? null;
     if (policy !== 'noeviction') {
-      logger.warn({ maxmemoryPolicy: policy }, `Redis maxmemory-policy is "${policy}"; production needs "noeviction" or queued jobs can be evicted and lost`);
+      logger.warn(
+        { maxmemoryPolicy: policy },
+        `Redis maxmemory-policy is "${policy}"; production needs "noeviction" or queued jobs can be evicted and lost`,
+      );
     }
     return policy;
   } catch (error) {

@@ -37,6 +37,8 @@ describe('worker runtime: jobs whose worker died', () => {
     expect(failed.error).toMatchObject({ code: 'worker_lost', retryable: false });
     expect(failed.error.message).toContain('stalled more than allowable limit');
     await waitFor(async () => (await h.queues.queue('free').getJobState(job.jobId)) === 'failed');
-    expect((await h.events(job.jobId)).filter((e) => TERMINAL_EVENTS.includes(e.type) || e.type === 'started').map((e) => e.type)).toEqual(['failed']);
+    expect((await h.events(job.jobId)).filter((e) => TERMINAL_EVENTS.includes(e.type) || e.type === 'started').map((e) => e.type)).toEqual([
+      'failed',
+    ]);
   });
 });

@@ -101,5 +101,7 @@ export function deferred<T = void>() {
 
 /** Rejects once the handler's signal is aborted, as an I/O call given that signal would. */
 export function untilAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true }));
+  return new Promise((_, reject) =>
+    signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true }),
+  );
 }

@@ -31,7 +31,8 @@ describe('execution config', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['MAX_RETRIES_PRO', 'JOB_TTL_SECONDS_BUSINESS', 'WORKER_LOCK_DURATION_MS', 'RECONCILE_INTERVAL_MS']) expect(problems).toContain(name);
+    for (const name of ['MAX_RETRIES_PRO', 'JOB_TTL_SECONDS_BUSINESS', 'WORKER_LOCK_DURATION_MS', 'RECONCILE_INTERVAL_MS'])
+      expect(problems).toContain(name);
   });
 
   it('honours the crash hook only together with test tasks', () => {
