@@ -56,7 +56,9 @@ describe('S3 server stopped mid-job (private s3rver)', () => {
       S3_CONNECT_TIMEOUT_MS: '500',
       S3_SOCKET_TIMEOUT_MS: '3000',
     });
-    await createStorageFromConfig(harness.config.storage).write(inputUri, largeFeed(60));
+    // Seeding is not under test: give it the default timeouts, so a busy machine cannot fail the set-up.
+    const seeding = { ...harness.config.storage, s3: { ...harness.config.storage.s3, connectTimeoutMs: 10_000, maxAttempts: 3 } };
+    await createStorageFromConfig(seeding).write(inputUri, largeFeed(60));
     app = await harness.start();
   });
 

@@ -77,6 +77,6 @@ describe('WorkerRuntimeModule', () => {
   it('refuses to be built, before touching Redis, when a shipped task has no handler', () => {
     expect(() =>
       WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], handlers: { noop_job: testTaskHandlers(h.config).noop_job } }),
-    ).toThrow(/no handler for validate_csv_job.*no handler for correct_csv_job/);
+    ).toThrow(/no handler for correct_csv_job.*no handler for validate_csv_job/);
   });
 });
