@@ -6,6 +6,7 @@ export {
   type ValidationProgress,
 } from './options';
 export { DEFAULT_MAX_ISSUES } from './report/report-builder';
+export { DEFAULT_MAX_UNIQUE_INDEX_BYTES } from './engine/memory-budget';
 export type { IssueSeverity, ReportInput, ReportIssue, ReportSummary, ValidationReport } from './report/report-types';
 export {
   CsvRulesError,

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { parseEncodingOption, type EncodingOption } from './encoding/encoding-names';
+import { DEFAULT_MAX_UNIQUE_INDEX_BYTES } from './engine/memory-budget';
 import { InvalidOptionsError } from './errors';
 import { parseDelimiterOption, type Delimiter } from './parsing/dialect';
 import { DEFAULT_MAX_ISSUES } from './report/report-builder';
@@ -47,6 +48,12 @@ export interface ValidateCsvOptions {
   delimiter?: string;
   /** Longest record accepted, in characters; default 8 Mi. */
   maxRecordChars?: number;
+  /**
+   * Memory the `unique` indexes of one run may hold together, in bytes (default 32 MiB: about
+   * 1.3 million distinct values). Past it, uniqueness is not checked for new values and the
+   * report says so in a `unique` warning.
+   */
+  maxUniqueIndexBytes?: number;
 }
 
 export interface ResolvedOptions {
@@ -62,6 +69,7 @@ export interface ResolvedOptions {
   encoding: EncodingOption;
   delimiter: Delimiter | undefined;
   maxRecordChars: number;
+  maxUniqueIndexBytes: number;
 }
 
 export function resolveOptions(options: ValidateCsvOptions): ResolvedOptions {
@@ -83,6 +91,7 @@ export function resolveOptions(options: ValidateCsvOptions): ResolvedOptions {
     encoding: parseEncodingOption(options.encoding),
     delimiter: parseDelimiterOption(options.delimiter),
     maxRecordChars: optionalCount('maxRecordChars', options.maxRecordChars, 1) ?? DEFAULT_MAX_RECORD_CHARS,
+    maxUniqueIndexBytes: optionalCount('maxUniqueIndexBytes', options.maxUniqueIndexBytes, 0) ?? DEFAULT_MAX_UNIQUE_INDEX_BYTES,
   };
 }
 

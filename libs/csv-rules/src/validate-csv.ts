@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { isBlankRow, stripTrailingCarriageReturn } from './engine/cells';
+import { MemoryBudget } from './engine/memory-budget';
 import { RowProcessor } from './engine/row-processor';
 import { compilePlan, findCategory } from './engine/validation-plan';
 import { ValidationAbortedError } from './errors';
@@ -93,7 +94,8 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
       stripTrailingCarriageReturn(cells);
       if (!processor) {
         if (isBlankRow(cells)) continue;
-        const plan = compilePlan(ruleset, category, cells, settings.autoFix, (issue) =>
+        const memory = new MemoryBudget(settings.maxUniqueIndexBytes);
+        const plan = compilePlan(ruleset, category, cells, settings.autoFix, memory, (issue) =>
           report.add(0, issue.column, issue.rule, issue.severity, issue.message, issue.value),
         );
         processor = new RowProcessor(plan, report, settings.autoFix, writer);

@@ -1,6 +1,7 @@
 import { mapHeaders, type HeaderIssue } from '../headers/map-headers';
 import { normalizeName } from '../headers/normalize-name';
 import type { CellCheck, CompileContext } from '../rules/rule-kind';
+import type { MemoryBudget } from './memory-budget';
 import type { LoadedCategory, LoadedColumn, LoadedFix, LoadedRule, LoadedRuleset } from '../ruleset/loaded-ruleset';
 import type { RuleSeverity } from '../rulesets/ruleset-definition';
 
@@ -48,6 +49,7 @@ export function compilePlan(
   category: LoadedCategory | null,
   header: readonly string[],
   autoFix: boolean,
+  memory: MemoryBudget,
   onHeaderIssue: (issue: HeaderIssue) => void,
 ): ValidationPlan {
   const mapping = mapHeaders(header, ruleset, onHeaderIssue);
@@ -78,6 +80,7 @@ export function compilePlan(
       category: category?.name ?? null,
       list: column.list,
       positionOf,
+      memory,
     };
     const ordered = [...rules].sort((a, b) => Number(a.kind.remembersValues ?? false) - Number(b.kind.remembersValues ?? false));
     const compile = (rule: LoadedRule): CompiledRule => ({
