@@ -1,6 +1,7 @@
 export { validateCsv } from './validate-csv';
 export {
   DEFAULT_MARKETPLACE,
+  DEFAULT_MAX_COLUMNS,
   DEFAULT_MAX_RECORD_CHARS,
   type ValidateCsvOptions,
   type ValidationProgress,
@@ -11,6 +12,7 @@ export type { IssueSeverity, ReportInput, ReportIssue, ReportSummary, Validation
 export {
   CsvRulesError,
   InvalidOptionsError,
+  OutputLimitExceededError,
   RulesetDefinitionError,
   UnknownRulesetError,
   UnreadableCsvError,

@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
 import { isBlankRow, stripTrailingCarriageReturn } from './engine/cells';
-import { MemoryBudget } from './engine/memory-budget';
-import { RowProcessor } from './engine/row-processor';
-import { compilePlan, findCategory } from './engine/validation-plan';
+import type { RowProcessor } from './engine/row-processor';
+import { reportUnknownCategory, startRows } from './engine/start-rows';
+import { findCategory } from './engine/validation-plan';
 import { ValidationAbortedError } from './errors';
 import { resolveOptions, type ResolvedOptions, type ValidateCsvOptions, type ValidationProgress } from './options';
 import { CorrectedCsvWriter } from './output/corrected-writer';
+import { OutputLimit } from './output/output-limit';
 import { CsvRecordReader, type QuoteProblem, type RecordBatch } from './parsing/record-reader';
 import { locateRecordEnd } from './parsing/record-locator';
 import { ReportBuilder } from './report/report-builder';
@@ -39,7 +40,7 @@ export async function validateCsv(input: Readable, options: ValidateCsvOptions =
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   const writer = settings.correctedOutput
-    ? new CorrectedCsvWriter(settings.correctedOutput, signal, settings.correctedOutputBom)
+    ? new CorrectedCsvWriter(settings.correctedOutput, signal, settings.correctedOutputBom, new OutputLimit(settings.maxCorrectedBytes, settings.totalBytes))
     : null;
   try {
     return await run(input, settings, writer);
@@ -61,7 +62,9 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
   });
   const report = new ReportBuilder(settings.maxIssues);
   const category = findCategory(ruleset, settings.category);
+  if (settings.category !== null && category === null) reportUnknownCategory(report, ruleset, settings.category);
   let processor: RowProcessor | null = null;
+  let refused = false;
   let headerRecord = 0;
   let rowsRead = 0;
   let rowsSinceAbortCheck = 0;
@@ -75,31 +78,41 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
     await settings.onProgress(update);
   };
 
-  for await (const batch of reader.batches()) {
+  reading: for await (const batch of reader.batches()) {
     throwIfAborted(signal);
     const quoteProblems = quoteProblemsByRow(batch);
-    // Rows of a `,`-separated file that auto-fix leaves untouched are copied to the output as read.
+    // Rows that auto-fix leaves untouched are copied to the output as read.
     const dialect = reader.dialect;
-    let recordStart = writer !== null && dialect?.delimiter === ',' ? 0 : -1;
+    let recordStart = writer !== null ? 0 : -1;
     for (let i = 0; i < batch.rows.length; i++) {
       const cells = batch.rows[i];
       let record: string | null = null;
       // After a quoting problem papaparse's reading and the text may no longer line up: stop copying for this piece.
       if (quoteProblems?.has(i)) recordStart = -1;
       if (recordStart !== -1 && dialect) {
-        const end = locateRecordEnd(batch.text, recordStart, cells, 0x2c, dialect.newline.charCodeAt(0));
+        const end = locateRecordEnd(batch.text, recordStart, cells, dialect.delimiter.charCodeAt(0), dialect.newline.charCodeAt(0));
         record = end === -1 ? null : batch.text.slice(recordStart, end);
         recordStart = end;
       }
       stripTrailingCarriageReturn(cells);
+      const line = batch.rowLines === null ? batch.firstLine + i : batch.rowLines[i];
       if (!processor) {
         if (isBlankRow(cells)) continue;
-        const memory = new MemoryBudget(settings.maxUniqueIndexBytes);
-        const plan = compilePlan(ruleset, category, cells, settings.autoFix, memory, (issue) =>
-          report.add(0, issue.column, issue.rule, issue.severity, issue.message, issue.value),
-        );
-        processor = new RowProcessor(plan, report, settings.autoFix, writer);
-        processor.processHeader(cells, batch.hasUndecodable, record);
+        processor = startRows(cells, { line, undecodable: batch.hasUndecodable, record }, {
+          ruleset,
+          category,
+          autoFix: settings.autoFix,
+          maxColumns: settings.maxColumns,
+          maxUniqueIndexBytes: settings.maxUniqueIndexBytes,
+          delimiter: dialect?.delimiter ?? ',',
+          report,
+          writer,
+        });
+        // Leaving the loop ends the read: the input is destroyed, the rest of the file is not read.
+        if (!processor) {
+          refused = true;
+          break reading;
+        }
         headerRecord = batch.firstRecord + i;
         continue;
       }
@@ -108,9 +121,10 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
         throwIfAborted(signal);
       }
       rowsRead = batch.firstRecord + i - headerRecord;
-      processor.process(cells, rowsRead, batch.hasUndecodable, quoteProblems?.get(i), record);
+      processor.process(cells, { row: rowsRead, line }, batch.hasUndecodable, quoteProblems?.get(i), record);
+      if (writer?.shouldFlush) await writer.flush(batch.bytesRead);
     }
-    if (writer) await writer.flush();
+    if (writer) await writer.flush(batch.bytesRead);
     await progress(batch.bytesRead, false);
     if (Date.now() - lastYield >= YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -119,9 +133,13 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
     }
   }
 
-  if (processor) processor.finish();
-  else report.add(0, null, 'empty_file', 'error', 'the file is empty: there is no header and no data', null);
-  if (writer) await writer.end();
+  if (processor) {
+    processor.finish();
+  } else if (!refused) {
+    report.at(0, null);
+    report.add(null, 'empty_file', 'error', 'the file is empty: there is no header and no data', null);
+  }
+  if (writer) await writer.end(reader.totalBytesRead);
   await progress(reader.totalBytesRead, true);
 
   return report.build({
