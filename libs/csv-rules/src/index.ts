@@ -9,6 +9,9 @@ export {
 export { DEFAULT_MAX_ISSUES } from './report/report-builder';
 export { DEFAULT_MAX_UNIQUE_INDEX_BYTES } from './engine/memory-budget';
 export type { IssueSeverity, ReportInput, ReportIssue, ReportSummary, ValidationReport } from './report/report-types';
+export { describeSummary } from './report/describe-summary';
+export { ISSUES_CSV_COLUMNS, renderIssuesCsv, type IssuesCsvOptions } from './report/render-issues-csv';
+export { renderReportHtml, type ReportHtmlOptions } from './report/render-report-html';
 export {
   CsvRulesError,
   InvalidOptionsError,
