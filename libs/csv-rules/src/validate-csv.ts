@@ -121,7 +121,7 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
         throwIfAborted(signal);
       }
       rowsRead = batch.firstRecord + i - headerRecord;
-      processor.process(cells, { row: rowsRead, line }, batch.hasUndecodable, quoteProblems?.get(i), record);
+      processor.process(cells, rowsRead, line, batch.hasUndecodable, quoteProblems?.get(i), record);
       if (writer?.shouldFlush) await writer.flush(batch.bytesRead);
     }
     if (writer) await writer.flush(batch.bytesRead);

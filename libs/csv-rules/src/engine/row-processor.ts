@@ -11,14 +11,6 @@ import type { ColumnPlan, CompiledRule, ValidationPlan } from './validation-plan
 
 const FORMULA_MESSAGE = 'a leading apostrophe stops spreadsheets from running the value as a formula';
 
-/** Where the row being processed is, for the report. */
-export interface RowPlace {
-  /** 1-based data row. */
-  row: number;
-  /** Physical line the row starts on. */
-  line: number;
-}
-
 /**
  * Checks (and with auto-fix, corrects and writes) data rows one by one. This is the hot path:
  * it walks the plan's arrays and allocates only when it has something to report. A row that
@@ -61,9 +53,18 @@ export class RowProcessor {
     if (this.autoFix) this.finishRow(header, header.length, this.suspicion.all(header.length), record);
   }
 
-  /** `record` is the row's text as read when it may be copied to the output unchanged, else null. */
-  process(cells: string[], place: RowPlace, undecodable: boolean, quoteProblem: QuoteProblem['kind'] | undefined, record: string | null): void {
-    const { row, line } = place;
+  /**
+   * `row` is the 1-based data row, `line` the physical line it starts on; `record` is the row's
+   * text as read when it may be copied to the output unchanged, else null.
+   */
+  process(
+    cells: string[],
+    row: number,
+    line: number,
+    undecodable: boolean,
+    quoteProblem: QuoteProblem['kind'] | undefined,
+    record: string | null,
+  ): void {
     if (isBlankRow(cells)) {
       if (this.blankRunLength++ === 0) {
         this.blankRunStart = row;
@@ -112,14 +113,11 @@ export class RowProcessor {
           failed = this.check(column, value, row, cells);
         }
       }
-      if (failed === null) continue;
-      const fixable = !autoFix && !failed.remembers && this.wouldFix(column, value, row, cells);
-      report.add(column.name, failed.id, failed.severity, this.failure, value, null, fixable);
-      if (failed.severity === 'error') errors++;
+      if (failed !== null) errors += this.reportFailure(column, failed, value, row, cells);
     }
     if (errors > 0) this.rowsInvalid++;
     if (suspect !== null) this.finishRow(cells, plan.width, suspect, quoteProblem === undefined ? record : null);
-    if (this.delimiterHint?.observe(cells)) this.giveDelimiterHint();
+    if (this.delimiterHint !== null) this.sampleForDelimiterHint(cells);
   }
 
   /** Blank rows at the very end are a file-ending habit, not rows: they are dropped silently. */
@@ -141,6 +139,14 @@ export class RowProcessor {
       this.report.add(column.name, rules[r].id, 'warning', outcome.notice, null);
     }
     return null;
+  }
+
+  /** Reports the cell's problem (kept out of `process`, whose hot loop stays small); returns the errors counted. */
+  private reportFailure(column: ColumnPlan, failed: CompiledRule, value: string, row: number, cells: readonly string[]): number {
+    const message = this.failure;
+    const fixable = !this.autoFix && !failed.remembers && this.wouldFix(column, value, row, cells);
+    this.report.add(column.name, failed.id, failed.severity, message, value, null, fixable);
+    return failed.severity === 'error' ? 1 : 0;
   }
 
   /** Without auto-fix: would its fixes make the value pass? (Value-remembering rules are left out: they may be asked only once.) */
@@ -196,6 +202,11 @@ export class RowProcessor {
       else this.report.add(null, 'blank_row', 'warning', 'the row is blank', null, null, true);
     }
     this.blankRunLength = 0;
+  }
+
+  /** Only one-column files get here (kept apart so the hot path stays small). */
+  private sampleForDelimiterHint(cells: readonly string[]): void {
+    if (this.delimiterHint?.observe(cells)) this.giveDelimiterHint();
   }
 
   private giveDelimiterHint(): void {

@@ -1,15 +1,15 @@
-import { KeyedStringHash, type HashKey } from './keyed-hash';
+import { keyedHash, type HashKey } from './keyed-hash';
 import { MemoryBudget } from './memory-budget';
 import { UniqueValueIndex } from './unique-index';
 
 /** Values that all land in the same slot of a `slots`-slot table under `key` (what an attacker who knew the key would send). */
 function craftSameSlot(key: HashKey, slots: number, count: number): string[] {
-  const hash = new KeyedStringHash(key);
+  const hash = new Int32Array(2);
   const found: string[] = [];
   for (let i = 0; found.length < count; i++) {
     const value = `SKU-${i}`;
-    hash.hash(value);
-    if (Math.floor(((hash.high >>> 0) * slots) / 0x1_0000_0000) === 0) found.push(value);
+    keyedHash(value, key[0], key[1], hash);
+    if (Math.floor(((hash[0] >>> 0) * slots) / 0x1_0000_0000) === 0) found.push(value);
   }
   return found;
 }

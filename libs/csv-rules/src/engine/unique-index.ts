@@ -1,4 +1,4 @@
-import { KeyedStringHash, randomHashKey, type HashKey } from './keyed-hash';
+import { keyedHash, randomHashKey, type HashKey } from './keyed-hash';
 import { MemoryBudget } from './memory-budget';
 
 const INITIAL_SLOTS = 1 << 14;
@@ -9,6 +9,8 @@ const MAX_LOAD = 0.75;
 /** A last growth smaller than this (times the current size) is not worth a rehash. */
 const MIN_GROWTH = 1.25;
 const TWO_TO_THE_32 = 0x1_0000_0000;
+/** Tables stay below 2^30 slots, so a slot number always fits an int32. */
+const MAX_SLOTS = 1 << 30;
 /** Past this many distinct values the index stops growing (a rule may set it lower). */
 export const DEFAULT_MAX_UNIQUE_VALUES = 3_000_000;
 
@@ -37,7 +39,9 @@ export class UniqueValueIndex {
   private size = 0;
   private table: Int32Array;
   private stoppedBy: UniqueIndexLimit | null = null;
-  private readonly hash: KeyedStringHash;
+  private readonly key0: number;
+  private readonly key1: number;
+  private readonly hash = new Int32Array(2);
   private readonly maxValues: number;
   private readonly budget: MemoryBudget;
   /** Probe steps past the first slot, over all lookups (how crowded the table is). */
@@ -46,7 +50,7 @@ export class UniqueValueIndex {
   constructor(options: UniqueIndexOptions = {}) {
     this.maxValues = options.maxValues ?? DEFAULT_MAX_UNIQUE_VALUES;
     this.budget = options.budget ?? new MemoryBudget(Number.MAX_SAFE_INTEGER);
-    this.hash = new KeyedStringHash(options.key ?? randomHashKey());
+    [this.key0, this.key1] = options.key ?? randomHashKey();
     // The first table is taken even from a spent budget: a run with several unique columns still checks each.
     this.slots = options.initialSlots ?? INITIAL_SLOTS;
     this.table = new Int32Array(this.slots * STRIDE);
@@ -70,13 +74,13 @@ export class UniqueValueIndex {
   /** Records `value` at `row` (1-based) when it is new and returns 0; otherwise returns the first row. */
   firstRowOf(value: string, row: number): number {
     const hash = this.hash;
-    hash.hash(value);
-    const high = hash.high;
-    const low = hash.low;
+    keyedHash(value, this.key0, this.key1, hash);
+    const high = hash[0];
+    const low = hash[1];
     const table = this.table;
     const slots = this.slots;
     // Multiply-shift maps the hash onto any table size (the last growth need not double it).
-    let slot = Math.floor(((high >>> 0) * slots) / TWO_TO_THE_32);
+    let slot = (((high >>> 0) * slots) / TWO_TO_THE_32) | 0;
     for (;;) {
       const at = slot * STRIDE;
       const stored = table[at + 2];
@@ -100,7 +104,7 @@ export class UniqueValueIndex {
     const oldBytes = this.table.byteLength;
     // The old table is still held while the new one fills, so the new one must fit beside it.
     const affordable = Math.floor(this.budget.available() / SLOT_BYTES);
-    const slots = Math.min(this.slots * 2, affordable);
+    const slots = Math.min(this.slots * 2, affordable, MAX_SLOTS);
     if (slots < this.slots * MIN_GROWTH) {
       this.stoppedBy = 'memory';
       return;
@@ -109,7 +113,7 @@ export class UniqueValueIndex {
     const table = new Int32Array(slots * STRIDE);
     for (let from = 0; from < old.length; from += STRIDE) {
       if (old[from + 2] === 0) continue;
-      let slot = Math.floor(((old[from] >>> 0) * slots) / TWO_TO_THE_32);
+      let slot = (((old[from] >>> 0) * slots) / TWO_TO_THE_32) | 0;
       while (table[slot * STRIDE + 2] !== 0) if (++slot === slots) slot = 0;
       const to = slot * STRIDE;
       table[to] = old[from];
