@@ -25,12 +25,23 @@ export function keyedHash(value: string, k0: number, k1: number, out: Int32Array
   let v3 = 0x74656462 ^ k1;
   const length = value.length;
   const pairs = length >> 1;
-  // The last block: the byte length's low 8 bits on top, any odd code unit at the bottom.
-  const last = (((length * 2) & 0xff) << 24) | (length & 1 ? value.charCodeAt(length - 1) : 0);
-  for (let block = 0; block <= pairs; block++) {
-    const word = block < pairs ? value.charCodeAt(2 * block) | (value.charCodeAt(2 * block + 1) << 16) : last;
+  // Steps: one per message block (two code units each, then the last block), then the two finalisation halves.
+  const blocks = pairs + 1;
+  for (let step = 0; step < blocks + 2; step++) {
+    let word = 0;
+    let rounds = compressionRounds;
+    if (step < pairs) {
+      word = value.charCodeAt(2 * step) | (value.charCodeAt(2 * step + 1) << 16);
+    } else if (step === pairs) {
+      // The last block: the byte length's low 8 bits on top, any odd code unit at the bottom.
+      word = (((length * 2) & 0xff) << 24) | (length & 1 ? value.charCodeAt(length - 1) : 0);
+    } else {
+      rounds = finalRounds;
+      if (step === blocks) v2 ^= 0xee;
+      else v1 ^= 0xdd;
+    }
     v3 ^= word;
-    for (let round = 0; round < compressionRounds; round++) {
+    for (let round = 0; round < rounds; round++) {
       v0 = (v0 + v1) | 0;
       v1 = ((v1 << 5) | (v1 >>> 27)) ^ v0;
       v0 = (v0 << 16) | (v0 >>> 16);
@@ -43,22 +54,6 @@ export function keyedHash(value: string, k0: number, k1: number, out: Int32Array
       v2 = (v2 << 16) | (v2 >>> 16);
     }
     v0 ^= word;
-  }
-  for (let half = 0; half < 2; half++) {
-    if (half === 0) v2 ^= 0xee;
-    else v1 ^= 0xdd;
-    for (let round = 0; round < finalRounds; round++) {
-      v0 = (v0 + v1) | 0;
-      v1 = ((v1 << 5) | (v1 >>> 27)) ^ v0;
-      v0 = (v0 << 16) | (v0 >>> 16);
-      v2 = (v2 + v3) | 0;
-      v3 = ((v3 << 8) | (v3 >>> 24)) ^ v2;
-      v0 = (v0 + v3) | 0;
-      v3 = ((v3 << 7) | (v3 >>> 25)) ^ v0;
-      v2 = (v2 + v1) | 0;
-      v1 = ((v1 << 13) | (v1 >>> 19)) ^ v2;
-      v2 = (v2 << 16) | (v2 >>> 16);
-    }
-    out[half] = v1 ^ v3;
+    if (step >= blocks) out[step - blocks] = v1 ^ v3;
   }
 }
