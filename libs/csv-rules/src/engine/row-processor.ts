@@ -28,6 +28,11 @@ export class RowProcessor {
   private changed = false;
   private readonly suspicion: CellSuspicion;
   private delimiterHint: DelimiterHint | null = null;
+  /** The current row's place, handed to the report only when the row has something to report. */
+  private row = 0;
+  private line = 0;
+  private rowCells: readonly string[] = [];
+  private placed = false;
 
   constructor(
     private readonly plan: ValidationPlan,
@@ -43,6 +48,7 @@ export class RowProcessor {
   /** The header row (its blank, duplicate and unknown headers are reported by compilePlan): missing columns, then formula neutralising and writing (auto-fix). `record` as in `process`. */
   processHeader(header: string[], undecodable: boolean, record: string | null): void {
     this.report.at(0, this.headerLine);
+    this.placed = true;
     for (const { column, accepted } of this.plan.missingColumns) {
       const message = `required column ${column.name} is missing (accepted headers: ${accepted.join(', ')})`;
       this.report.add(column.name, 'missing_column', 'error', message, null);
@@ -76,19 +82,27 @@ export class RowProcessor {
     this.rowsTotal++;
     this.changed = false;
     const { report, plan, autoFix } = this;
-    report.at(row, line, plan.skuPosition === -1 ? null : (cells[plan.skuPosition] ?? null));
+    this.row = row;
+    this.line = line;
+    this.rowCells = cells;
+    this.placed = false;
     let errors = 0;
 
     if (cells.length !== plan.width) {
       const count = cells.length;
+      this.place();
       errors += checkRowShape(report, plan.width, cells, autoFix);
       if (cells.length !== count) this.changed = true;
     }
     if (quoteProblem !== undefined) {
+      this.place();
       report.add(null, 'malformed_quotes', 'error', describeQuoteProblem(quoteProblem), null);
       errors++;
     }
-    if (undecodable) errors += reportUndecodable(report, plan, cells);
+    if (undecodable) {
+      this.place();
+      errors += reportUndecodable(report, plan, cells);
+    }
 
     const suspect = autoFix ? this.suspicion.scan(cells) : null;
     const columns = plan.columns;
@@ -136,15 +150,22 @@ export class RowProcessor {
         this.failure = outcome;
         return rules[r];
       }
-      this.report.add(column.name, rules[r].id, 'warning', outcome.notice, null);
+      this.reportNotice(column, rules[r], outcome.notice);
     }
     return null;
+  }
+
+  /** A rule's remark that does not fail the value (e.g. the unique index stopped growing). */
+  private reportNotice(column: ColumnPlan, rule: CompiledRule, notice: string): void {
+    this.place();
+    this.report.add(column.name, rule.id, 'warning', notice, null);
   }
 
   /** Reports the cell's problem (kept out of `process`, whose hot loop stays small); returns the errors counted. */
   private reportFailure(column: ColumnPlan, failed: CompiledRule, value: string, row: number, cells: readonly string[]): number {
     const message = this.failure;
     const fixable = !this.autoFix && !failed.remembers && this.wouldFix(column, value, row, cells);
+    this.place();
     this.report.add(column.name, failed.id, failed.severity, message, value, null, fixable);
     return failed.severity === 'error' ? 1 : 0;
   }
@@ -176,7 +197,16 @@ export class RowProcessor {
 
   private recordFix(column: string | null, fix: string, describe: string, from: string, to: string): void {
     this.changed = true;
+    this.place();
     this.report.add(column, fix, 'fix', column === null ? describe : `${column} ${describe}`, from, to);
+  }
+
+  /** Hands the current row's place (row, line, SKU cell as read) to the report, once per row. */
+  private place(): void {
+    if (this.placed) return;
+    this.placed = true;
+    const skuPosition = this.plan.skuPosition;
+    this.report.at(this.row, this.line, skuPosition === -1 ? null : (this.rowCells[skuPosition] ?? null));
   }
 
   /** Auto-fix: neutralises formulas in suspect cells, then writes the row (as read when nothing changed). */
@@ -198,6 +228,7 @@ export class RowProcessor {
       this.rowsTotal++;
       // Blank rows hold no line breaks worth counting: each is one line.
       this.report.at(this.blankRunStart + i, this.blankRunLine + i);
+      this.placed = true;
       if (this.autoFix) this.report.add(null, 'blank_row_removed', 'fix', 'blank row removed', null, null);
       else this.report.add(null, 'blank_row', 'warning', 'the row is blank', null, null, true);
     }
@@ -214,6 +245,7 @@ export class RowProcessor {
     this.delimiterHint = null;
     if (message === null) return;
     this.report.at(0, this.headerLine);
+    this.placed = false;
     this.report.add(null, 'delimiter_hint', 'warning', message, null);
   }
 }

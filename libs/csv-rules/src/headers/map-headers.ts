@@ -23,6 +23,7 @@ export function mapHeaders(header: readonly string[], ruleset: LoadedRuleset, on
   const names: string[] = [];
   const firstPositionByKey = new Map<string, number>();
   const unknown: Array<{ spelled: string; key: string }> = [];
+  const mapped = new Set<LoadedColumn>();
 
   header.forEach((spelled, position) => {
     const trimmed = spelled.trim();
@@ -58,10 +59,11 @@ export function mapHeaders(header: readonly string[], ruleset: LoadedRuleset, on
     }
     firstPositionByKey.set(identity, position);
     columns.push(column ?? null);
-    if (!column) unknown.push({ spelled, key });
+    if (column) mapped.add(column);
+    else unknown.push({ spelled, key });
   });
 
-  if (unknown.length > 0) suggestForUnknown(unknown, ruleset, new Set(columns), onIssue);
+  if (unknown.length > 0) suggestForUnknown(unknown, ruleset, mapped, onIssue);
   return { columns, names };
 }
 
@@ -69,7 +71,7 @@ export function mapHeaders(header: readonly string[], ruleset: LoadedRuleset, on
 function suggestForUnknown(
   unknown: ReadonlyArray<{ spelled: string; key: string }>,
   ruleset: LoadedRuleset,
-  present: ReadonlySet<LoadedColumn | null>,
+  present: ReadonlySet<LoadedColumn>,
   onIssue: (issue: HeaderIssue) => void,
 ): void {
   const absent = ruleset.columns.filter((column) => !present.has(column));
