@@ -28,10 +28,12 @@ export class RowProcessor {
   private changed = false;
   private readonly suspicion: CellSuspicion;
   private delimiterHint: DelimiterHint | null = null;
-  /** The current row's place, handed to the report only when the row has something to report. */
+  /**
+   * The current row's place, handed to the report only when the row has something to report
+   * (numbers only: keeping the row's cells in a field would cost a write barrier per row).
+   */
   private row = 0;
   private line = 0;
-  private rowCells: readonly string[] = [];
   private placed = false;
 
   constructor(
@@ -84,23 +86,22 @@ export class RowProcessor {
     const { report, plan, autoFix } = this;
     this.row = row;
     this.line = line;
-    this.rowCells = cells;
     this.placed = false;
     let errors = 0;
 
     if (cells.length !== plan.width) {
       const count = cells.length;
-      this.place();
+      this.place(cells);
       errors += checkRowShape(report, plan.width, cells, autoFix);
       if (cells.length !== count) this.changed = true;
     }
     if (quoteProblem !== undefined) {
-      this.place();
+      this.place(cells);
       report.add(null, 'malformed_quotes', 'error', describeQuoteProblem(quoteProblem), null);
       errors++;
     }
     if (undecodable) {
-      this.place();
+      this.place(cells);
       errors += reportUndecodable(report, plan, cells);
     }
 
@@ -113,14 +114,14 @@ export class RowProcessor {
       if (suspect !== null && column.normalize !== null && suspect[column.position] === 1) {
         const normalized = column.normalize.apply(value);
         if (normalized !== null) {
-          this.recordFix(column.name, column.normalize.id, column.normalize.describe, value, normalized);
+          this.recordFix(cells, column.name, column.normalize.id, column.normalize.describe, value, normalized);
           value = normalized;
           cells[column.position] = value;
         }
       }
       let failed = this.check(column, value, row, cells);
       if (failed !== null && autoFix && column.repairs.length > 0) {
-        const repaired = this.repair(column, value);
+        const repaired = this.repair(column, value, cells);
         if (repaired !== value) {
           value = repaired;
           cells[column.position] = value;
@@ -150,14 +151,14 @@ export class RowProcessor {
         this.failure = outcome;
         return rules[r];
       }
-      this.reportNotice(column, rules[r], outcome.notice);
+      this.reportNotice(column, rules[r], outcome.notice, cells);
     }
     return null;
   }
 
   /** A rule's remark that does not fail the value (e.g. the unique index stopped growing). */
-  private reportNotice(column: ColumnPlan, rule: CompiledRule, notice: string): void {
-    this.place();
+  private reportNotice(column: ColumnPlan, rule: CompiledRule, notice: string, cells: readonly string[]): void {
+    this.place(cells);
     this.report.add(column.name, rule.id, 'warning', notice, null);
   }
 
@@ -165,7 +166,7 @@ export class RowProcessor {
   private reportFailure(column: ColumnPlan, failed: CompiledRule, value: string, row: number, cells: readonly string[]): number {
     const message = this.failure;
     const fixable = !this.autoFix && !failed.remembers && this.wouldFix(column, value, row, cells);
-    this.place();
+    this.place(cells);
     this.report.add(column.name, failed.id, failed.severity, message, value, null, fixable);
     return failed.severity === 'error' ? 1 : 0;
   }
@@ -184,29 +185,29 @@ export class RowProcessor {
     return true;
   }
 
-  private repair(column: ColumnPlan, value: string): string {
+  private repair(column: ColumnPlan, value: string, cells: readonly string[]): string {
     let current = value;
     for (const fix of column.repairs) {
       const fixed = fix.apply(current);
       if (fixed === null) continue;
-      this.recordFix(column.name, fix.id, fix.describe, current, fixed);
+      this.recordFix(cells, column.name, fix.id, fix.describe, current, fixed);
       current = fixed;
     }
     return current;
   }
 
-  private recordFix(column: string | null, fix: string, describe: string, from: string, to: string): void {
+  private recordFix(cells: readonly string[], column: string | null, fix: string, describe: string, from: string, to: string): void {
     this.changed = true;
-    this.place();
+    this.place(cells);
     this.report.add(column, fix, 'fix', column === null ? describe : `${column} ${describe}`, from, to);
   }
 
   /** Hands the current row's place (row, line, SKU cell as read) to the report, once per row. */
-  private place(): void {
+  private place(cells: readonly string[]): void {
     if (this.placed) return;
     this.placed = true;
     const skuPosition = this.plan.skuPosition;
-    this.report.at(this.row, this.line, skuPosition === -1 ? null : (this.rowCells[skuPosition] ?? null));
+    this.report.at(this.row, this.line, skuPosition === -1 ? null : (cells[skuPosition] ?? null));
   }
 
   /** Auto-fix: neutralises formulas in suspect cells, then writes the row (as read when nothing changed). */
@@ -215,7 +216,7 @@ export class RowProcessor {
       if (suspect[i] === 0) continue;
       const neutral = neutralizeFormula(cells[i]);
       if (neutral === null) continue;
-      this.recordFix(i < this.plan.names.length ? this.plan.names[i] : null, FORMULA_INJECTION_FIX, FORMULA_MESSAGE, cells[i], neutral);
+      this.recordFix(cells, i < this.plan.names.length ? this.plan.names[i] : null, FORMULA_INJECTION_FIX, FORMULA_MESSAGE, cells[i], neutral);
       cells[i] = neutral;
     }
     if (!this.writer) return;
