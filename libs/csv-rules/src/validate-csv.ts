@@ -87,7 +87,7 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
     throwIfAborted(signal);
     walker.begin(batch, reader.dialect);
     for (let next = 0; next < batch.rows.length; ) {
-      next = walker.walk(next);
+      next = walker.walk(batch, next);
       if (writer) await writer.flush(batch.bytesRead);
     }
     // Leaving the loop ends the read: the input is destroyed, the rest of the file is not read.

@@ -1,6 +1,6 @@
 import { ValidationAbortedError } from '../errors';
 import type { CorrectedCsvWriter } from '../output/corrected-writer';
-import type { Dialect } from '../parsing/dialect';
+import type { Delimiter, Dialect } from '../parsing/dialect';
 import { locateRecordEnd } from '../parsing/record-locator';
 import type { QuoteProblem, RecordBatch } from '../parsing/record-reader';
 import { isBlankRow, stripTrailingCarriageReturn } from './cells';
@@ -23,8 +23,9 @@ export class BatchWalker {
   rowsRead = 0;
   private headerRecord = 0;
   private rowsSinceAbortCheck = 0;
-  private batch: RecordBatch | null = null;
-  private dialect: Dialect | null = null;
+  private delimiter: Delimiter = ',';
+  private delimiterCode = 0x2c;
+  private newlineCode = 0x0a;
   private quoteProblems: Map<number, QuoteProblem['kind']> | null = null;
   /** Where the next row's text starts in the batch, for copying untouched rows as read; -1: not copying. */
   private recordStart = -1;
@@ -36,15 +37,17 @@ export class BatchWalker {
   ) {}
 
   begin(batch: RecordBatch, dialect: Dialect | null): void {
-    this.batch = batch;
-    this.dialect = dialect;
+    if (dialect !== null) {
+      this.delimiter = dialect.delimiter;
+      this.delimiterCode = dialect.delimiter.charCodeAt(0);
+      this.newlineCode = dialect.newline.charCodeAt(0);
+    }
     this.quoteProblems = batch.quoteProblems ? new Map(batch.quoteProblems.map((problem) => [problem.rowIndex, problem.kind])) : null;
     this.recordStart = this.writer !== null && dialect !== null ? 0 : -1;
   }
 
-  /** Processes rows from `from`; returns the index to go on from (the batch's length when it is done). */
-  walk(from: number): number {
-    const batch = this.batch!;
+  /** Processes the rows of the batch given to `begin` from `from`; returns the index to go on from (its length when done). */
+  walk(batch: RecordBatch, from: number): number {
     const { rows, text } = batch;
     const quoteProblems = this.quoteProblems;
     for (let i = from; i < rows.length; i++) {
@@ -53,8 +56,7 @@ export class BatchWalker {
       // After a quoting problem papaparse's reading and the text may no longer line up: stop copying for this piece.
       if (quoteProblems?.has(i)) this.recordStart = -1;
       if (this.recordStart !== -1) {
-        const dialect = this.dialect!;
-        const end = locateRecordEnd(text, this.recordStart, cells, dialect.delimiter.charCodeAt(0), dialect.newline.charCodeAt(0));
+        const end = locateRecordEnd(text, this.recordStart, cells, this.delimiterCode, this.newlineCode);
         record = end === -1 ? null : text.slice(this.recordStart, end);
         this.recordStart = end;
       }
@@ -65,7 +67,7 @@ export class BatchWalker {
         if (isBlankRow(cells)) continue;
         this.processor = startRows(cells, { line, undecodable: batch.hasUndecodable, record }, {
           ...this.header,
-          delimiter: this.dialect?.delimiter ?? ',',
+          delimiter: this.delimiter,
         });
         if (this.processor === null) {
           this.refused = true;
