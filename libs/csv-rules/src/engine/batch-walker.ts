@@ -1,5 +1,6 @@
 import { ValidationAbortedError } from '../errors';
 import type { CorrectedCsvWriter } from '../output/corrected-writer';
+import { holdsOtherSeparator } from '../output/csv-line';
 import type { Delimiter, Dialect } from '../parsing/dialect';
 import { locateRecordEnd } from '../parsing/record-locator';
 import type { QuoteProblem, RecordBatch } from '../parsing/record-reader';
@@ -29,6 +30,8 @@ export class BatchWalker {
   private quoteProblems: Map<number, QuoteProblem['kind']> | null = null;
   /** Where the next row's text starts in the batch, for copying untouched rows as read; -1: not copying. */
   private recordStart = -1;
+  /** The batch holds `,` or `;` besides the delimiter somewhere: each record is checked before it is copied. */
+  private checkSeparators = false;
 
   constructor(
     private readonly header: Omit<HeaderContext, 'delimiter'>,
@@ -44,21 +47,25 @@ export class BatchWalker {
     }
     this.quoteProblems = batch.quoteProblems ? new Map(batch.quoteProblems.map((problem) => [problem.rowIndex, problem.kind])) : null;
     this.recordStart = this.writer !== null && dialect !== null ? 0 : -1;
+    this.checkSeparators = this.recordStart !== -1 && holdsOtherSeparator(batch.text, this.delimiter);
   }
 
   /** Processes the rows of the batch given to `begin` from `from`; returns the index to go on from (its length when done). */
   walk(batch: RecordBatch, from: number): number {
     const { rows, text } = batch;
     const quoteProblems = this.quoteProblems;
+    let recordStart = this.recordStart;
     for (let i = from; i < rows.length; i++) {
       const cells = rows[i];
       let record: string | null = null;
       // After a quoting problem papaparse's reading and the text may no longer line up: stop copying for this piece.
-      if (quoteProblems?.has(i)) this.recordStart = -1;
-      if (this.recordStart !== -1) {
-        const end = locateRecordEnd(text, this.recordStart, cells, this.delimiterCode, this.newlineCode);
-        record = end === -1 ? null : text.slice(this.recordStart, end);
-        this.recordStart = end;
+      if (quoteProblems?.has(i)) recordStart = -1;
+      if (recordStart !== -1) {
+        const end = locateRecordEnd(text, recordStart, cells, this.delimiterCode, this.newlineCode);
+        if (end !== -1) record = text.slice(recordStart, end);
+        // A record holding another spreadsheet separator is rewritten so the cell that holds it gets quoted.
+        if (record !== null && this.checkSeparators && holdsOtherSeparator(record, this.delimiter)) record = null;
+        recordStart = end;
       }
       stripTrailingCarriageReturn(cells);
       const line = batch.rowLines === null ? batch.firstLine + i : batch.rowLines[i];
@@ -71,6 +78,7 @@ export class BatchWalker {
         });
         if (this.processor === null) {
           this.refused = true;
+          this.recordStart = recordStart;
           return rows.length;
         }
         this.headerRecord = batch.firstRecord + i;
@@ -82,8 +90,12 @@ export class BatchWalker {
       }
       this.rowsRead = batch.firstRecord + i - this.headerRecord;
       processor.process(cells, this.rowsRead, line, batch.hasUndecodable, quoteProblems?.get(i), record);
-      if (this.writer?.shouldFlush) return i + 1;
+      if (this.writer?.shouldFlush) {
+        this.recordStart = recordStart;
+        return i + 1;
+      }
     }
+    this.recordStart = recordStart;
     return rows.length;
   }
 }

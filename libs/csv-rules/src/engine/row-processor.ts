@@ -220,7 +220,7 @@ export class RowProcessor {
       cells[i] = neutral;
     }
     if (!this.writer) return;
-    const asRead = record !== null && !this.changed && cells.length === width && this.formatter.canCopy(record);
+    const asRead = record !== null && !this.changed && cells.length === width;
     this.writer.writeLine(asRead ? withoutLineBreak(record) : this.formatter.format(cells, width));
   }
 

@@ -12,14 +12,11 @@ const WIDE_ROW = 64;
  */
 export class CsvLineFormatter {
   private readonly needsQuotes: RegExp;
-  /** Separators other than the delimiter: a record as read that holds one is rewritten (quoted), not copied. */
-  private readonly otherSeparators: string[];
   private padding = '';
   private paddingCells = 0;
 
   constructor(readonly delimiter: Delimiter) {
     this.needsQuotes = delimiter === '\t' ? /[",;\r\n\t]/ : delimiter === '|' ? /[",;\r\n|]/ : /[",;\r\n]/;
-    this.otherSeparators = [',', ';'].filter((separator) => separator !== delimiter);
   }
 
   /** One record, quoting only the cells that need it; short rows are padded with empty cells to `width`. */
@@ -32,12 +29,6 @@ export class CsvLineFormatter {
       line += this.quoted(cells[i]);
     }
     return cells.length < width ? line + this.paddingFor(cells.length, width) : line;
-  }
-
-  /** Whether a record as read can be written unchanged (only its line break dropped). */
-  canCopy(record: string): boolean {
-    for (const separator of this.otherSeparators) if (record.indexOf(separator) !== -1) return false;
-    return true;
   }
 
   private formatWide(cells: readonly string[], width: number): string {
@@ -59,6 +50,14 @@ export class CsvLineFormatter {
     }
     return this.padding;
   }
+}
+
+/**
+ * Whether `text` holds `,` or `;` other than as `delimiter`: a record as read that does is
+ * rewritten (its cells quoted), not copied. Cheap enough to ask of a whole parsed chunk first.
+ */
+export function holdsOtherSeparator(text: string, delimiter: Delimiter): boolean {
+  return (delimiter !== ',' && text.indexOf(',') !== -1) || (delimiter !== ';' && text.indexOf(';') !== -1);
 }
 
 /** A record as read, without its line break: for rows that need no change. */
