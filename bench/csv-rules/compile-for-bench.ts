@@ -21,7 +21,7 @@ function typescriptFiles(folder: string): string[] {
 export function compileForBench(): { runner: string; cleanup: () => void } {
   const outDir = join(ROOT, 'tmp', `bench-csv-rules-${process.pid}`);
   const { compilerOptions } = require(join(ROOT, 'tsconfig.base.json')) as { compilerOptions: { paths: Record<string, string[]> } };
-  const sources = [...typescriptFiles(join(ROOT, 'libs', 'csv-rules', 'src')), join(__dirname, 'run-mode.ts')];
+  const sources = [...typescriptFiles(join(ROOT, 'libs', 'csv-rules', 'src')), join(__dirname, 'run-mode.ts'), join(__dirname, 'hostile-shapes.ts')];
   for (const source of sources) {
     const { code } = transformFileSync(source, {
       swcrc: false,

@@ -2,12 +2,13 @@ import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import Papa from 'papaparse';
 import { validateCsv } from '@validahub/csv-rules';
+import { runHostileShape, type HostileShape } from './hostile-shapes';
 
 /**
  * One benchmark mode in its own process, so the peak RSS it prints is this mode's alone.
  * Prints one JSON line: { mode, rows, ms (wall), cpuMs (all threads), maxRssMb, ... }.
  */
-export type BenchMode = 'papaparse-stream' | 'papaparse-core' | 'validate' | 'autofix';
+export type BenchMode = 'papaparse-stream' | 'papaparse-core' | 'validate' | 'autofix' | HostileShape;
 
 /** Papa.parse on a Node stream: papaparse's own documented streaming API. */
 async function papaparseStreamRows(file: string): Promise<number> {
@@ -71,11 +72,13 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const cpuAtStart = process.cpuUsage();
   const result =
-    mode === 'papaparse-stream'
-      ? { rows: await papaparseStreamRows(file) }
-      : mode === 'papaparse-core'
-        ? { rows: await papaparseCoreRows(file) }
-        : await engineRows(file, mode === 'autofix');
+    mode === 'padded-out' || mode === 'wide-header'
+      ? await runHostileShape(mode)
+      : mode === 'papaparse-stream'
+        ? { rows: await papaparseStreamRows(file) }
+        : mode === 'papaparse-core'
+          ? { rows: await papaparseCoreRows(file) }
+          : await engineRows(file, mode === 'autofix');
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = process.cpuUsage(cpuAtStart);
   const cpuMs = (cpu.user + cpu.system) / 1000;

@@ -67,6 +67,23 @@ export class RulesetDefinitionError extends CsvRulesError {
   }
 }
 
+/**
+ * The corrected CSV would pass its size limit (a small file that auto-fix pads out to something
+ * huge, such as thousands of empty columns). Permanent: the worker reports it as a resource limit.
+ */
+export class OutputLimitExceededError extends CsvRulesError {
+  readonly code = 'output_limit_exceeded';
+
+  constructor(
+    readonly limitBytes: number,
+    readonly inputBytesRead: number,
+    derived: boolean,
+  ) {
+    const rule = derived ? ' (the larger of 2 x the input and the input + 64 MiB)' : '';
+    super(`the corrected CSV would be larger than ${limitBytes} bytes${rule}, after ${inputBytesRead} bytes of input; no corrected CSV was produced`);
+  }
+}
+
 function describeReason(reason: unknown): string {
   if (reason === undefined) return '';
   if (reason instanceof Error) return `: ${reason.message}`;

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { parseEncodingOption, type EncodingOption } from './encoding/encoding-names';
+import { DEFAULT_MAX_UNIQUE_INDEX_BYTES } from './engine/memory-budget';
 import { InvalidOptionsError } from './errors';
 import { parseDelimiterOption, type Delimiter } from './parsing/dialect';
 import { DEFAULT_MAX_ISSUES } from './report/report-builder';
@@ -9,6 +10,8 @@ import { DEFAULT_RULESET, getRuleset } from './ruleset/ruleset-registry';
 export const DEFAULT_MARKETPLACE = 'generic';
 /** A record longer than this is refused (in practice: an unterminated quote swallowing the file). */
 export const DEFAULT_MAX_RECORD_CHARS = 8 * 1024 * 1024;
+/** A header wider than this is refused (a `too_many_columns` error in the report). */
+export const DEFAULT_MAX_COLUMNS = 2_000;
 
 export interface ValidationProgress {
   /** Data rows read so far (the header is not counted). */
@@ -30,8 +33,14 @@ export interface ValidateCsvOptions {
   ruleset?: string;
   /** Apply fixes and record them. Defaults to true when `correctedOutput` is given. */
   autoFix?: boolean;
-  /** Receives the corrected CSV (UTF-8, `,`); ended when validation succeeds, destroyed when it fails. */
+  /** Receives the corrected CSV (UTF-8, the input's delimiter); ended when validation succeeds, destroyed when it fails. */
   correctedOutput?: Writable;
+  /**
+   * Most bytes the corrected CSV may take; default max(2 × input, input + 64 MiB), with the input
+   * size from `totalBytes` or else the bytes read so far. Past it the run rejects with
+   * OutputLimitExceededError (`output_limit_exceeded`).
+   */
+  maxCorrectedBytes?: number;
   /** Start the corrected CSV with a UTF-8 BOM (helps Excel); default false. */
   correctedOutputBom?: boolean;
   signal?: AbortSignal;
@@ -47,6 +56,17 @@ export interface ValidateCsvOptions {
   delimiter?: string;
   /** Longest record accepted, in characters; default 8 Mi. */
   maxRecordChars?: number;
+  /**
+   * Widest header accepted; default 2,000. A wider one ends the run with a report holding one
+   * `too_many_columns` error (no row is read, the corrected CSV is left empty).
+   */
+  maxColumns?: number;
+  /**
+   * Memory the `unique` indexes of one run may hold together, in bytes (default 32 MiB: about
+   * 1.3 million distinct values). Past it, uniqueness is not checked for new values and the
+   * report says so in a `unique` warning.
+   */
+  maxUniqueIndexBytes?: number;
 }
 
 export interface ResolvedOptions {
@@ -55,6 +75,7 @@ export interface ResolvedOptions {
   autoFix: boolean;
   correctedOutput: Writable | undefined;
   correctedOutputBom: boolean;
+  maxCorrectedBytes: number | null;
   signal: AbortSignal | undefined;
   onProgress: ValidateCsvOptions['onProgress'];
   totalBytes: number | null;
@@ -62,6 +83,8 @@ export interface ResolvedOptions {
   encoding: EncodingOption;
   delimiter: Delimiter | undefined;
   maxRecordChars: number;
+  maxColumns: number;
+  maxUniqueIndexBytes: number;
 }
 
 export function resolveOptions(options: ValidateCsvOptions): ResolvedOptions {
@@ -76,6 +99,7 @@ export function resolveOptions(options: ValidateCsvOptions): ResolvedOptions {
     autoFix: options.autoFix ?? options.correctedOutput !== undefined,
     correctedOutput: options.correctedOutput,
     correctedOutputBom: options.correctedOutputBom ?? false,
+    maxCorrectedBytes: optionalCount('maxCorrectedBytes', options.maxCorrectedBytes, 0),
     signal: options.signal,
     onProgress: options.onProgress,
     totalBytes: optionalCount('totalBytes', options.totalBytes, 0),
@@ -83,6 +107,8 @@ export function resolveOptions(options: ValidateCsvOptions): ResolvedOptions {
     encoding: parseEncodingOption(options.encoding),
     delimiter: parseDelimiterOption(options.delimiter),
     maxRecordChars: optionalCount('maxRecordChars', options.maxRecordChars, 1) ?? DEFAULT_MAX_RECORD_CHARS,
+    maxColumns: optionalCount('maxColumns', options.maxColumns, 1) ?? DEFAULT_MAX_COLUMNS,
+    maxUniqueIndexBytes: optionalCount('maxUniqueIndexBytes', options.maxUniqueIndexBytes, 0) ?? DEFAULT_MAX_UNIQUE_INDEX_BYTES,
   };
 }
 

@@ -36,7 +36,7 @@ describe('validateCsv: auto-fix', () => {
       expect.objectContaining({ row: 1, column, rule: fix, severity: 'fix', value: from, fixed_value: to }),
     ]);
     expect(left).toEqual([]);
-    expect(report.summary).toMatchObject({ rows_valid: 1, rows_invalid: 0, errors: 0, fixes_applied: 1 });
+    expect(report.summary).toMatchObject({ rows_valid: 1, rows_invalid: 0, errors: 0, fixes_applied: 1, fixable: 0 });
     expect(report.by_rule).toEqual({ [fix]: 1 });
   });
 
@@ -79,11 +79,21 @@ describe('validateCsv: auto-fix', () => {
     ]);
   });
 
-  it('writes UTF-8 with "," and the input header spelling and column order, quoting only where needed', async () => {
+  it("writes UTF-8 with the input's delimiter, header spelling and column order, quoting only where needed", async () => {
     const text = 'Título;SKU;Preço;descrição\r\n"Celular, bom";A-1;10,50;"Tem ""aspas""\r\ne linhas"\r\n';
     const { output, report } = await correctText(iconv.encode(text, 'windows-1252'), { marketplace: 'mercado_livre' });
     expect(report.input).toMatchObject({ encoding: 'windows-1252', delimiter: ';' });
-    expect(output).toBe('Título,SKU,Preço,descrição\r\n"Celular, bom",A-1,10.50,"Tem ""aspas""\r\ne linhas"\r\n');
+    expect(output).toBe('Título;SKU;Preço;descrição\r\n"Celular, bom";A-1;10.50;"Tem ""aspas""\r\ne linhas"\r\n');
+  });
+
+  it.each([
+    [',', 'sku,title,price\nA1,x;=1+1,10\nA2,plain,10\n', 'sku,title,price\r\nA1,"x;=1+1",10\r\nA2,plain,10\r\n'],
+    [';', 'sku;title;price\nA1;x,=1+1;10\nA2;plain;10\n', 'sku;title;price\r\nA1;"x,=1+1";10\r\nA2;plain;10\r\n'],
+    ['\t', 'sku\ttitle\tprice\nA1\tx;=1+1\t10\nA2\ta,b\t10\n', 'sku\ttitle\tprice\r\nA1\t"x;=1+1"\t10\r\nA2\t"a,b"\t10\r\n'],
+    ['|', 'sku|title|price\nA1|x;=1+1|10\nA2|"a|b"|10\n', 'sku|title|price\r\nA1|"x;=1+1"|10\r\nA2|"a|b"|10\r\n'],
+  ])('in a %j file, quotes cells holding , or ; so no spreadsheet splits a formula out of them', async (_delimiter, text, expected) => {
+    const { output } = await correctText(text, { marketplace: 'mercado_livre' });
+    expect(output).toBe(expected);
   });
 
   it('copies untouched rows as they were read, and rewrites only the changed ones', async () => {
@@ -103,7 +113,7 @@ describe('validateCsv: auto-fix', () => {
       '5:empty_extra_cells_removed:fix',
       '6:extra_cell:error',
     ]);
-    expect(report.summary).toEqual({ rows_total: 6, rows_valid: 4, rows_invalid: 2, errors: 2, warnings: 0, fixes_applied: 3 });
+    expect(report.summary).toEqual({ rows_total: 6, rows_valid: 4, rows_invalid: 2, errors: 2, warnings: 0, fixes_applied: 3, fixable: 0 });
   });
 
   it('without auto-fix, reports the same rows as warnings and errors and fixes nothing', async () => {

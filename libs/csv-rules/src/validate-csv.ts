@@ -1,16 +1,15 @@
 import type { Readable } from 'node:stream';
-import { isBlankRow, stripTrailingCarriageReturn } from './engine/cells';
-import { RowProcessor } from './engine/row-processor';
-import { compilePlan, findCategory } from './engine/validation-plan';
+import { BatchWalker } from './engine/batch-walker';
+import { reportUnknownCategory } from './engine/start-rows';
+import { findCategory } from './engine/validation-plan';
 import { ValidationAbortedError } from './errors';
 import { resolveOptions, type ResolvedOptions, type ValidateCsvOptions, type ValidationProgress } from './options';
 import { CorrectedCsvWriter } from './output/corrected-writer';
-import { CsvRecordReader, type QuoteProblem, type RecordBatch } from './parsing/record-reader';
-import { locateRecordEnd } from './parsing/record-locator';
+import { OutputLimit } from './output/output-limit';
+import { CsvRecordReader } from './parsing/record-reader';
 import { ReportBuilder } from './report/report-builder';
 import type { ValidationReport } from './report/report-types';
 
-const ABORT_CHECK_EVERY_ROWS = 1_000;
 /**
  * A fast in-memory source can feed chunk after chunk through microtasks alone; yielding to the
  * event loop this often lets timers and I/O callbacks (cancel requests, queue lock renewals) run.
@@ -38,7 +37,7 @@ export async function validateCsv(input: Readable, options: ValidateCsvOptions =
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   const writer = settings.correctedOutput
-    ? new CorrectedCsvWriter(settings.correctedOutput, signal, settings.correctedOutputBom)
+    ? new CorrectedCsvWriter(settings.correctedOutput, signal, settings.correctedOutputBom, new OutputLimit(settings.maxCorrectedBytes, settings.totalBytes))
     : null;
   try {
     return await run(input, settings, writer);
@@ -60,55 +59,39 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
   });
   const report = new ReportBuilder(settings.maxIssues);
   const category = findCategory(ruleset, settings.category);
-  let processor: RowProcessor | null = null;
-  let headerRecord = 0;
-  let rowsRead = 0;
-  let rowsSinceAbortCheck = 0;
+  if (settings.category !== null && category === null) reportUnknownCategory(report, ruleset, settings.category);
+  const walker = new BatchWalker(
+    {
+      ruleset,
+      category,
+      autoFix: settings.autoFix,
+      maxColumns: settings.maxColumns,
+      maxUniqueIndexBytes: settings.maxUniqueIndexBytes,
+      report,
+      writer,
+    },
+    writer,
+    signal,
+  );
   let lastYield = Date.now();
 
   const progress = async (bytesRead: number, done: boolean): Promise<void> => {
     if (!settings.onProgress) return;
     const { totalBytes } = settings;
     const fraction = totalBytes ? Math.min(1, bytesRead / totalBytes) : totalBytes === 0 ? 1 : null;
-    const update: ValidationProgress = { rowsRead, bytesRead, totalBytes, fraction, done };
+    const update: ValidationProgress = { rowsRead: walker.rowsRead, bytesRead, totalBytes, fraction, done };
     await settings.onProgress(update);
   };
 
   for await (const batch of reader.batches()) {
     throwIfAborted(signal);
-    const quoteProblems = quoteProblemsByRow(batch);
-    // Rows of a `,`-separated file that auto-fix leaves untouched are copied to the output as read.
-    const dialect = reader.dialect;
-    let recordStart = writer !== null && dialect?.delimiter === ',' ? 0 : -1;
-    for (let i = 0; i < batch.rows.length; i++) {
-      const cells = batch.rows[i];
-      let record: string | null = null;
-      // After a quoting problem papaparse's reading and the text may no longer line up: stop copying for this piece.
-      if (quoteProblems?.has(i)) recordStart = -1;
-      if (recordStart !== -1 && dialect) {
-        const end = locateRecordEnd(batch.text, recordStart, cells, 0x2c, dialect.newline.charCodeAt(0));
-        record = end === -1 ? null : batch.text.slice(recordStart, end);
-        recordStart = end;
-      }
-      stripTrailingCarriageReturn(cells);
-      if (!processor) {
-        if (isBlankRow(cells)) continue;
-        const plan = compilePlan(ruleset, category, cells, settings.autoFix, (issue) =>
-          report.add(0, issue.column, issue.rule, issue.severity, issue.message, issue.value),
-        );
-        processor = new RowProcessor(plan, report, settings.autoFix, writer);
-        processor.processHeader(cells, batch.hasUndecodable, record);
-        headerRecord = batch.firstRecord + i;
-        continue;
-      }
-      if (++rowsSinceAbortCheck >= ABORT_CHECK_EVERY_ROWS) {
-        rowsSinceAbortCheck = 0;
-        throwIfAborted(signal);
-      }
-      rowsRead = batch.firstRecord + i - headerRecord;
-      processor.process(cells, rowsRead, batch.hasUndecodable, quoteProblems?.get(i), record);
+    walker.begin(batch, reader.dialect);
+    for (let next = 0; next < batch.rows.length; ) {
+      next = walker.walk(batch, next);
+      if (writer) await writer.flush(batch.bytesRead);
     }
-    if (writer) await writer.flush();
+    // Leaving the loop ends the read: the input is destroyed, the rest of the file is not read.
+    if (walker.refused) break;
     await progress(batch.bytesRead, false);
     if (Date.now() - lastYield >= YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -117,9 +100,14 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
     }
   }
 
-  if (processor) processor.finish();
-  else report.add(0, null, 'empty_file', 'error', 'the file is empty: there is no header and no data', null);
-  if (writer) await writer.end();
+  const processor = walker.processor;
+  if (processor) {
+    processor.finish();
+  } else if (!walker.refused) {
+    report.at(0, null);
+    report.add(null, 'empty_file', 'error', 'the file is empty: there is no header and no data', null);
+  }
+  if (writer) await writer.end(reader.totalBytesRead);
   await progress(reader.totalBytesRead, true);
 
   return report.build({
@@ -134,9 +122,4 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ValidationAbortedError(signal.reason);
-}
-
-function quoteProblemsByRow(batch: RecordBatch): Map<number, QuoteProblem['kind']> | null {
-  if (!batch.quoteProblems) return null;
-  return new Map(batch.quoteProblems.map((problem) => [problem.rowIndex, problem.kind]));
 }

@@ -1,6 +1,7 @@
 import { mapHeaders, type HeaderIssue } from '../headers/map-headers';
 import { normalizeName } from '../headers/normalize-name';
 import type { CellCheck, CompileContext } from '../rules/rule-kind';
+import type { MemoryBudget } from './memory-budget';
 import type { LoadedCategory, LoadedColumn, LoadedFix, LoadedRule, LoadedRuleset } from '../ruleset/loaded-ruleset';
 import type { RuleSeverity } from '../rulesets/ruleset-definition';
 
@@ -8,14 +9,16 @@ export interface CompiledRule {
   id: string;
   severity: RuleSeverity;
   check: CellCheck;
+  /** The rule remembers what it saw (unique): it may be asked only once per cell. */
+  remembers: boolean;
 }
 
 export interface ColumnPlan {
   position: number;
   name: string;
-  /** The whitespace fix, run on every value; null without one or without auto-fix. */
+  /** The whitespace fix, run on every value with auto-fix; null without one. */
   normalize: LoadedFix | null;
-  /** Fixes tried, in order, on a value that breaks a rule; empty without auto-fix. */
+  /** Fixes tried, in order, on a value that breaks a rule (with auto-fix; without, to tell whether it would fix it). */
   repairs: readonly LoadedFix[];
   /** Rules for empty cells (`required` ...). */
   emptyRules: readonly CompiledRule[];
@@ -29,6 +32,8 @@ export interface ValidationPlan {
   collapsesSpaces: Uint8Array;
   /** Name used in issues for each header position. */
   names: readonly string[];
+  /** Header position of the ruleset's SKU column, -1 when there is none. */
+  skuPosition: number;
   columns: readonly ColumnPlan[];
   missingColumns: ReadonlyArray<{ column: LoadedColumn; accepted: string[] }>;
 }
@@ -48,6 +53,7 @@ export function compilePlan(
   category: LoadedCategory | null,
   header: readonly string[],
   autoFix: boolean,
+  memory: MemoryBudget,
   onHeaderIssue: (issue: HeaderIssue) => void,
 ): ValidationPlan {
   const mapping = mapHeaders(header, ruleset, onHeaderIssue);
@@ -78,18 +84,20 @@ export function compilePlan(
       category: category?.name ?? null,
       list: column.list,
       positionOf,
+      memory,
     };
     const ordered = [...rules].sort((a, b) => Number(a.kind.remembersValues ?? false) - Number(b.kind.remembersValues ?? false));
     const compile = (rule: LoadedRule): CompiledRule => ({
       id: rule.id,
       severity: rule.severity,
       check: rule.kind.compile(rule.params, context),
+      remembers: rule.kind.remembersValues ?? false,
     });
     const plan: ColumnPlan = {
       position,
       name: column.name,
-      normalize: autoFix ? (column.fixes.find((fix) => fix.stage === 'normalize') ?? null) : null,
-      repairs: autoFix ? column.fixes.filter((fix) => fix.stage === 'repair') : [],
+      normalize: column.fixes.find((fix) => fix.stage === 'normalize') ?? null,
+      repairs: column.fixes.filter((fix) => fix.stage === 'repair'),
       emptyRules: ordered.filter((rule) => rule.kind.judgesEmpty).map(compile),
       valueRules: ordered.filter((rule) => !rule.kind.judgesEmpty).map(compile),
     };
@@ -98,6 +106,7 @@ export function compilePlan(
   }
   columns.push(...readsOthers);
   const collapsesSpaces = new Uint8Array(header.length);
-  for (const plan of columns) if (plan.normalize?.id === 'whitespace') collapsesSpaces[plan.position] = 1;
-  return { width: header.length, collapsesSpaces, names: mapping.names, columns, missingColumns };
+  if (autoFix) for (const plan of columns) if (plan.normalize?.id === 'whitespace') collapsesSpaces[plan.position] = 1;
+  const skuPosition = ruleset.skuColumn === null ? -1 : positionOf(ruleset.skuColumn);
+  return { width: header.length, collapsesSpaces, names: mapping.names, skuPosition, columns, missingColumns };
 }

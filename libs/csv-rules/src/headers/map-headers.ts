@@ -1,9 +1,10 @@
 import type { LoadedColumn, LoadedRuleset } from '../ruleset/loaded-ruleset';
 import { normalizeName } from './normalize-name';
+import { suggestColumn } from './suggest-column';
 
 export interface HeaderIssue {
   column: string | null;
-  rule: 'blank_header' | 'duplicate_header';
+  rule: 'blank_header' | 'duplicate_header' | 'unknown_header';
   severity: 'error' | 'warning';
   message: string;
   value: string | null;
@@ -21,6 +22,8 @@ export function mapHeaders(header: readonly string[], ruleset: LoadedRuleset, on
   const columns: (LoadedColumn | null)[] = [];
   const names: string[] = [];
   const firstPositionByKey = new Map<string, number>();
+  const unknown: Array<{ spelled: string; key: string }> = [];
+  const mapped = new Set<LoadedColumn>();
 
   header.forEach((spelled, position) => {
     const trimmed = spelled.trim();
@@ -56,7 +59,34 @@ export function mapHeaders(header: readonly string[], ruleset: LoadedRuleset, on
     }
     firstPositionByKey.set(identity, position);
     columns.push(column ?? null);
+    if (column) mapped.add(column);
+    else unknown.push({ spelled, key });
   });
 
+  if (unknown.length > 0) suggestForUnknown(unknown, ruleset, mapped, onIssue);
   return { columns, names };
+}
+
+/** Headers the ruleset does not know are fine (extra columns are allowed) unless they look like a typo of a column the file lacks. */
+function suggestForUnknown(
+  unknown: ReadonlyArray<{ spelled: string; key: string }>,
+  ruleset: LoadedRuleset,
+  present: ReadonlySet<LoadedColumn>,
+  onIssue: (issue: HeaderIssue) => void,
+): void {
+  const absent = ruleset.columns.filter((column) => !present.has(column));
+  if (absent.length === 0) return;
+  for (const { spelled, key } of unknown) {
+    const suggestion = suggestColumn(key, absent);
+    if (!suggestion) continue;
+    const { column, spelling } = suggestion;
+    const meant = spelling === column.name ? `"${column.name}"` : `"${spelling}" (column ${column.name})`;
+    onIssue({
+      column: spelled.trim(),
+      rule: 'unknown_header',
+      severity: 'warning',
+      message: `header "${spelled.trim()}" is not a column of ${ruleset.marketplace}/${ruleset.name}; did you mean ${meant}?`,
+      value: spelled,
+    });
+  }
 }

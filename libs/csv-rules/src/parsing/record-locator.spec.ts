@@ -5,19 +5,19 @@ const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
-function parseAll(text: string, newline: '\n' | '\r' = '\n'): string[][] {
-  return (new Parser({ delimiter: ',', newline, quoteChar: '"' }).parse(text, 0, false) as { data: string[][] }).data;
+function parseAll(text: string, newline: '\n' | '\r' = '\n', delimiter = ','): string[][] {
+  return (new Parser({ delimiter, newline, quoteChar: '"' }).parse(text, 0, false) as { data: string[][] }).data;
 }
 
 /** Splits `text` into records with the locator; null as soon as one does not line up. */
-function splitRecords(text: string, newline: '\n' | '\r' = '\n'): string[] | null {
-  const rows = parseAll(text, newline);
+function splitRecords(text: string, newline: '\n' | '\r' = '\n', delimiter = ','): string[] | null {
+  const rows = parseAll(text, newline, delimiter);
   const records: string[] = [];
   let start = 0;
   for (const cells of rows) {
     // papaparse reads a final line break as one more, empty record.
     if (start === text.length) break;
-    const end = locateRecordEnd(text, start, cells, COMMA, newline === '\n' ? LF : CR);
+    const end = locateRecordEnd(text, start, cells, delimiter.charCodeAt(0), newline === '\n' ? LF : CR);
     if (end === -1) return null;
     records.push(text.slice(start, end));
     start = end;
@@ -41,6 +41,16 @@ describe('locateRecordEnd', () => {
     expect(records).not.toBeNull();
     expect(records!.join('')).toBe(text);
     for (const record of records!) expect(parseAll(record)[0]).toEqual(parseAll(text)[records!.indexOf(record)]);
+  });
+
+  it.each([
+    ['tab', '\t', 'a\tb\n"x\ty"\t"z"\n"q" \t1\n'],
+    ['semicolon', ';', 'a;b\n"x;y";"z, w"\n"q" ;1\n'],
+    ['pipe', '|', 'a|b\n"x|y"|"z"\n'],
+  ])('cuts %s-separated records too (a blank after a closing quote is not taken for the delimiter)', (_label, delimiter, text) => {
+    const records = splitRecords(text, '\n', delimiter);
+    expect(records?.join('')).toBe(text);
+    expect(records).toHaveLength(3 - (delimiter === '|' ? 1 : 0));
   });
 
   it('handles bare CR line ends', () => {

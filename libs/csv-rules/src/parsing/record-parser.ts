@@ -23,7 +23,7 @@ interface PapaError {
 export class RecordParser {
   private readonly parser: Parser;
 
-  constructor(dialect: Dialect) {
+  constructor(readonly dialect: Dialect) {
     this.parser = new Parser({ delimiter: dialect.delimiter, newline: dialect.newline, quoteChar: '"' });
   }
 

@@ -4,6 +4,7 @@ import { InputDecoder } from '../encoding/input-decoder';
 import { UnreadableCsvError } from '../errors';
 import type { Delimiter, Dialect } from './dialect';
 import { DialectSniffer } from './dialect-sniffer';
+import { countLineBreaks, recordLines } from './line-numbers';
 import { RecordParser, type QuoteProblem } from './record-parser';
 
 export type { QuoteProblem } from './record-parser';
@@ -12,6 +13,10 @@ export interface RecordBatch {
   rows: string[][];
   /** Position of rows[0] among all records of the file (0 is the first record). */
   firstRecord: number;
+  /** The physical line (1-based) rows[0] starts on. */
+  firstLine: number;
+  /** The line each row starts on; null when each row is one line (row i starts on firstLine + i). */
+  rowLines: Int32Array | null;
   /** The text the rows were parsed from (rows[0] starts at its beginning). */
   text: string;
   quoteProblems: QuoteProblem[] | null;
@@ -42,6 +47,7 @@ export class CsvRecordReader {
   private pending: string[] = [];
   private pendingChars = 0;
   private recordsSoFar = 0;
+  private lineBreaksSoFar = 0;
   private bytesRead = 0;
 
   constructor(
@@ -121,9 +127,16 @@ export class CsvRecordReader {
 
     const rows = parsed.rows;
     if (rows.length === 0) return null;
+    const newline = parser.dialect.newline;
+    const end = isFinal ? text.length : parsed.consumed;
+    const breaks = countLineBreaks(text, end, newline);
+    const firstLine = this.lineBreaksSoFar + 1;
+    this.lineBreaksSoFar += breaks;
     const batch: RecordBatch = {
       rows,
       firstRecord: this.recordsSoFar,
+      firstLine,
+      rowLines: recordLines(rows, firstLine, breaks, end > 0 && text[end - 1] === newline, newline),
       text,
       quoteProblems: parsed.quoteProblems,
       hasUndecodable: text.indexOf('\ufffd') !== -1,

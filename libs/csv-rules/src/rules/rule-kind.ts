@@ -1,3 +1,4 @@
+import type { MemoryBudget } from '../engine/memory-budget';
 import type { SpecFields } from './spec-fields';
 
 /** A remark that does not fail the value (e.g. a limit was reached); reported as a warning. */
@@ -22,6 +23,8 @@ export interface CompileContext {
   list: ListFormat | null;
   /** Header position of another ruleset column in this file, -1 when the file lacks it. */
   positionOf(column: string): number;
+  /** What this run may spend on state that grows with the file (shared by all columns). */
+  memory: MemoryBudget;
 }
 
 export interface RuleKind<Params = unknown> {

@@ -1,8 +1,9 @@
+import { MemoryBudget } from '../engine/memory-budget';
 import { ListScanner } from './list-scanner';
 import { urlRule } from './lists';
 import { createUrlShapeCheck } from './url-shape';
 
-const context = { column: 'pictures', category: null, list: { separators: ['|', ','] }, positionOf: () => -1 };
+const context = { column: 'pictures', category: null, list: { separators: ['|', ','] }, positionOf: () => -1, memory: new MemoryBudget(0) };
 const check = urlRule.compile({ schemes: ['https'] }, context);
 const slowCheck = createUrlShapeCheck(['https']);
 

@@ -75,6 +75,7 @@ describe('loadRuleset', () => {
     ['category rules for an unknown column', minimal({ categories: { toys: { columns: { brand: [{ rule: 'required_for_category' }] } } } }), /category "toys": has rules for column "brand"/],
     ['a category without columns', minimal({ categories: { toys: { description: 'x' } } }), /category "toys": "columns" is required/],
     ['a category rule the column already has', minimal({ categories: { toys: { columns: { sku: [{ rule: 'required' }] } } } }), /already has a required rule outside the category/],
+    ['a sku_column that is not a column', minimal({ sku_column: 'seller_sku' }), /"sku_column" names "seller_sku", which is not a column/],
   ])('refuses %s, naming where', (_label, definition, message) => {
     expect(loadError(definition).message).toMatch(message);
   });

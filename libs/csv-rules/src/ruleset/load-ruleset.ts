@@ -26,6 +26,7 @@ export function loadRuleset(definition: unknown): LoadedRuleset {
   fields.text('name');
   const description = fields.text('description');
   const source = fields.text('source', true) ?? null;
+  const skuColumn = fields.text('sku_column', true) ?? null;
   const columnSpecs = fields.raw('columns');
   const categorySpecs = fields.object('categories') ?? {};
   fields.rejectUnknown();
@@ -52,6 +53,8 @@ export function loadRuleset(definition: unknown): LoadedRuleset {
     }
   }
 
+  if (skuColumn !== null && !columnByName.has(skuColumn)) fields.fail(`"sku_column" names "${skuColumn}", which is not a column`);
+
   const categories = Object.entries(categorySpecs).map(([categoryName, spec]) =>
     loadCategory(categoryName, spec, `${where}, category "${categoryName}"`, columnByName),
   );
@@ -70,6 +73,7 @@ export function loadRuleset(definition: unknown): LoadedRuleset {
     name,
     description,
     source,
+    skuColumn,
     columns,
     columnByName,
     columnByHeaderKey,

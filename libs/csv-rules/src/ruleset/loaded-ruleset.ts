@@ -40,6 +40,8 @@ export interface LoadedRuleset {
   name: string;
   description: string;
   source: string | null;
+  /** The column whose value identifies a row in reports (`sku_column`), or null. */
+  skuColumn: string | null;
   columns: readonly LoadedColumn[];
   columnByName: ReadonlyMap<string, LoadedColumn>;
   /** Normalised header (name or alias) -> column. */

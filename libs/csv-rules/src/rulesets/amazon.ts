@@ -7,6 +7,7 @@ export const amazonDefault: RulesetDefinition = {
   name: 'default',
   description: 'Amazon (amazon.com.br) inventory file, offer and listing columns',
   source: 'Column names of the Amazon inventory file template; limits as configured here',
+  sku_column: 'item_sku',
   columns: [
     {
       name: 'item_sku',

@@ -7,6 +7,7 @@ export const magaluDefault: RulesetDefinition = {
   name: 'default',
   description: 'Magalu (Magazine Luiza) marketplace product sheet',
   source: 'Column names of the Magalu seller product sheet; limits as configured here',
+  sku_column: 'sku',
   columns: [
     {
       name: 'sku',

@@ -5,6 +5,7 @@ export const mercadoLivreDefault: RulesetDefinition = {
   name: 'default',
   description: 'Mercado Livre listings (MLB and the other sites in the currency list)',
   source: 'ValidaHub CSV rules contract, "mercado_livre ruleset default"',
+  sku_column: 'sku',
   columns: [
     {
       name: 'sku',

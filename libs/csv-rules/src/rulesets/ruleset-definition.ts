@@ -61,6 +61,8 @@ export interface RulesetDefinition {
   description: string;
   /** Where the limits come from, for the docs. */
   source?: string;
+  /** The column that identifies a product (SKU, seller code): its value is shown beside each issue of the row. */
+  sku_column?: string;
   columns: ColumnDefinition[];
   categories?: Record<string, CategoryDefinition>;
 }

@@ -5,6 +5,7 @@ export const shopeeDefault: RulesetDefinition = {
   name: 'default',
   description: 'Shopee Brazil mass-upload sheet, basic product columns',
   source: 'Column names of the Shopee mass-upload template; limits as configured here',
+  sku_column: 'sku',
   columns: [
     { name: 'sku', aliases: ['parent_sku', 'sku_pai', 'seller_sku'], fixes: ['trim'], rules: [{ rule: 'max_length', max: 100 }, { rule: 'unique' }] },
     {
