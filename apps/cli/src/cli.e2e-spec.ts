@@ -103,11 +103,11 @@ describe('validahub CLI (real process)', () => {
     expect(run.stderr).toContain('result: VALID');
   });
 
-  it('reads a Windows-1252 ";" file with Portuguese headers and fixes it to UTF-8 ","', async () => {
+  it('reads a Windows-1252 ";" file with Portuguese headers and fixes it to UTF-8, keeping its ";"', async () => {
     const run = await cli('validate', path('latin1.csv'), '-m', 'mercado_livre', '--fix', path('latin1-fixed.csv'));
     expect(run.stdout).toContain('encoding windows-1252, delimiter ";"');
     expect(run.code).toBe(0);
-    expect(await readFile(path('latin1-fixed.csv'), 'utf8')).toBe('Código,Título,Preço,Quantidade,Condição\r\nA-1,Pão de açúcar,12.50,3,new\r\n');
+    expect(await readFile(path('latin1-fixed.csv'), 'utf8')).toBe('Código;Título;Preço;Quantidade;Condição\r\nA-1;Pão de açúcar;12.50;3;new\r\n');
   });
 
   it('exits 1 on an empty file, saying it is empty', async () => {

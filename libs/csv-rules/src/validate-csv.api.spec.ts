@@ -31,7 +31,15 @@ describe('validateCsv: API behaviour', () => {
     const report = await validateCsv(generatedFeed(30_000, 2), { ...ML, maxIssues: 1_000 });
     expect(report.issues).toHaveLength(1_000);
     expect(report.issues_truncated).toBe(true);
-    expect(report.summary).toEqual({ rows_total: 30_000, rows_valid: 15_000, rows_invalid: 15_000, errors: 15_000, warnings: 0, fixes_applied: 0, fixable: 0 });
+    expect(report.summary).toEqual({
+      rows_total: 30_000,
+      rows_valid: 15_000,
+      rows_invalid: 15_000,
+      errors: 15_000,
+      warnings: 0,
+      fixes_applied: 0,
+      fixable: 0,
+    });
     expect(report.by_rule).toEqual({ number: 15_000 });
     expect(report.issues[999]?.row).toBe(2_000);
   });

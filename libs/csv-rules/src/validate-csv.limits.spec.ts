@@ -37,7 +37,13 @@ describe('validateCsv: bounded work on hostile shapes', () => {
       const report = await validateCsv(input, { marketplace: 'mercado_livre', correctedOutput: output });
 
       expect(report.issues).toEqual([
-        expect.objectContaining({ row: 0, line: 1, rule: 'too_many_columns', severity: 'error', message: expect.stringContaining('200,000 columns; at most 2,000') }),
+        expect.objectContaining({
+          row: 0,
+          line: 1,
+          rule: 'too_many_columns',
+          severity: 'error',
+          message: expect.stringContaining('200,000 columns; at most 2,000'),
+        }),
       ]);
       expect(report.summary).toMatchObject({ rows_total: 0, errors: 1 });
       expect(report.input.bytes).toBeLessThan(header.length + 100_000);
@@ -125,7 +131,14 @@ describe('validateCsv: bounded work on hostile shapes', () => {
   });
 
   it('keeps the input delimiter and copies untouched rows as read in a ";" file too', async () => {
-    const text = csvText([['sku', 'title'], ['A1', 'quoted as read'], ['A2', '  spaced  ']], { delimiter: ';' }).replace('quoted as read', '"quoted as read"');
+    const text = csvText(
+      [
+        ['sku', 'title'],
+        ['A1', 'quoted as read'],
+        ['A2', '  spaced  '],
+      ],
+      { delimiter: ';' },
+    ).replace('quoted as read', '"quoted as read"');
     const output = new PassThrough();
     const received: Buffer[] = [];
     output.on('data', (chunk: Buffer) => received.push(chunk));

@@ -4,7 +4,10 @@ const ML = { marketplace: 'mercado_livre' } as const;
 
 describe('validateCsv: reports people can act on', () => {
   describe('fixable', () => {
-    const text = mlFile([{ price: '1234,56' }, { sku: ' SKU-2 ' }, { price: 'x' }, { condition: 'Novo' }, { title: '' }]) + '\n' + 'S9,Produto,,10,BRL,1,new,,,,,,\n';
+    const text =
+      mlFile([{ price: '1234,56' }, { sku: ' SKU-2 ' }, { price: 'x' }, { condition: 'Novo' }, { title: '' }]) +
+      '\n' +
+      'S9,Produto,,10,BRL,1,new,,,,,,\n';
 
     it('marks the problems auto-fix would fix, counts them and says so', async () => {
       const report = await validateText(text, ML);
@@ -70,15 +73,27 @@ describe('validateCsv: reports people can act on', () => {
       ['quantidad', '"quantidade" (column available_quantity)'],
       ['Condção ', '"condicao" (column condition)'],
     ])('suggests a ruleset column for the header %j', async (header, meant) => {
-      const text = csvText([['sku', 'title', header], ['A1', 'Produto', '10']]);
+      const text = csvText([
+        ['sku', 'title', header],
+        ['A1', 'Produto', '10'],
+      ]);
       const report = await validateText(text, ML);
       expect(issuesFor(report, 'unknown_header')).toEqual([
-        expect.objectContaining({ row: 0, line: 1, severity: 'warning', column: header.trim(), message: expect.stringContaining(`did you mean ${meant}?`) }),
+        expect.objectContaining({
+          row: 0,
+          line: 1,
+          severity: 'warning',
+          column: header.trim(),
+          message: expect.stringContaining(`did you mean ${meant}?`),
+        }),
       ]);
     });
 
     it('stays silent for unrelated, very short, or already present headers', async () => {
-      const text = csvText([['sku', 'title', 'price', 'prise', 'tipo', 'ab', 'cor'], ['A1', 'Produto', '10', '1', '2', '3', '4']]);
+      const text = csvText([
+        ['sku', 'title', 'price', 'prise', 'tipo', 'ab', 'cor'],
+        ['A1', 'Produto', '10', '1', '2', '3', '4'],
+      ]);
       const report = await validateText(text, ML);
       expect(issuesFor(report, 'unknown_header')).toEqual([]);
     });
@@ -93,7 +108,12 @@ describe('validateCsv: reports people can act on', () => {
       const text = mlFile([{}, {}, {}], { delimiter });
       const report = await validateText(text, { ...ML, delimiter: ',' });
       expect(issuesFor(report, 'delimiter_hint')).toEqual([
-        expect.objectContaining({ row: 0, line: 1, severity: 'warning', message: expect.stringContaining(`looks delimited by ${name}, not comma (,)`) }),
+        expect.objectContaining({
+          row: 0,
+          line: 1,
+          severity: 'warning',
+          message: expect.stringContaining(`looks delimited by ${name}, not comma (,)`),
+        }),
       ]);
     });
 
@@ -137,7 +157,10 @@ describe('validateCsv: reports people can act on', () => {
     });
 
     it("takes the SKU from the ruleset's own id column (item_sku for amazon)", async () => {
-      const text = csvText([['item_sku', 'item_name'], ['B-7', '']]);
+      const text = csvText([
+        ['item_sku', 'item_name'],
+        ['B-7', ''],
+      ]);
       const report = await validateText(text, { marketplace: 'amazon' });
       expect(issuesFor(report, 'required').find((issue) => issue.column === 'item_name')).toMatchObject({ row: 1, line: 2, sku: 'B-7' });
     });

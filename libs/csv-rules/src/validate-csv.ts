@@ -37,7 +37,12 @@ export async function validateCsv(input: Readable, options: ValidateCsvOptions =
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   const writer = settings.correctedOutput
-    ? new CorrectedCsvWriter(settings.correctedOutput, signal, settings.correctedOutputBom, new OutputLimit(settings.maxCorrectedBytes, settings.totalBytes))
+    ? new CorrectedCsvWriter(
+        settings.correctedOutput,
+        signal,
+        settings.correctedOutputBom,
+        new OutputLimit(settings.maxCorrectedBytes, settings.totalBytes),
+      )
     : null;
   try {
     return await run(input, settings, writer);
@@ -86,7 +91,7 @@ async function run(input: Readable, settings: ResolvedOptions, writer: Corrected
   for await (const batch of reader.batches()) {
     throwIfAborted(signal);
     walker.begin(batch, reader.dialect);
-    for (let next = 0; next < batch.rows.length; ) {
+    for (let next = 0; next < batch.rows.length;) {
       next = walker.walk(batch, next);
       if (writer) await writer.flush(batch.bytesRead);
     }

@@ -72,10 +72,14 @@ export class BatchWalker {
       const processor = this.processor;
       if (processor === null) {
         if (isBlankRow(cells)) continue;
-        this.processor = startRows(cells, { line, undecodable: batch.hasUndecodable, record }, {
-          ...this.header,
-          delimiter: this.delimiter,
-        });
+        this.processor = startRows(
+          cells,
+          { line, undecodable: batch.hasUndecodable, record },
+          {
+            ...this.header,
+            delimiter: this.delimiter,
+          },
+        );
         if (this.processor === null) {
           this.refused = true;
           this.recordStart = recordStart;

@@ -34,8 +34,7 @@ export function startRows(
   report.at(0, place.line);
   if (header.length > context.maxColumns) {
     const message =
-      `the header has ${formatCount(header.length)} columns; at most ${formatCount(context.maxColumns)} are accepted, ` +
-      'so no row was read';
+      `the header has ${formatCount(header.length)} columns; at most ${formatCount(context.maxColumns)} are accepted, ` + 'so no row was read';
     report.add(null, 'too_many_columns', 'error', message, null);
     return null;
   }
@@ -52,9 +51,7 @@ export function startRows(
 /** A category the ruleset has no rules for changes nothing: say so, and which ones it has. */
 export function reportUnknownCategory(report: ReportBuilder, ruleset: LoadedRuleset, category: string): void {
   const where = `${ruleset.marketplace}/${ruleset.name}`;
-  const known = ruleset.categories.map((entry) =>
-    entry.aliases.length > 0 ? `${entry.name} (also ${entry.aliases.join(', ')})` : entry.name,
-  );
+  const known = ruleset.categories.map((entry) => (entry.aliases.length > 0 ? `${entry.name} (also ${entry.aliases.join(', ')})` : entry.name));
   const message =
     known.length === 0
       ? `category "${category}" has no rules: ${where} has no category-specific rules, so only its base rules ran`

@@ -27,7 +27,12 @@ export function locateRecordEnd(text: string, start: number, cells: readonly str
       at += 2 + cell.length + countQuotes(cell);
       if (text.charCodeAt(at - 1) !== QUOTE) return -1;
       // Blanks papaparse allows between a closing quote and the separator (a tab only when it is not the delimiter).
-      for (let code = text.charCodeAt(at); code !== delimiter && (code === SPACE || code === TAB || (code === CR && newline === LF)); code = text.charCodeAt(at)) at++;
+      for (
+        let code = text.charCodeAt(at);
+        code !== delimiter && (code === SPACE || code === TAB || (code === CR && newline === LF));
+        code = text.charCodeAt(at)
+      )
+        at++;
     } else {
       at += cell.length;
       // A cheap sanity check that the walk still follows the text.

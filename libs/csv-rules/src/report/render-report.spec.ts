@@ -78,7 +78,31 @@ describe('renderReportHtml', () => {
     // Real tags only (text from the file is escaped, so its "<" never opens one).
     const tags = html.match(/<[a-z!/][^>]*>/gi) ?? [];
     const names = new Set(tags.map((tag) => /^<\/?([a-z!][a-z0-9]*)/i.exec(tag)?.[1]?.toLowerCase()));
-    expect([...names].sort()).toEqual(['!doctype', 'body', 'code', 'div', 'h1', 'h2', 'head', 'html', 'li', 'main', 'meta', 'p', 'section', 'span', 'style', 'table', 'tbody', 'td', 'th', 'thead', 'title', 'tr', 'ul']);
+    expect([...names].sort()).toEqual([
+      '!doctype',
+      'body',
+      'code',
+      'div',
+      'h1',
+      'h2',
+      'head',
+      'html',
+      'li',
+      'main',
+      'meta',
+      'p',
+      'section',
+      'span',
+      'style',
+      'table',
+      'tbody',
+      'td',
+      'th',
+      'thead',
+      'title',
+      'tr',
+      'ul',
+    ]);
     expect(tags.filter((tag) => /\s(src|href|action|formaction|poster|srcset|background|on\w+)\s*=/i.test(tag))).toEqual([]);
     expect(html).not.toMatch(/@import|url\(/i);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none';`);
