@@ -9,6 +9,13 @@ if (graph.status !== 0) {
   process.stderr.write(graph.stderr);
   process.exit(graph.status ?? 1);
 }
+// Formatting is part of lint: one style, so diffs show only what changed.
+const format = spawnSync('node', ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.'], { env, encoding: 'utf8' });
+if (format.status !== 0) {
+  process.stderr.write(format.stdout + format.stderr);
+  console.error('lint: files above are not formatted; run `npm run format`');
+  process.exit(1);
+}
 const lint = spawnSync('node', ['node_modules/eslint/bin/eslint.js', ...(process.argv.slice(2).length ? process.argv.slice(2) : ['.'])], {
   env,
   encoding: 'utf8',
