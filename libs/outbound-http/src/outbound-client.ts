@@ -112,6 +112,11 @@ export class OutboundClient {
   close(): Promise<void> {
     return this.agent.close();
   }
+
+  /** Closes every connection at once, cutting requests in flight (after a failure, on cancel). */
+  destroy(): Promise<void> {
+    return this.agent.destroy();
+  }
 }
 
 /** An abort signal that fires OutboundTimeoutError('total') after `ms`; clear() once the exchange is over. */
