@@ -21,6 +21,7 @@ export { classifyS3Error } from './s3/s3-errors';
 export { CompositeStorage } from './composite-storage';
 export { createStorage, createStorageFromConfig, storageUriPolicy, type CreateStorageOptions } from './create-storage';
 export { resultLocation, type ResultExtension } from './results';
-export { pickUploadTarget, uploadsPrefix, uploadTargetUri } from './uploads/upload-target';
+export { pickUploadTarget, prefixBesideResults, uploadsPrefix, uploadTargetUri } from './uploads/upload-target';
+export { FEED_NAME, feedLocations, type FeedLocations } from './feeds/feed-location';
 export { storeUpload, type StoredUpload, type StoreUploadOptions } from './uploads/store-upload';
 export { UploadMeter } from './uploads/upload-meter';

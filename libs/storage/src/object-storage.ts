@@ -29,6 +29,8 @@ export interface ObjectHead {
   size: number;
   contentType?: string;
   lastModified?: Date;
+  /** The backend's version tag of the content (S3's ETag, quotes included); local disk has none. */
+  etag?: string;
 }
 
 /**

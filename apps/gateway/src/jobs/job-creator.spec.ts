@@ -37,11 +37,13 @@ describe('JobCreator', () => {
 
     it('refuses a task the contract reserves but this release does not run, listing the available ones', async () => {
       const s = setup();
-      const spec = await refused(s.creator.create(dto({ task: 'sync_connector_job' }), context), s);
-      expect(spec.detail).toMatch(/^Task "sync_connector_job" is not available in this release\. Available tasks: [a-z_, ]+\.$/);
-      expect(spec.detail).toContain('validate_csv_job');
-      expect(spec.detail).toContain('correct_csv_job');
-      expect(spec.detail).not.toContain('generate_report_job');
+      const spec = await refused(s.creator.create(dto({ task: 'generate_report_job' }), context), s);
+      expect(spec.detail).toMatch(/^Task "generate_report_job" is not available in this release\. Available tasks: [a-z_, ]+\.$/);
+      const available = spec.detail!.split('Available tasks:')[1];
+      expect(available).toContain('validate_csv_job');
+      expect(available).toContain('correct_csv_job');
+      expect(available).toContain('sync_connector_job');
+      expect(available).not.toContain('generate_report_job');
     });
 
     it('refuses test tasks unless test tasks are enabled', async () => {
@@ -67,6 +69,41 @@ describe('JobCreator', () => {
       const spec = await refused(s.creator.create(dto({ task: 'validate_csv_job', params: { input_uri: uri } }), context), s);
       expect(spec.detail).toMatch(/^Invalid params\.input_uri \(\w+\)\.$/);
       expect(spec.errors).toEqual([{ field: 'params.input_uri', message: expect.any(String) }]);
+    });
+
+    it('accepts sync_connector_job with an https source, filling nothing the worker derives', async () => {
+      const s = setup();
+      const params = { source: { type: 'http', url: 'https://shop.example.com/feed.csv', headers: { Authorization: 'Bearer t' } } };
+      const job = await s.creator.create(dto({ task: 'sync_connector_job', params }), context);
+      expect(job.params).toEqual(params);
+      expect(s.queues.payloads.get(job.id)).toMatchObject({ task: 'sync_connector_job', timeLimitSeconds: 1800 });
+    });
+
+    it.each([
+      [{ type: 'http', url: 'http://shop.example.com/feed.csv' }, {}, 'params.source.url', /must use https:/],
+      [{ type: 'http', url: 'https://127.0.0.1/feed.csv' }, {}, 'params.source.url', /127\.0\.0\.1 is a loopback address/],
+      [{ type: 'http', url: 'https://[::ffff:169.254.169.254]/' }, {}, 'params.source.url', /IPv4-mapped form of a link-local address/],
+      [{ type: 's3', uri: 's3://feeds/in.csv' }, {}, 'params.source.uri', /is an s3:\/\/ URI but no S3 storage is configured/],
+      [
+        { type: 'http', url: 'https://shop.example.com/f.csv' },
+        { max_bytes: 2 * 1024 ** 3 },
+        'params.max_bytes',
+        /^must be at most 1073741824 \(MAX_UPLOAD_BYTES\)$/,
+      ],
+    ])('refuses a sync source the deployment does not allow: %j %j', async (source, extra, field, message) => {
+      const s = setup();
+      const spec = await refused(s.creator.create(dto({ task: 'sync_connector_job', params: { source, ...extra } }), context), s);
+      expect(spec.detail).toBe('Invalid params for sync_connector_job.');
+      expect(spec.errors).toEqual([{ field, message: expect.stringMatching(message) }]);
+    });
+
+    it('with WEBHOOK_ALLOW_PRIVATE, accepts http and loopback sources (development and tests)', async () => {
+      const s = setup({ WEBHOOK_ALLOW_PRIVATE: 'true' });
+      const job = await s.creator.create(
+        dto({ task: 'sync_connector_job', params: { source: { type: 'http', url: 'http://127.0.0.1:8080/f.csv' } } }),
+        context,
+      );
+      expect(job.taskName).toBe('sync_connector_job');
     });
 
     it('accepts a confined input that does not exist yet (the worker reports input_not_found)', async () => {

@@ -9,6 +9,7 @@ import { problems } from '../http/problem';
 import { MicroBatcher } from '../infra/micro-batcher';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CreateJobDto } from './create-job.dto';
+import { deploymentParamErrors } from './deployment-params';
 import type { NewJobEnqueuer } from './crash-after-insert';
 import { RequestContext } from './request-context';
 
@@ -60,6 +61,13 @@ export class JobCreator {
     const parsed = task.parseParams(dto.params);
     if (!parsed.ok) throw problems.validation(parsed.errors, `Invalid params for ${task.name}.`);
     this.checkInputUri(parsed.value);
+    const limits = {
+      allowPrivateTargets: this.config.outbound.allowPrivateTargets,
+      maxUploadBytes: this.config.storage.maxUploadBytes,
+      storagePolicy: this.storagePolicy,
+    };
+    const deploymentErrors = deploymentParamErrors(parsed.value, limits);
+    if (deploymentErrors.length) throw problems.validation(deploymentErrors, `Invalid params for ${task.name}.`);
 
     const plan: Plan = dto.plan ?? 'free';
     const { execution } = this.config;

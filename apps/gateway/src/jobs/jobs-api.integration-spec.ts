@@ -112,8 +112,21 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
       expect(body.errors).toEqual([{ field: 'task', message: expect.stringContaining('generate_report_job') }]);
     });
 
+    it('accepts sync_connector_job, and refuses a source this deployment may not reach, naming the field', async () => {
+      const accepted = await post({ task: 'sync_connector_job', params: { source: { type: 'http', url: 'https://shop.example.com/feed.csv' } } });
+      expect(accepted.statusCode).toBe(202);
+      expect(accepted.json()).toMatchObject({ task_name: 'sync_connector_job', status: 'queued' });
+      const refused = expectProblem(
+        await post({ task: 'sync_connector_job', params: { source: { type: 'http', url: 'https://169.254.169.254/latest/' } } }),
+        400,
+      );
+      expect(refused.errors).toEqual([{ field: 'params.source.url', message: expect.stringContaining('a link-local address') }]);
+      const badShape = expectProblem(await post({ task: 'sync_connector_job', params: { source: { type: 'gopher' } } }), 400);
+      expect(badShape.errors).toEqual([{ field: 'params.source.type', message: 'must be one of: http, s3' }]);
+    });
+
     it('rejects a reserved task that has no handler in this release', async () => {
-      const body = expectProblem(await post({ task: 'sync_connector_job', params: {} }), 400);
+      const body = expectProblem(await post({ task: 'generate_report_job', params: {} }), 400);
       expect(body.detail).toMatch(/not available/);
     });
 

@@ -103,3 +103,89 @@ describe('paramsSchema', () => {
     expect([minimal, full, noName, noFlag, badN]).toHaveLength(5);
   });
 });
+
+describe('nested fields', () => {
+  const schema = paramsSchema({
+    source: fields
+      .variants('type', {
+        http: {
+          url: fields.string({ min: 1 }).required(),
+          headers: fields.stringMap({ keys: /^[a-z-]+$/, maxEntries: 2, value: fields.string({ max: 5 }) }),
+        },
+        s3: { uri: fields.string({ pattern: /^s3:\/\// }).required() },
+      })
+      .required(),
+    limits: fields.object({ max: fields.integer({ min: 1 }).default(10), label: fields.string() }),
+  });
+
+  it('parses each variant with its own fields and defaults nested ones', () => {
+    expect(schema.parse({ source: { type: 'http', url: 'u', headers: { accept: 'a' } }, limits: {} })).toEqual({
+      ok: true,
+      value: { source: { type: 'http', url: 'u', headers: { accept: 'a' } }, limits: { max: 10 } },
+    });
+    expect(schema.parse({ source: { type: 's3', uri: 's3://b/k' } })).toEqual({ ok: true, value: { source: { type: 's3', uri: 's3://b/k' } } });
+  });
+
+  it('names the nested field that is wrong', () => {
+    const errors = (raw: unknown) => {
+      const result = schema.parse(raw);
+      return result.ok ? [] : result.errors;
+    };
+    expect(errors({ source: { type: 'ftp' } })).toEqual([{ field: 'params.source.type', message: 'must be one of: http, s3' }]);
+    expect(errors({ source: 'x' })).toEqual([{ field: 'params.source', message: 'must be an object' }]);
+    expect(errors({ source: { type: 's3', url: 'u' } })).toEqual([
+      { field: 'params.source.url', message: 'unknown parameter; allowed: type, uri' },
+      { field: 'params.source.uri', message: 'is required' },
+    ]);
+    expect(errors({ source: { type: 'http', url: 'u', headers: { Bad: 'x', ok: 'toolong', a: 'x' } } })).toEqual([
+      { field: 'params.source.headers', message: 'must have at most 2 entries' },
+    ]);
+    expect(errors({ source: { type: 'http', url: 'u', headers: { Bad: 'x', ok: 'toolong' } } })).toEqual([
+      { field: 'params.source.headers.Bad', message: 'name must match /^[a-z-]+$/' },
+      { field: 'params.source.headers.ok', message: 'must have at most 5 characters' },
+    ]);
+    expect(errors({ source: { type: 's3', uri: 's3://b' }, limits: { max: 0, other: 1 } })).toEqual([
+      { field: 'params.limits.other', message: 'unknown parameter; allowed: max, label' },
+      { field: 'params.limits.max', message: 'must be between 1 and inf' },
+    ]);
+  });
+
+  it('keeps a "__proto__" header name as a key, never as a prototype', () => {
+    const loose = paramsSchema({ h: fields.stringMap({ keys: /^[a-z_]+$/, maxEntries: 3, value: fields.string() }) });
+    const parsed = loose.parse(JSON.parse('{"h":{"__proto__":"x"}}'));
+    if (!parsed.ok) throw new Error('expected valid params');
+    expect(Object.getPrototypeOf(parsed.value.h)).toBe(Object.prototype);
+    expect(Object.keys(parsed.value.h!)).toEqual(['__proto__']);
+  });
+
+  it('types each variant by its tag', () => {
+    const parsed = schema.parse({ source: { type: 's3', uri: 's3://b/k' } });
+    if (!parsed.ok) throw new Error('expected valid params');
+    const source = parsed.value.source;
+    const where: string = source.type === 'http' ? source.url : source.uri;
+    // @ts-expect-error an s3 source has no url
+    const wrong: Extract<typeof source, { type: 's3' }>['url'] = 'x';
+    expect([where, wrong]).toEqual(['s3://b/k', 'x']);
+  });
+
+  it('describes nested fields as JSON Schema', () => {
+    const described = schema.toJsonSchema();
+    expect(described.properties.limits).toEqual({
+      type: 'object',
+      properties: { max: { type: 'integer', minimum: 1, default: 10 }, label: { type: 'string' } },
+      additionalProperties: false,
+    });
+    expect(described.properties.source.oneOf?.[1]).toEqual({
+      type: 'object',
+      properties: { type: { type: 'string', enum: ['s3'] }, uri: { type: 'string', pattern: '^s3:\\/\\/' } },
+      required: ['type', 'uri'],
+      additionalProperties: false,
+    });
+    expect(described.properties.source.oneOf?.[0].properties?.headers).toEqual({
+      type: 'object',
+      maxProperties: 2,
+      propertyNames: { pattern: '^[a-z-]+$' },
+      additionalProperties: { type: 'string', maxLength: 5 },
+    });
+  });
+});

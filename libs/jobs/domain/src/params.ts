@@ -12,7 +12,7 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: Field
 
 /** The JSON Schema of one field (what an OpenAPI document would show). */
 export interface FieldJsonSchema {
-  type: 'string' | 'integer' | 'boolean';
+  type: 'string' | 'integer' | 'boolean' | 'object';
   minLength?: number;
   maxLength?: number;
   pattern?: string;
@@ -20,6 +20,12 @@ export interface FieldJsonSchema {
   minimum?: number;
   maximum?: number;
   default?: unknown;
+  properties?: Record<string, FieldJsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | FieldJsonSchema;
+  maxProperties?: number;
+  propertyNames?: { pattern: string };
+  oneOf?: FieldJsonSchema[];
 }
 
 /** Reads one present value: returns it, or pushes an error (and returns undefined). */
@@ -76,7 +82,65 @@ export const fields = {
       return value;
     });
   },
+  /** A nested object with its own fields; errors name the full path (`params.source.url`). */
+  object<S extends ParamsShape>(shape: S): Field<ShapeValue<S>> {
+    return optionalField(objectJsonSchema(shape), (value, field, errors) => collect(parseShape<ShapeValue<S>>(shape, value, field), errors));
+  },
+  /**
+   * One of several object shapes, told apart by the string field `tag`:
+   * `fields.variants('type', { http: { url: ... }, s3: { uri: ... } })`.
+   */
+  variants<K extends string, V extends Record<string, ParamsShape>>(tag: K, variants: V): Field<VariantValue<K, V>> {
+    const names = Object.keys(variants);
+    const shapeOf = (name: string): ParamsShape => ({ [tag]: fields.string({ oneOf: [name] }).required(), ...variants[name] });
+    const jsonSchema: FieldJsonSchema = { type: 'object', oneOf: names.map((name) => objectJsonSchema(shapeOf(name))) };
+    return optionalField(jsonSchema, (value, field, errors) => {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return void errors.push({ field, message: 'must be an object' });
+      const name = (value as Record<string, unknown>)[tag];
+      if (typeof name !== 'string' || !Object.hasOwn(variants, name)) {
+        return void errors.push({ field: `${field}.${tag}`, message: `must be one of: ${names.join(', ')}` });
+      }
+      return collect(parseShape<VariantValue<K, V>>(shapeOf(name), value, field), errors);
+    });
+  },
+  /** An object of string values under names that match `keys` (HTTP headers, labels). */
+  stringMap(opts: { keys: RegExp; maxEntries: number; value: Field<string> }): Field<Record<string, string>> {
+    const jsonSchema: FieldJsonSchema = {
+      type: 'object',
+      maxProperties: opts.maxEntries,
+      propertyNames: { pattern: opts.keys.source },
+      additionalProperties: opts.value.jsonSchema,
+    };
+    return optionalField(jsonSchema, (value, field, errors) => {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return void errors.push({ field, message: 'must be an object' });
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (entries.length > opts.maxEntries) return void errors.push({ field, message: `must have at most ${opts.maxEntries} entries` });
+      const before = errors.length;
+      const kept: [string, string][] = [];
+      for (const [key, item] of entries) {
+        if (!opts.keys.test(key)) errors.push({ field: `${field}.${key}`, message: `name must match ${opts.keys}` });
+        else kept.push([key, opts.value.read(item, `${field}.${key}`, errors) as string]);
+      }
+      // fromEntries defines own properties: a "__proto__" key stays a key, never a prototype.
+      return errors.length === before ? Object.fromEntries(kept) : undefined;
+    });
+  },
 };
+
+type VariantValue<K extends string, V extends Record<string, ParamsShape>> = {
+  [N in keyof V & string]: Simplify<{ [T in K]: N } & ShapeValue<V[N]>>;
+}[keyof V & string];
+
+function collect<T>(result: ParseResult<T>, errors: FieldError[]): T | undefined {
+  if (result.ok) return result.value;
+  errors.push(...result.errors);
+  return undefined;
+}
+
+function objectJsonSchema(shape: ParamsShape): FieldJsonSchema {
+  const { required, ...described } = describeShape(shape);
+  return { ...described, ...(required.length ? { required } : {}), additionalProperties: false };
+}
 
 export type ParamsShape = Record<string, Field<unknown, Presence>>;
 
@@ -125,12 +189,15 @@ function schema<T>(shape: ParamsShape, parse: (raw: unknown, prefix: string) => 
         const errors = check(parsed.value);
         return errors.length ? { ok: false, errors } : parsed;
       }),
-    toJsonSchema: () => ({
-      type: 'object',
-      properties: Object.fromEntries(Object.entries(shape).map(([key, f]) => [key, f.jsonSchema])),
-      required: Object.keys(shape).filter((key) => shape[key].presence === 'required'),
-      additionalProperties: false,
-    }),
+    toJsonSchema: () => ({ ...describeShape(shape), additionalProperties: false }),
+  };
+}
+
+function describeShape(shape: ParamsShape): { type: 'object'; properties: Record<string, FieldJsonSchema>; required: string[] } {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(Object.entries(shape).map(([key, f]) => [key, f.jsonSchema])),
+    required: Object.keys(shape).filter((key) => shape[key].presence === 'required'),
   };
 }
 

@@ -41,6 +41,11 @@ export function createTaskHandlers(deps: TaskDeps, selection: TaskSelection = {}
 
 /** The handlers of a worker process, wired from validated configuration. */
 export function taskHandlersFromConfig(config: AppConfig, tasks: readonly Task[] = TASKS): TaskHandlers {
-  const deps: TaskDeps = { storage: createStorageFromConfig(config.storage), resultsUri: config.storage.resultsUri };
+  const deps: TaskDeps = {
+    storage: createStorageFromConfig(config.storage),
+    resultsUri: config.storage.resultsUri,
+    maxUploadBytes: config.storage.maxUploadBytes,
+    outbound: { allowPrivate: config.outbound.allowPrivateTargets },
+  };
   return createTaskHandlers(deps, { includeTestTasks: config.worker.enableTestTasks, tasks });
 }

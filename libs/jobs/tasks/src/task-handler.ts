@@ -14,6 +14,8 @@ export interface TaskContext<P = unknown> {
   /** Params already parsed and defaulted by the task registry. */
   params: P;
   correlationId: string;
+  /** The job's tenant, once job payloads carry it (tenancy); tenant-scoped storage keys take it. */
+  tenantId?: string;
   /** Aborted on cancel, time limit or shutdown; `signal.reason` says which. Pass it to every I/O call. */
   signal: AbortSignal;
   /** Progress 0..100 with a human message; throttled by the runtime, the last report always goes out. */

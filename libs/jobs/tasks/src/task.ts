@@ -1,4 +1,5 @@
 import { reservedTaskDefinition, TaskDefinition, taskDefinition, TaskDefinitionSpec } from '@validahub/jobs-domain';
+import type { OutboundClientOptions } from '@validahub/outbound-http';
 import type { ObjectStorage } from '@validahub/storage';
 import { TaskHandler } from './task-handler';
 
@@ -9,6 +10,12 @@ export interface TaskDeps {
   resultsUri: string;
   /** Cap on detailed issues kept in a CSV report (counts stay exact). */
   maxIssues?: number;
+  /** MAX_UPLOAD_BYTES: the default and ceiling of what a feed sync may store (default 1 GiB). */
+  maxUploadBytes?: number;
+  /** How tasks reach tenant-chosen URLs (feed syncs); default: public https targets only. */
+  outbound?: OutboundClientOptions;
+  /** How long a feed source may send nothing (contract: 60 s); tests shorten it. */
+  syncIdleTimeoutMs?: number;
 }
 
 /** One task: its definition (the gateway checks requests with it) and how a worker builds its handler. */

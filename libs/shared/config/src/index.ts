@@ -4,4 +4,5 @@ export type { ConnectionsConfig } from './sections/connections';
 export type { ExecutionConfig } from './sections/execution';
 export type { StorageConfig } from './sections/storage';
 export type { HttpConfig } from './sections/http';
+export type { OutboundConfig } from './sections/outbound';
 export type { WorkerConfig, WorkerPlanName } from './sections/worker';

@@ -35,6 +35,17 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems).toHaveLength(5);
   });
 
+  it('WEBHOOK_ALLOW_PRIVATE is off by default, and refused in production', () => {
+    expect(loadConfig({}).outbound.allowPrivateTargets).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).outbound.allowPrivateTargets).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true', NODE_ENV: 'development' }).outbound.allowPrivateTargets).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'false', NODE_ENV: 'production' }).outbound.allowPrivateTargets).toBe(false);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true', NODE_ENV: 'production' })).toThrow(
+      /WEBHOOK_ALLOW_PRIVATE must not be true with NODE_ENV=production/,
+    );
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'sometimes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE must be true or false/);
+  });
+
   it('rejects a backoff cap below its base', () => {
     expect(() => loadConfig({ RETRY_BACKOFF_BASE_MS: '5000', RETRY_BACKOFF_CAP_MS: '100' })).toThrow(/RETRY_BACKOFF_CAP_MS/);
   });

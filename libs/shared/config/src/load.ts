@@ -2,6 +2,7 @@ import { Env, EnvReader } from './env-reader';
 import { ConnectionsConfig, readConnections } from './sections/connections';
 import { ExecutionConfig, readExecution } from './sections/execution';
 import { HttpConfig, readHttp } from './sections/http';
+import { OutboundConfig, readOutbound } from './sections/outbound';
 import { readStorage, StorageConfig } from './sections/storage';
 import { readWorker, WorkerConfig } from './sections/worker';
 
@@ -11,6 +12,7 @@ export interface AppConfig {
   storage: StorageConfig;
   http: HttpConfig;
   worker: WorkerConfig;
+  outbound: OutboundConfig;
 }
 
 /**
@@ -25,6 +27,7 @@ export function loadConfig(env: Env): AppConfig {
     storage: readStorage(reader),
     http: readHttp(reader),
     worker: readWorker(reader),
+    outbound: readOutbound(reader),
   };
   reader.done();
   return config;

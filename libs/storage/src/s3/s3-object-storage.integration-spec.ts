@@ -63,7 +63,21 @@ describe('S3ObjectStorage against s3rver', () => {
   it('sends a small body as one PutObject', async () => {
     await storage.write(uri('small/one.json'), '{"ok":true}');
     expect(commands).toEqual(['PutObjectCommand']);
-    expect(await storage.head(uri('small/one.json'))).toMatchObject({ size: 11, contentType: 'application/json' });
+    expect(await storage.head(uri('small/one.json'))).toMatchObject({
+      size: 11,
+      contentType: 'application/json',
+      etag: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+    });
+  });
+
+  it("head() carries the object's ETag, which changes with the content", async () => {
+    await storage.write(uri('tagged/a.csv'), 'one');
+    const first = (await storage.head(uri('tagged/a.csv')))?.etag;
+    await storage.write(uri('tagged/a.csv'), 'two');
+    const second = (await storage.head(uri('tagged/a.csv')))?.etag;
+    expect(first).toEqual(expect.any(String));
+    expect(second).toEqual(expect.any(String));
+    expect(second).not.toBe(first);
   });
 
   it('stops a multipart upload at the limit, tries to abort it and keeps no object', async () => {

@@ -111,7 +111,7 @@ export class S3ObjectStorage implements ObjectStorage {
     const { bucket, key } = this.locate(uri);
     try {
       const output = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return { size: output.ContentLength ?? 0, contentType: output.ContentType, lastModified: output.LastModified };
+      return { size: output.ContentLength ?? 0, contentType: output.ContentType, lastModified: output.LastModified, etag: output.ETag };
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 404) return null;

@@ -7,8 +7,13 @@ import { assertObjectName, trimPrefix } from '../results';
  * that is `s3://<results bucket>/uploads`; otherwise `uploads` under the local root.
  */
 export function uploadsPrefix(config: Pick<StorageConfig, 'resultsUri'>): string {
-  const bucket = /^s3:\/\/([^/]+)/i.exec(config.resultsUri)?.[1];
-  return bucket ? `s3://${bucket}/uploads` : 'uploads';
+  return prefixBesideResults(config.resultsUri, 'uploads');
+}
+
+/** A top-level folder beside the results: `s3://<results bucket>/<folder>` or `<folder>` under the local root. */
+export function prefixBesideResults(resultsUri: string, folder: string): string {
+  const bucket = /^s3:\/\/([^/]+)/i.exec(resultsUri)?.[1];
+  return bucket ? `s3://${bucket}/${folder}` : folder;
 }
 
 /** `<prefix>/<yyyy>/<mm>/<uuid>.csv`, dated in UTC so every process agrees on the month. */
