@@ -10,7 +10,7 @@ const nestAndIo = ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', '@aws-sdk/
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/node_modules', '**/dist', 'tmp', '.nx', 'coverage'] },
+  { ignores: ['**/node_modules', '**/dist', 'tmp', '.nx', 'coverage', 'libs/jobs/client/src/generated'] },
   {
     files: ['**/*.ts'],
     rules: {
@@ -38,8 +38,14 @@ export default [
             { sourceTag: 'scope:jobs', onlyDependOnLibsWithTags: ['scope:jobs', 'scope:csv', 'scope:storage', 'scope:idempotency', 'scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:jobs', 'scope:storage', 'scope:idempotency', 'scope:shared'] },
             { sourceTag: 'scope:workers', onlyDependOnLibsWithTags: ['scope:jobs', 'scope:shared'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:csv', 'scope:shared'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:jobs', 'scope:storage', 'scope:idempotency', 'scope:csv', 'scope:shared'] },
+            // The typed HTTP client stands alone: it is what outsiders (CLI, web page, tests) call the API with.
+            { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:csv', 'scope:client', 'scope:shared'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:client'] },
+            {
+              sourceTag: 'scope:e2e',
+              onlyDependOnLibsWithTags: ['scope:jobs', 'scope:storage', 'scope:idempotency', 'scope:csv', 'scope:client', 'scope:shared'],
+            },
           ],
         },
       ],
