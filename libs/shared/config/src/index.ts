@@ -5,3 +5,6 @@ export type { ExecutionConfig } from './sections/execution';
 export type { StorageConfig } from './sections/storage';
 export type { HttpConfig } from './sections/http';
 export type { WorkerConfig, WorkerPlanName } from './sections/worker';
+export { readEnvironment } from './env-file';
+export { loadCliSettings } from './load-cli';
+export type { CliSettings } from './sections/cli';
