@@ -25,7 +25,15 @@ function generateInto(dir) {
   mkdirSync(dir, { recursive: true });
   run(['-r', '@swc-node/register', 'apps/gateway/src/openapi/write-openapi.ts', join(dir, 'openapi.json')], 'building the document');
   run(
-    ['node_modules/openapi-typescript/bin/cli.js', join(dir, 'openapi.json'), '--output', join(dir, 'api-types.ts'), '--default-non-nullable', 'false', '--silent'],
+    [
+      'node_modules/openapi-typescript/bin/cli.js',
+      join(dir, 'openapi.json'),
+      '--output',
+      join(dir, 'api-types.ts'),
+      '--default-non-nullable',
+      'false',
+      '--silent',
+    ],
     'openapi-typescript',
   );
 }
