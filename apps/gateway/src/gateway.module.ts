@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
-import { createMetricsRegistry, pinoLoggerParams } from '@validahub/observability';
+import { createMetricsRegistry, pinoLoggerParams, wantsPrettyLogs } from '@validahub/observability';
 import { eventApplierProviders } from './events/event-applier.providers';
 import { FilesController } from './files/files.controller';
 import { FilesService } from './files/files.service';
@@ -32,7 +32,13 @@ export class GatewayModule {
       module: GatewayModule,
       global: true,
       imports: [
-        LoggerModule.forRoot(pinoLoggerParams({ level: config.http.logLevel, service: 'gateway' })),
+        LoggerModule.forRoot(
+          pinoLoggerParams({
+            level: config.http.logLevel,
+            service: 'gateway',
+            pretty: wantsPrettyLogs(config.http.logFormat, config.http.nodeEnv, process.stdout.isTTY),
+          }),
+        ),
         TerminusModule.forRoot({ logger: false }),
         gatewayIdempotencyModule(config, resolved.idempotency),
       ],

@@ -8,3 +8,12 @@ export type { WorkerConfig, WorkerPlanName } from './sections/worker';
 export { readEnvironment } from './env-file';
 export { loadCliSettings } from './load-cli';
 export type { CliSettings } from './sections/cli';
+export {
+  CONFIG_DOC_TARGETS,
+  describeConfig,
+  renderConfigTable,
+  renderEnvExample,
+  replaceBetweenMarkers,
+  type VariableDoc,
+} from './docs/describe-config';
+export { VARIABLE_MEANINGS } from './docs/variable-meanings';
