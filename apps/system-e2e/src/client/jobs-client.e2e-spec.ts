@@ -60,7 +60,7 @@ describe('jobs-client against the platform', () => {
     // This gateway has no event stream yet: the client noticed the 404 route and polled.
     expect(done).toMatchObject({ status: 'succeeded', followedBy: 'poll', summary: { rows_total: 5 } });
     expect(seen.at(-1)).toBe('succeeded');
-    const report = await (await client.downloadResult(job.id, 'report')).json();
+    const report = (await (await client.downloadResult(job.id, 'report')).json()) as { summary: { rows_total: number } };
     expect(report.summary.rows_total).toBe(5);
     const corrected = await (await client.downloadResult(job.id, 'corrected')).text();
     expect(corrected.split(/\r?\n/)[0]).toBe(SAMPLE.toString('utf8').split(/\r?\n/)[0]);
