@@ -41,7 +41,8 @@ export default [
             // The typed HTTP client stands alone: it is what outsiders (CLI, web page, tests) call the API with.
             { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client'] },
             { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:csv', 'scope:client', 'scope:shared'] },
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:client'] },
+            // The page itself bundles only the client (build.mjs); its browser tests use the shared test helpers.
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:client', 'scope:shared'] },
             {
               sourceTag: 'scope:e2e',
               onlyDependOnLibsWithTags: ['scope:jobs', 'scope:storage', 'scope:idempotency', 'scope:csv', 'scope:client', 'scope:shared'],

@@ -2,7 +2,7 @@
 // Quick start: brings up the gateway and the four worker tiers on localhost against local
 // Postgres and Redis (creating the database if needed; the gateway runs its migrations),
 // then runs a sample CSV job end to end. `--once` stops everything after the sample job.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +47,9 @@ async function main() {
   mkdirSync(join(env.STORAGE_ROOT, 'samples'), { recursive: true });
   copyFileSync(join(root, 'samples', 'mercado-livre-electronics.csv'), join(env.STORAGE_ROOT, 'samples', 'sample.csv'));
 
+  // The web page at /app: its assets are built (esbuild, about a second) before the gateway serves them.
+  const web = spawnSync(process.execPath, ['apps/web/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (web.status !== 0) throw new Error('building the web page failed');
   start('gateway', 'apps/gateway/src/main.ts');
   for (const tier of ['free', 'pro', 'business', 'enterprise']) start(`worker-${tier}`, `apps/worker-${tier}/src/main.ts`);
   await waitReady();

@@ -2,17 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AppProcess,
-  createTestDatabase,
-  freePort,
-  startApp,
-  TEST_REDIS_URL,
-  TestDatabase,
-  uniqueQueuePrefix,
-  waitFor,
-  WORKSPACE_ROOT,
-} from '@validahub/testing';
+import { freePort, startTestPlatform, TestPlatform, waitFor, WORKSPACE_ROOT } from '@validahub/testing';
 
 const BIN = join(WORKSPACE_ROOT, 'apps', 'cli', 'bin', 'validahub.js');
 const SAMPLE = join(WORKSPACE_ROOT, 'samples', 'mercado-livre-electronics.csv');
@@ -39,33 +29,17 @@ function validahub(args: string[], env: Record<string, string> = {}, cwd = join(
 
 /** submit/jobs/result against a real gateway and worker (processes), and the exit codes of each outcome. */
 describe('validahub against a running platform', () => {
-  let db: TestDatabase;
   let dir: string;
-  let gatewayUrl: string;
-  const processes: AppProcess[] = [];
-  const remote = (args: string[], env: Record<string, string> = {}) => validahub(args, { VALIDAHUB_URL: gatewayUrl, ...env });
+  let platform: TestPlatform;
+  const remote = (args: string[], env: Record<string, string> = {}) => validahub(args, { VALIDAHUB_URL: platform.url, ...env });
 
   beforeAll(async () => {
-    db = await createTestDatabase('e2e_cli');
     dir = await mkdtemp(join(tmpdir(), 'vh-cli-remote-'));
-    const port = await freePort();
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    const env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: uniqueQueuePrefix('cli'),
-      STORAGE_ROOT: join(dir, 'storage'),
-      HOST: '127.0.0.1',
-    };
-    processes.push(startApp('gateway', 'apps/gateway/src/main.ts', { ...env, PORT: String(port) }));
-    processes.push(startApp('worker', 'apps/worker-free/src/main.ts', { ...env, WORKER_PLANS: 'free,pro' }));
-    await waitFor(async () => (await fetch(`${gatewayUrl}/health/ready`).catch(() => null))?.ok === true, 60_000, 'gateway ready');
-    await waitFor(() => processes[1].output().includes('"worker ready"'), 60_000, 'worker ready');
+    platform = await startTestPlatform('cli');
     await writeFile(join(dir, 'image.csv'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x00, 0x0d]));
   });
   afterAll(async () => {
-    await Promise.all(processes.map((p) => p.kill('SIGKILL')));
-    await db?.drop();
+    await platform?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 

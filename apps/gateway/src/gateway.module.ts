@@ -22,6 +22,7 @@ import { ResultContentService } from './jobs/result-content.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { Reconciler } from './reconciler/reconciler';
+import { WebAppController } from './web/web-app.controller';
 
 /** The jobs API (idempotent create included), event applier, reconciler, health and metrics, wired from one AppConfig. */
 @Module({})
@@ -42,7 +43,7 @@ export class GatewayModule {
         TerminusModule.forRoot({ logger: false }),
         gatewayIdempotencyModule(config, resolved.idempotency),
       ],
-      controllers: [JobsController, FilesController, HealthController, MetricsController],
+      controllers: [JobsController, FilesController, HealthController, MetricsController, WebAppController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_OPTIONS, useValue: resolved },

@@ -37,6 +37,7 @@ export const VARIABLE_MEANINGS: Record<string, string> = {
   LOG_FORMAT: '`json` lines, `pretty` one-liners, or `auto`: pretty on a terminal outside production',
   NODE_ENV: '`production` turns development conveniences (pretty logs) off',
   GATEWAY_SHUTDOWN_DRAIN_MS: 'on SIGTERM, how long requests in flight may finish before every connection is closed',
+  WEB_ASSETS_DIR: 'the built web page served at `/app` (`npm run build:web`), relative to the working directory',
   WORKER_PLANS: 'plans (queues) one worker process serves, comma-separated (default: its tier)',
   WORKER_CONCURRENCY: "jobs a worker runs at once (default: the tier's 1/2/3/5)",
   WORKER_SHUTDOWN_GRACE_SECONDS: 'on SIGTERM, how long running jobs may finish before being handed back',

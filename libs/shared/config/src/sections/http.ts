@@ -10,6 +10,8 @@ export interface HttpConfig {
   logFormat: 'auto' | 'json' | 'pretty';
   /** NODE_ENV (`production` turns development conveniences off). */
   nodeEnv: string;
+  /** Folder of the built web page served at /app (`npm run build:web` writes it). */
+  webAssetsDir: string;
   /** On SIGTERM, how long requests in flight may finish before every remaining connection is closed. */
   shutdownDrainMs: number;
 }
@@ -23,5 +25,6 @@ export function readHttp(env: EnvReader): HttpConfig {
     logFormat: env.oneOf('LOG_FORMAT', 'auto', ['auto', 'json', 'pretty'] as const),
     nodeEnv: env.string('NODE_ENV', 'development'),
     shutdownDrainMs: env.int('GATEWAY_SHUTDOWN_DRAIN_MS', 10_000, { min: 0 }),
+    webAssetsDir: env.string('WEB_ASSETS_DIR', 'dist/web'),
   };
 }
