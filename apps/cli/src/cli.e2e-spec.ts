@@ -1,34 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
+import { Run, runProcess } from './testing/run-process';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'apps', 'cli', 'src', 'main.ts');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs the real CLI in its own process, as a user would. */
 function cli(...args: string[]): Promise<Run> {
   return run([process.execPath, '-r', '@swc-node/register', MAIN, ...args]);
 }
 
-function run([command, ...args]: string[], env: Record<string, string> = { FORCE_COLOR: '0' }, cwd = ROOT): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const run = (command: string[], env: Record<string, string> = { FORCE_COLOR: '0' }, cwd = ROOT): Promise<Run> => runProcess(command, env, cwd);
 
 const HEADER = 'sku,title,description,price,currency,available_quantity,condition,brand,model,gtin,pictures';
 const validRow = (i: number): string =>

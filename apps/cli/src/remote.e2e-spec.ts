@@ -1,30 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Run, runProcess } from './testing/run-process';
 import { freePort, startTestPlatform, TestPlatform, waitFor, WORKSPACE_ROOT } from '@validahub/testing';
 
 const BIN = join(WORKSPACE_ROOT, 'apps', 'cli', 'bin', 'validahub.js');
 const SAMPLE = join(WORKSPACE_ROOT, 'samples', 'mercado-livre-electronics.csv');
 const MISSING_JOB = '550e8400-e29b-41d4-a716-446655440000';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The installed command as a user runs it: its bin, from a folder that is not the repository root. */
 function validahub(args: string[], env: Record<string, string> = {}, cwd = join(WORKSPACE_ROOT, 'apps')): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runProcess([process.execPath, BIN, ...args], env, cwd);
 }
 
 /** submit/jobs/result against a real gateway and worker (processes), and the exit codes of each outcome. */
