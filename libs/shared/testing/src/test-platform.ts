@@ -23,7 +23,9 @@ export async function startTestPlatform(label: string, plans = ['free', 'pro'], 
   const db = await createTestDatabase(`e2e_${label}`);
   const storageRoot = await mkdtemp(join(tmpdir(), `vh-${label}-`));
   const port = await freePort();
+  // AUTH_MODE=open: these tests are about the clients, not keys (a gateway without API keys ignores it).
   const shared = {
+    AUTH_MODE: 'open',
     DATABASE_URL: db.url,
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: uniqueQueuePrefix(label),
