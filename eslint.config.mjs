@@ -10,7 +10,7 @@ const nestAndIo = ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', '@aws-sdk/
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/node_modules', '**/dist', 'tmp', '.nx', 'coverage'] },
+  { ignores: ['**/node_modules', '**/dist', 'tmp', '.nx', 'coverage', 'libs/jobs/client/src/generated'] },
   {
     files: ['**/*.ts'],
     rules: {
@@ -45,10 +45,22 @@ export default [
               onlyDependOnLibsWithTags: ['scope:jobs', 'scope:storage', 'scope:idempotency', 'scope:outbound-http', 'scope:shared'],
             },
             { sourceTag: 'scope:workers', onlyDependOnLibsWithTags: ['scope:jobs', 'scope:shared'] },
-            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:csv', 'scope:shared'] },
+            // The typed HTTP client stands alone: it is what outsiders (CLI, web page, tests) call the API with.
+            { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client'] },
+            { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:csv', 'scope:client', 'scope:shared'] },
+            // The page itself bundles only the client (build.mjs); its browser tests use the shared test helpers.
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:client', 'scope:shared'] },
             {
               sourceTag: 'scope:e2e',
-              onlyDependOnLibsWithTags: ['scope:jobs', 'scope:storage', 'scope:idempotency', 'scope:csv', 'scope:outbound-http', 'scope:shared'],
+              onlyDependOnLibsWithTags: [
+                'scope:jobs',
+                'scope:storage',
+                'scope:idempotency',
+                'scope:csv',
+                'scope:client',
+                'scope:outbound-http',
+                'scope:shared',
+              ],
             },
           ],
         },

@@ -2,10 +2,11 @@
 // Quick start: brings up the gateway and the four worker tiers on localhost against local
 // Postgres and Redis (creating the database if needed; the gateway runs its migrations),
 // then runs a sample CSV job end to end. `--once` stops everything after the sample job.
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse } from 'dotenv';
 import pg from 'pg';
 import { runSampleJob } from './sample-job.mjs';
 import { portOpen } from './services.mjs';
@@ -15,14 +16,23 @@ const { values } = parseArgs({
   options: { once: { type: 'boolean', default: false }, port: { type: 'string', default: process.env.PORT ?? '3001' } },
 });
 
+// The repository's .env under the real environment (as the apps read it), so its values beat the defaults below.
+const envFile = join(root, '.env');
+const given = { ...(existsSync(envFile) ? parse(readFileSync(envFile)) : {}), ...process.env };
+// On a terminal, every process logs pretty one-liners under its coloured name; piped, JSON lines.
+const tty = process.stdout.isTTY === true;
 const env = {
-  ...process.env,
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/validahub',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-  STORAGE_ROOT: process.env.STORAGE_ROOT ?? join(root, '.data', 'storage'),
-  RESULTS_URI: process.env.RESULTS_URI ?? 'results/',
+  ...given,
+  DATABASE_URL: given.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/validahub',
+  REDIS_URL: given.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+  STORAGE_ROOT: given.STORAGE_ROOT ?? join(root, '.data', 'storage'),
+  RESULTS_URI: given.RESULTS_URI ?? 'results/',
+  LOG_FORMAT: given.LOG_FORMAT ?? (tty ? 'pretty' : 'auto'),
+  // The children write to our pipe, not the terminal: tell their pretty-printer the terminal takes colours.
+  ...(tty && !given.NO_COLOR && given.FORCE_COLOR === undefined ? { FORCE_COLOR: '1' } : {}),
   PORT: values.port,
 };
+const PREFIX_COLOURS = [36, 33, 32, 35, 34];
 const gateway = `http://127.0.0.1:${values.port}`;
 const children = [];
 
@@ -37,10 +47,13 @@ async function main() {
   mkdirSync(join(env.STORAGE_ROOT, 'samples'), { recursive: true });
   copyFileSync(join(root, 'samples', 'mercado-livre-electronics.csv'), join(env.STORAGE_ROOT, 'samples', 'sample.csv'));
 
+  // The web page at /app: its assets are built (esbuild, about a second) before the gateway serves them.
+  const web = spawnSync(process.execPath, ['apps/web/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (web.status !== 0) throw new Error('building the web page failed');
   start('gateway', 'apps/gateway/src/main.ts');
   for (const tier of ['free', 'pro', 'business', 'enterprise']) start(`worker-${tier}`, `apps/worker-${tier}/src/main.ts`);
   await waitReady();
-  console.log(`\nValidaHub Jobs is up: API ${gateway}/api/v1/jobs, docs ${gateway}/docs, queues ${gateway}/admin/queues\n`);
+  console.log(`\nValidaHub Jobs is up: web page ${gateway}/app, API ${gateway}/api/v1/jobs, docs ${gateway}/docs, queues ${gateway}/admin/queues\n`);
 
   await runSampleJob(gateway, 'samples/sample.csv');
   if (values.once) return stopAll(0);
@@ -67,7 +80,8 @@ async function ensureDatabase(url) {
 
 function start(name, entry) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = `[${name}] `;
+  const colour = PREFIX_COLOURS[children.length % PREFIX_COLOURS.length];
+  const prefix = tty ? `\x1b[${colour}m${name.padEnd(17)}\x1b[0m| ` : `[${name}] `;
   const relay = (stream, out) => {
     let buffer = '';
     stream.on('data', (chunk) => {

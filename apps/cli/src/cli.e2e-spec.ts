@@ -1,33 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
+import { Run, runProcess } from './testing/run-process';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'apps', 'cli', 'src', 'main.ts');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the real CLI in its own process, as a user would. */
 function cli(...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return run([process.execPath, '-r', '@swc-node/register', MAIN, ...args]);
 }
+
+const run = (command: string[], env: Record<string, string> = { FORCE_COLOR: '0' }, cwd = ROOT): Promise<Run> => runProcess(command, env, cwd);
 
 const HEADER = 'sku,title,description,price,currency,available_quantity,condition,brand,model,gtin,pictures';
 const validRow = (i: number): string =>
@@ -73,7 +58,8 @@ describe('validahub CLI (real process)', () => {
   it('exits 1 when errors are found, listing them', async () => {
     const run = await cli('validate', path('invalid.csv'), '--marketplace', 'mercado_livre');
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/│ 2\s+│ sku\s+│ unique\s+│ error/);
+    // row 2 starts on line 3 of the file (after the header and row 1), SKU-1 repeated.
+    expect(run.stdout).toMatch(/│ 2\s+│ 3\s+│ SKU-1\s+│ sku\s+│ unique\s+│ error/);
     expect(run.stdout).toContain('price "abc" is not a number');
     expect(run.stdout).toMatch(/result: INVALID: \d+ errors, 2 invalid rows \(exit code 1\)/);
   });
@@ -147,5 +133,43 @@ describe('validahub CLI (real process)', () => {
     const help = await cli('validate', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--fix <out.csv>');
+  });
+
+  it('prints the version, from any folder through npx, and colours only when asked', async () => {
+    const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    const npx = await run(['npx', '--no-install', 'validahub', '--version'], {}, join(ROOT, 'libs', 'csv-rules'));
+    expect([npx.code, npx.stdout.trim()]).toEqual([0, version]);
+    const coloured = await run(
+      [process.execPath, join(ROOT, 'apps', 'cli', 'bin', 'validahub.js'), 'validate', path('invalid.csv'), '-m', 'mercado_livre'],
+      {
+        FORCE_COLOR: '1',
+      },
+    );
+    expect(coloured.stdout).toContain('\u001b[31mresult: INVALID');
+    const noColor = await run(
+      [process.execPath, join(ROOT, 'apps', 'cli', 'bin', 'validahub.js'), 'validate', path('invalid.csv'), '-m', 'mercado_livre'],
+      {
+        NO_COLOR: '1',
+      },
+    );
+    expect(noColor.stdout).not.toContain('\u001b[');
+  });
+
+  it('wraps long messages instead of cutting them, shows line and SKU, says what --fix would fix, and writes the HTML and issues CSV', async () => {
+    const long = `${'Smartphone '.repeat(8)}X`;
+    await writeFile(path('long.csv'), `${HEADER}\nSKU-9,${long},d,12,BRL,1,novo,Acme,X,4006381333931,https://a.com/9.jpg\n`);
+    const result = await cli('validate', path('long.csv'), '-m', 'mercado_livre', '--html', path('r.html'), '--issues-csv', path('r.csv'));
+    expect(result.code).toBe(1);
+    const messageCells = result.stdout
+      .split('\n')
+      .filter((line) => line.includes('SKU-9') || /^│\s+│\s+│\s+│/.test(line))
+      .map((line) => line.split('│')[7]?.trim() ?? '')
+      .join(' ');
+    expect(messageCells).toContain('title has 89 characters; at most 60 are allowed');
+    expect(result.stdout).toMatch(/│ 1\s+│ 2\s+│ SKU-9\s+│ condition\s+│ enum\s+│ error\*/);
+    expect(result.stdout).toContain('can be fixed automatically with auto_fix');
+    expect(await readFile(path('r.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/i);
+    expect((await readFile(path('r.csv'), 'utf8')).split(/\r?\n/)[0]).toMatch(/^\uFEFF?row,line,sku/);
+    expect(result.stdout).toContain(`HTML report written to ${path('r.html')}`);
   });
 });

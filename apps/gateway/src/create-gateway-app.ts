@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
 import { JobQueues } from '@validahub/jobs-queueing';
@@ -14,18 +14,7 @@ import { installShutdownDrain } from './http/shutdown-drain';
 import { ProblemFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
 import { GatewayMetrics } from './metrics/gateway-metrics';
-
-/** The OpenAPI document served at /docs (UI) and /docs-json. */
-export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('ValidaHub Jobs API')
-      .setDescription('Asynchronous CSV validation and correction jobs. Errors are application/problem+json (RFC 9457).')
-      .setVersion('1')
-      .build(),
-  );
-}
+import { buildOpenApiDocument, DOCS_PATH } from './openapi/openapi-document';
 
 export interface CreateGatewayAppOptions extends GatewayOptions {
   /** More modules to compose in next to the gateway's own (tests add a tenant hook this way). */
@@ -56,7 +45,8 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(GatewayMetrics));
   installShutdownDrain(app.getHttpAdapter().getInstance(), config.http.shutdownDrainMs);
   await registerMultipart(app, config);
-  if (options.docs ?? true) SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
+  // The document is always served at /docs-json; the UI (whose static-file plugin jest cannot load) only with `docs`.
+  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app, config), { ui: options.docs ?? true, raw: ['json'] });
   if (options.dashboard ?? true) {
     await mountQueueDashboard(app.getHttpAdapter().getInstance(), app.get(JobQueues).all(), { basePath: QUEUE_DASHBOARD_PATH });
   }

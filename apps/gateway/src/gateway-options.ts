@@ -14,7 +14,7 @@ export interface GatewayOptions {
   extraMigrations?: DataSourceSettings['extraMigrations'];
   /** Process metrics (CPU, memory) on /metrics (default true). */
   processMetrics?: boolean;
-  /** Serve OpenAPI docs at /docs (default true). */
+  /** Serve the Swagger UI at /docs (default true); the document itself is always at /docs-json. */
   docs?: boolean;
   /** Serve the read-only queue dashboard at /admin/queues (default true). */
   dashboard?: boolean;

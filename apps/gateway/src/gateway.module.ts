@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
-import { createMetricsRegistry, pinoLoggerParams } from '@validahub/observability';
+import { createMetricsRegistry, pinoLoggerParams, wantsPrettyLogs } from '@validahub/observability';
 import { eventApplierProviders } from './events/event-applier.providers';
 import { FilesController } from './files/files.controller';
 import { FilesService } from './files/files.service';
@@ -22,6 +22,7 @@ import { ResultContentService } from './jobs/result-content.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { Reconciler } from './reconciler/reconciler';
+import { WebAppController } from './web/web-app.controller';
 
 /** The jobs API (idempotent create included), event applier, reconciler, health and metrics, wired from one AppConfig. */
 @Module({})
@@ -32,11 +33,17 @@ export class GatewayModule {
       module: GatewayModule,
       global: true,
       imports: [
-        LoggerModule.forRoot(pinoLoggerParams({ level: config.http.logLevel, service: 'gateway' })),
+        LoggerModule.forRoot(
+          pinoLoggerParams({
+            level: config.http.logLevel,
+            service: 'gateway',
+            pretty: wantsPrettyLogs(config.http.logFormat, config.http.nodeEnv, process.stdout.isTTY),
+          }),
+        ),
         TerminusModule.forRoot({ logger: false }),
         gatewayIdempotencyModule(config, resolved.idempotency),
       ],
-      controllers: [JobsController, FilesController, HealthController, MetricsController],
+      controllers: [JobsController, FilesController, HealthController, MetricsController, WebAppController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_OPTIONS, useValue: resolved },

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@validahub/config';
+import { ConfigError, loadConfig, readEnvironment } from '@validahub/config';
 import { createGatewayApp } from './create-gateway-app';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(readEnvironment());
   const app = await createGatewayApp(config);
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);

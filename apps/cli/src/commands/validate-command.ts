@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { UnreadableCsvError, validateCsv, type ValidationReport } from '@validahub/csv-rules';
+import { basename, resolve } from 'node:path';
+import { renderIssuesCsv, renderReportHtml, UnreadableCsvError, validateCsv, type ValidationReport } from '@validahub/csv-rules';
 import type { CliStreams } from '../cli-streams';
 import { CliError, EXIT_CODES } from '../exit-codes';
+import type { Colors } from '../output/colors';
 import { CorrectedFile } from '../output/corrected-file';
 import { DelayedProgressBar } from '../output/progress-bar';
 import { renderReport } from '../output/report-tables';
@@ -15,6 +16,8 @@ export interface ValidateOptions {
   fix?: string;
   autoFix?: boolean;
   json?: string;
+  html?: string;
+  issuesCsv?: string;
   maxIssues: number;
   show: number;
   encoding: string;
@@ -35,7 +38,7 @@ async function inputSize(file: string): Promise<number> {
 }
 
 /** Runs one validation and prints it; resolves to the exit code. */
-export async function runValidate(file: string, options: ValidateOptions, streams: CliStreams): Promise<number> {
+export async function runValidate(file: string, options: ValidateOptions, streams: CliStreams, colors: Colors): Promise<0 | 1> {
   const totalBytes = await inputSize(file);
   if (options.fix && resolve(options.fix) === resolve(file)) {
     throw new CliError('--fix must name a new file, not the input being read');
@@ -69,10 +72,26 @@ export async function runValidate(file: string, options: ValidateOptions, stream
   const reportJson = `${JSON.stringify(report, null, 2)}\n`;
   if (options.json === '-') streams.stdout.write(reportJson);
   else if (options.json) await writeFile(options.json, reportJson);
+  if (options.html) await writeFile(options.html, renderReportHtml(report, { title: basename(file) }));
+  if (options.issuesCsv) await writeFile(options.issuesCsv, renderIssuesCsv(report));
 
   const valid = report.summary.errors === 0;
   // With the JSON on stdout, the human summary goes to stderr so the JSON stays parseable.
   const human = options.json === '-' ? streams.stderr : streams.stdout;
-  human.write(renderReport(report, { file, shown: options.show, correctedFile: options.fix ?? null, reportFile: options.json ?? null }));
+  const width = (human as { columns?: number }).columns ?? 120;
+  human.write(
+    renderReport(report, {
+      file,
+      shown: options.show,
+      written: [
+        ['corrected CSV', options.fix],
+        ['report', options.json === '-' ? undefined : options.json],
+        ['HTML report', options.html],
+        ['issues CSV', options.issuesCsv],
+      ],
+      width,
+      colors,
+    }),
+  );
   return valid ? EXIT_CODES.valid : EXIT_CODES.invalid;
 }

@@ -1,12 +1,16 @@
 import Table from 'cli-table3';
 import type { ReportIssue, ValidationReport } from '@validahub/csv-rules';
+import type { Colors } from './colors';
 
 export interface RenderContext {
   file: string;
   /** How many issues to list. */
   shown: number;
-  correctedFile: string | null;
-  reportFile: string | null;
+  /** Files written, by what they hold (absent ones are skipped). */
+  written: [label: string, path: string | undefined][];
+  /** Terminal width: the message column takes what the others leave. */
+  width: number;
+  colors: Colors;
 }
 
 const plain = { head: [] as string[], border: [] as string[] };
@@ -14,6 +18,7 @@ const plain = { head: [] as string[], border: [] as string[] };
 export const COMPACT_CHARS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 const number = (value: number): string => value.toLocaleString('en-US');
 
+/** A short cell on one line (values, SKUs); messages are wrapped instead. */
 function clip(text: string | null, width: number): string {
   if (text === null) return '';
   const oneLine = text.replace(/\r?\n|\r/g, '⏎');
@@ -30,6 +35,7 @@ function summaryTable(report: ValidationReport): string {
     ['errors', number(summary.errors)],
     ['warnings', number(summary.warnings)],
     ['fixes applied', number(summary.fixes_applied)],
+    ['fixable with --fix', number(summary.fixable)],
   );
   return table.toString();
 }
@@ -41,24 +47,45 @@ function byRuleTable(report: ValidationReport): string {
   return table.toString();
 }
 
-function issuesTable(issues: readonly ReportIssue[]): string {
+function severity(issue: ReportIssue, colors: Colors): string {
+  const paint = issue.severity === 'error' ? colors.red : issue.severity === 'warning' ? colors.yellow : colors.green;
+  return paint(issue.fixable ? `${issue.severity}*` : issue.severity);
+}
+
+/** row, line (as a spreadsheet/editor numbers it), SKU, column, rule, severity, the whole message wrapped, and the fix. */
+function issuesTable(issues: readonly ReportIssue[], width: number, colors: Colors): string {
+  const fixed = [7, 7, 14, 16, 16, 10, 18];
+  // 8 columns -> 9 borders and 2 spaces of padding per column.
+  const message = Math.max(30, width - fixed.reduce((a, b) => a + b, 0) - 9);
   const table = new Table({
-    head: ['row', 'column', 'rule', 'severity', 'message', 'fixed to'],
+    head: ['row', 'line', 'sku', 'column', 'rule', 'severity', 'message', 'fixed to'],
     style: plain,
     chars: COMPACT_CHARS,
-    wordWrap: false,
+    colWidths: [fixed[0], fixed[1], fixed[2], fixed[3], fixed[4], fixed[5], message, fixed[6]],
+    wordWrap: true,
+    wrapOnWordBoundary: true,
   });
   for (const issue of issues) {
-    table.push([String(issue.row), clip(issue.column, 20) || '-', issue.rule, issue.severity, clip(issue.message, 70), clip(issue.fixed_value, 24)]);
+    table.push([
+      String(issue.row),
+      issue.line === null ? '-' : String(issue.line),
+      clip(issue.sku, fixed[2] - 2) || '-',
+      clip(issue.column, fixed[3] - 2) || '-',
+      issue.rule,
+      severity(issue, colors),
+      issue.message,
+      clip(issue.fixed_value, fixed[6] - 2),
+    ]);
   }
   return table.toString();
 }
 
-/** The terminal summary: what was checked, the counts, the rules hit, the first issues, and the verdict. */
+/** The terminal summary: what was checked, the counts, the rules hit, the first issues, hints, and the verdict. */
 export function renderReport(report: ValidationReport, context: RenderContext): string {
+  const { colors } = context;
   const category = report.category ? ` (category ${report.category})` : '';
   const lines = [
-    `${context.file}: ${report.marketplace}/${report.ruleset}${category}`,
+    `${colors.bold(context.file)}: ${report.marketplace}/${report.ruleset}${category}`,
     `encoding ${report.input.encoding}, delimiter ${JSON.stringify(report.input.delimiter)}, ${number(report.input.bytes)} bytes`,
     summaryTable(report),
   ];
@@ -66,15 +93,16 @@ export function renderReport(report: ValidationReport, context: RenderContext): 
   const listed = report.issues.slice(0, context.shown);
   if (listed.length > 0) {
     const total = Object.values(report.by_rule).reduce((sum, count) => sum + count, 0);
-    lines.push(`issues (first ${number(listed.length)} of ${number(total)}):`, issuesTable(listed));
+    lines.push(`issues (first ${number(listed.length)} of ${number(total)}):`, issuesTable(listed, context.width, colors));
+    if (listed.some((issue) => issue.fixable)) lines.push(colors.dim('* --fix would fix this one'));
   }
-  if (context.correctedFile) lines.push(`corrected CSV written to ${context.correctedFile}`);
-  if (context.reportFile && context.reportFile !== '-') lines.push(`report written to ${context.reportFile}`);
+  lines.push(report.summary_text);
+  for (const [label, path] of context.written) if (path) lines.push(`${label} written to ${path}`);
   const { errors, rows_invalid: invalidRows } = report.summary;
   lines.push(
     errors === 0
-      ? 'result: VALID (exit code 0)'
-      : `result: INVALID: ${number(errors)} error${errors === 1 ? '' : 's'}, ${number(invalidRows)} invalid row${invalidRows === 1 ? '' : 's'} (exit code 1)`,
+      ? `${colors.green('result: VALID')} (exit code 0)`
+      : `${colors.red(`result: INVALID: ${number(errors)} error${errors === 1 ? '' : 's'}, ${number(invalidRows)} invalid row${invalidRows === 1 ? '' : 's'}`)} (exit code 1)`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -1,14 +1,36 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ObjectStorage } from '@validahub/storage';
 import { OBJECT_STORAGE, PRODUCER_REDIS } from '../gateway.tokens';
+import { ApiProblems } from '../openapi/api-responses';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
+@ApiSchema({ name: 'Liveness' })
+class LiveView {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+@ApiSchema({ name: 'Readiness' })
+class ReadinessView {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: true },
+    description: 'Per dependency: `status` and `latency_ms`.',
+    example: { postgres: { status: 'up', latency_ms: 2 }, redis: { status: 'up', latency_ms: 1 }, storage: { status: 'up', latency_ms: 1 } },
+  })
+  info!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) error!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+}
+
 @ApiTags('health')
+@ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Up to 128 printable characters; generated when absent; echoed.' })
+@ApiProblems(400)
 @Controller('health')
 export class HealthController {
   constructor(
@@ -21,13 +43,28 @@ export class HealthController {
 
   /** The process is up and serving HTTP; dependencies are not consulted (a restart would not fix them). */
   @Get('live')
+  @ApiOperation({
+    operationId: 'getLiveness',
+    summary: 'Liveness',
+    description: 'The process is up and serving HTTP; dependencies are not consulted.',
+    security: [],
+  })
+  @ApiOkResponse({ type: LiveView, description: 'Alive.' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Ready to take traffic: Postgres, Redis and object storage answer in time. 503 problem otherwise. */
   @Get('ready')
-  @HealthCheck()
+  @ApiOperation({
+    operationId: 'getReadiness',
+    summary: 'Readiness',
+    description: 'Postgres, Redis and object storage each answer within 1.5 s; 503 (with `checks`) when one does not.',
+    security: [],
+  })
+  @ApiOkResponse({ type: ReadinessView, description: 'Every dependency answers.' })
+  @ApiProblems(503)
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   ready() {
     return this.health.check([
       () => this.probe('postgres', () => this.dataSource.query('SELECT 1')),

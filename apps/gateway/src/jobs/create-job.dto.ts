@@ -13,19 +13,31 @@ export class CreateJobDto {
   @IsObject()
   params!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ minimum: MIN_PRIORITY, maximum: MAX_PRIORITY, description: "Default: the plan's priority." })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: MIN_PRIORITY,
+    maximum: MAX_PRIORITY,
+    description: "Higher runs first within a queue. Default: the plan's priority.",
+    example: 5,
+  })
   @IsOptional()
   @IsInt()
   @Min(MIN_PRIORITY)
   @Max(MAX_PRIORITY)
   priority?: number;
 
-  @ApiPropertyOptional({ enum: PLANS, default: 'free' })
+  @ApiPropertyOptional({ enum: PLANS, default: 'free', description: 'With API keys the plan is the key’s tenant’s; a different value is 403.' })
   @IsOptional()
   @IsIn(PLANS)
   plan?: Plan;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 255 })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 255,
+    pattern: '^[\\x20-\\x7E]+$',
+    description: 'Same as the Idempotency-Key header: a repeat of the same request replays the first answer.',
+    example: 'upload-xyz-123',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 255)

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema, ApiPropertyOptional } from '@nestjs/swagger';
 import { JOB_STATUSES, JobError, JobStatus, PLANS } from '@validahub/jobs-domain';
 import { JobEntity, JobEventEntity } from '@validahub/jobs-persistence';
 
@@ -6,46 +6,65 @@ import { JobEntity, JobEventEntity } from '@validahub/jobs-persistence';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
+@ApiSchema({ name: 'JobError' })
 export class JobErrorView {
-  @ApiProperty() code!: string;
-  @ApiProperty() message!: string;
-  @ApiProperty() retryable!: boolean;
+  @ApiProperty({ example: 'input_not_found' }) code!: string;
+  @ApiProperty({ example: 'No object at samples/missing.csv.' }) message!: string;
+  @ApiProperty({ description: 'Whether the job was retried for it.', example: false }) retryable!: boolean;
 }
 
+@ApiSchema({ name: 'CreatedJob' })
 export class CreatedJobView {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() task_name!: string;
+  @ApiProperty({ format: 'uuid', example: '550e8400-e29b-41d4-a716-446655440000' }) id!: string;
+  @ApiProperty({ example: 'validate_csv_job' }) task_name!: string;
   @ApiProperty({ enum: JOB_STATUSES }) status!: JobStatus;
-  @ApiProperty() progress!: number;
-  @ApiProperty() priority!: number;
-  @ApiProperty({ enum: PLANS }) plan!: string;
-  @ApiProperty() queue!: string;
-  @ApiProperty() correlation_id!: string;
-  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ minimum: 0, maximum: 100, description: 'Percent done (may be fractional).', example: 0 }) progress!: number;
+  @ApiProperty({ minimum: 1, maximum: 10, description: 'Higher runs first within a queue.', example: 5 }) priority!: number;
+  @ApiProperty({ enum: PLANS, example: 'pro' }) plan!: string;
+  @ApiProperty({ example: 'queue-pro' }) queue!: string;
+  @ApiProperty({ example: 'request-123' }) correlation_id!: string;
+  @ApiProperty({ format: 'date-time', example: '2024-01-15T10:30:00.000Z' }) created_at!: string;
 }
 
+@ApiSchema({ name: 'Job' })
 export class JobView extends CreatedJobView {
-  @ApiProperty({ nullable: true, type: String }) message!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true }) params!: Record<string, unknown>;
-  @ApiProperty() attempts!: number;
-  @ApiProperty() max_attempts!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'The latest progress message.', example: 'Validating 1500 rows' }) message!:
+    string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The params as stored, defaults filled in.',
+    example: { input_uri: 'samples/sample.csv', marketplace: 'mercado_livre', ruleset: 'default', auto_fix: false },
+  })
+  params!: Record<string, unknown>;
+  @ApiProperty({ example: 1 }) attempts!: number;
+  @ApiProperty({ example: 4 }) max_attempts!: number;
   @ApiProperty({ nullable: true, type: String }) idempotency_key!: string | null;
-  @ApiProperty({ nullable: true, type: JobErrorView }) error!: JobError | null;
-  @ApiProperty({ nullable: true, type: String }) result_ref!: string | null;
-  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) summary!: Record<string, unknown> | null;
-  @ApiProperty() cancel_requested!: boolean;
+  @ApiProperty({ nullable: true, type: JobErrorView, description: 'Why the job failed; null otherwise.' }) error!: JobError | null;
+  @ApiProperty({ nullable: true, type: String, example: 'results/550e8400-e29b-41d4-a716-446655440000.json' }) result_ref!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: 'CSV jobs: rows_total, rows_valid, rows_invalid, errors, warnings, fixes_applied, report_ref, corrected_ref, ...',
+    example: { rows_total: 5, rows_valid: 4, rows_invalid: 1, errors: 1, warnings: 0, fixes_applied: 0 },
+  })
+  summary!: Record<string, unknown> | null;
+  @ApiProperty({ example: false }) cancel_requested!: boolean;
   @ApiProperty({ nullable: true, format: 'date-time', type: String }) started_at!: string | null;
   @ApiProperty({ nullable: true, format: 'date-time', type: String }) finished_at!: string | null;
   @ApiProperty({ nullable: true, format: 'date-time', type: String }) expires_at!: string | null;
 }
 
+@ApiSchema({ name: 'JobList' })
 export class JobListView {
   @ApiProperty({ type: [JobView] }) items!: JobView[];
-  @ApiProperty() total!: number;
-  @ApiProperty() limit!: number;
-  @ApiProperty() offset!: number;
+  @ApiProperty({ description: 'Matching jobs in all pages.', example: 1 }) total!: number;
+  @ApiProperty({ example: 20 }) limit!: number;
+  @ApiProperty({ example: 0 }) offset!: number;
 }
 
+@ApiSchema({ name: 'JobResult' })
 export class JobResultView {
   @ApiProperty({ format: 'uuid' }) job_id!: string;
   @ApiProperty({ enum: ['succeeded'] }) status!: 'succeeded';
@@ -54,16 +73,18 @@ export class JobResultView {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) finished_at!: string | null;
 }
 
+@ApiSchema({ name: 'JobEvent' })
 export class JobEventView {
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ enum: JOB_STATUSES, nullable: true }) from_status!: JobStatus | null;
   @ApiProperty({ enum: JOB_STATUSES }) to_status!: JobStatus;
   @ApiPropertyOptional({ nullable: true, type: Number }) progress!: number | null;
   @ApiProperty({ nullable: true, type: String }) message!: string | null;
-  @ApiProperty() attempt!: number;
+  @ApiProperty({ example: 1 }) attempt!: number;
   @ApiProperty({ enum: ['api', 'worker', 'reconciler'] }) actor!: string;
 }
 
+@ApiSchema({ name: 'JobEventList' })
 export class JobEventListView {
   @ApiProperty({ type: [JobEventView] }) items!: JobEventView[];
 }

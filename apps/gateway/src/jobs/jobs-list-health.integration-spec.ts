@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { buildOpenApiDocument } from '../create-gateway-app';
+import { buildOpenApiDocument } from '../openapi/openapi-document';
 import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
 import { expectProblem } from '../testing/http-expect';
 
@@ -90,7 +90,7 @@ describe('jobs API: list, health, metrics, OpenAPI', () => {
     // Served at /docs by createGatewayApp; jest cannot load the UI's static-file plugin (an ESM
     // dependency), so the document itself is checked here and the UI by the serve smoke check.
     it('describes every endpoint in the OpenAPI document', () => {
-      const doc = buildOpenApiDocument(app);
+      const doc = buildOpenApiDocument(app, harness.config);
       expect(Object.keys(doc.paths)).toEqual(
         expect.arrayContaining([
           '/api/v1/jobs',
@@ -103,8 +103,8 @@ describe('jobs API: list, health, metrics, OpenAPI', () => {
       );
       expect(Object.keys(doc.paths['/api/v1/jobs/{id}'])).toEqual(expect.arrayContaining(['get', 'delete']));
       const schemas = doc.components?.schemas as Record<string, { properties: Record<string, { enum?: unknown[] }> }>;
-      expect(schemas.CreateJobDto.properties.plan.enum).toEqual(['free', 'pro', 'business', 'enterprise']);
-      expect(Object.keys(schemas.JobView.properties)).toEqual(expect.arrayContaining(['cancel_requested', 'max_attempts', 'expires_at']));
+      expect(schemas.CreateValidateCsvJobRequest.properties.plan.enum).toEqual(['free', 'pro', 'business', 'enterprise']);
+      expect(Object.keys(schemas.Job.properties)).toEqual(expect.arrayContaining(['cancel_requested', 'max_attempts', 'expires_at']));
     });
 
     it('exposes Prometheus metrics for requests, created jobs and transitions', async () => {

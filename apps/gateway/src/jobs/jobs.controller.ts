@@ -1,17 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
-import { ApiQuery } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyContext, IdempotencyCtx, Idempotent } from '@validahub/idempotency';
+import { ApiProblems, ApiTenantRoute } from '../openapi/api-responses';
 import { CreateJobDto } from './create-job.dto';
 import { JobIdPipe } from './job-id.pipe';
 import {
@@ -36,9 +27,12 @@ export const JOBS_PATH = 'api/v1/jobs';
 
 const jobLocation = (id: string) => `/${JOBS_PATH}/${id}`;
 
+const JOB_ID = ApiParam({ name: 'id', format: 'uuid', description: 'The job id (a UUID; anything else is 400).' });
+
 @ApiTags('jobs')
 @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Up to 128 printable characters; generated when absent; echoed.' })
-@ApiBadRequestResponse({ description: 'Invalid input (application/problem+json)' })
+@ApiTenantRoute()
+@ApiProblems(400, 503)
 @Controller(JOBS_PATH)
 export class JobsController {
   constructor(
@@ -55,9 +49,22 @@ export class JobsController {
     required: false,
     description: 'Same as body idempotency_key (both and different: 400). A repeat replays the first answer.',
   })
-  @ApiAcceptedResponse({ type: CreatedJobView, description: 'Accepted; Location names the job. A replay adds Idempotent-Replayed: true.' })
-  @ApiConflictResponse({ description: 'A request with this idempotency key is still being created (Retry-After).' })
-  @ApiUnprocessableEntityResponse({ description: 'This idempotency key was used for a different request.' })
+  @ApiOperation({
+    operationId: 'createJob',
+    summary: 'Create a job',
+    description:
+      'Validates the body (`params` per task), stores the job and queues it on its plan’s queue. With an idempotency key ' +
+      '(header or body) a repeat of the same request replays the first answer instead of creating a second job.',
+  })
+  @ApiAcceptedResponse({
+    type: CreatedJobView,
+    description: 'Accepted; `Location` names the job. A replay adds `Idempotent-Replayed: true`.',
+    headers: {
+      Location: { description: '/api/v1/jobs/{id}', schema: { type: 'string' } },
+      'Idempotent-Replayed': { description: '`true` when this is the replay of an earlier request.', schema: { type: 'string' } },
+    },
+  })
+  @ApiProblems(409, 413, 415, 422)
   async create(
     @Body() body: CreateJobDto,
     @Ctx() ctx: RequestContext,
@@ -77,30 +84,69 @@ export class JobsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: JobListView })
+  @ApiOperation({ operationId: 'listJobs', summary: 'List jobs', description: 'The caller’s jobs, newest first, filtered and paged.' })
+  @ApiOkResponse({ type: JobListView, description: 'A page of jobs.' })
   async list(@Query() query: ListJobsQuery, @Ctx() ctx: RequestContext): Promise<JobListView> {
     const page = await this.jobs.list(query, ctx);
     return { items: page.items.map(toJobView), total: page.total, limit: page.limit, offset: page.offset };
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: JobView })
-  @ApiNotFoundResponse()
+  @JOB_ID
+  @ApiOperation({
+    operationId: 'getJob',
+    summary: 'Get a job',
+    description: 'Status, progress, attempts, error, summary and result location of one job.',
+  })
+  @ApiOkResponse({ type: JobView, description: 'The job.' })
+  @ApiProblems(404)
   async get(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobView> {
     return toJobView(await this.jobs.get(id, ctx));
   }
 
   @Get(':id/result')
-  @ApiOkResponse({ type: JobResultView })
-  @ApiConflictResponse({ description: 'The job has not succeeded (body carries its status).' })
+  @JOB_ID
+  @ApiOperation({
+    operationId: 'getJobResult',
+    summary: 'Get a job’s result record',
+    description: 'Where the result of a succeeded job is stored, and its summary. 409 (with `job_status`) while the job has not succeeded.',
+  })
+  @ApiOkResponse({ type: JobResultView, description: 'The result record.' })
+  @ApiProblems(404, 409)
   async result(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobResultView> {
     return toResultView(await this.jobs.result(id, ctx));
   }
 
   @Get(':id/result/content')
-  @ApiOkResponse({ description: 'The stored result (report JSON or corrected CSV), streamed; 302 to a presigned URL with RESULTS_PRESIGN.' })
-  @ApiConflictResponse({ description: 'The job has not succeeded.' })
-  @ApiQuery({ name: 'part', required: false, enum: RESULT_PARTS, description: 'CSV jobs: `report` (JSON) or `corrected` (CSV); default result_ref.' })
+  @JOB_ID
+  @ApiOperation({
+    operationId: 'getJobResultContent',
+    summary: 'Download a job’s result',
+    description:
+      'Streams the stored result of a succeeded job: without `part` the object at `result_ref`; CSV jobs also serve each artefact by `part`. ' +
+      'With RESULTS_PRESIGN a 302 to a short-lived URL instead.',
+  })
+  @ApiQuery({
+    name: 'part',
+    required: false,
+    enum: RESULT_PARTS,
+    description: 'CSV jobs: which artefact (`report` JSON, `corrected` CSV, ...); default `result_ref`.',
+  })
+  @ApiProduces('application/json', 'text/csv', 'text/html')
+  @ApiOkResponse({
+    description: 'The stored bytes, as an attachment.',
+    content: {
+      'application/json': { schema: { type: 'object', additionalProperties: true, description: 'A validation report.' } },
+      'text/csv': { schema: { type: 'string', description: 'A corrected CSV, or the report’s issues as CSV.' } },
+      'text/html': { schema: { type: 'string', description: 'The report as a self-contained page.' } },
+    },
+  })
+  @ApiResponse({
+    status: 302,
+    description: 'RESULTS_PRESIGN: the result is at `Location` (a presigned URL valid for 5 minutes).',
+    headers: { Location: { description: 'A presigned URL.', schema: { type: 'string' } } },
+  })
+  @ApiProblems(404, 409)
   async resultContent(
     @Param('id', JobIdPipe) id: string,
     @Query('part') part: unknown,
@@ -120,15 +166,29 @@ export class JobsController {
   }
 
   @Get(':id/events')
-  @ApiOkResponse({ type: JobEventListView })
+  @JOB_ID
+  @ApiOperation({
+    operationId: 'getJobEvents',
+    summary: 'Get a job’s audit trail',
+    description: 'Every transition of the job, oldest first, with time, attempt and actor.',
+  })
+  @ApiOkResponse({ type: JobEventListView, description: 'The audit trail.' })
+  @ApiProblems(404)
   async events(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobEventListView> {
     return { items: (await this.jobs.events(id, ctx)).map(toEventView) };
   }
 
   @Delete(':id')
+  @JOB_ID
+  @ApiOperation({
+    operationId: 'cancelJob',
+    summary: 'Cancel a job',
+    description:
+      'Best effort: a waiting job is cancelled at once (200); a running one is asked to stop at its next checkpoint (202). 409 when it already ended.',
+  })
   @ApiOkResponse({ type: JobView, description: 'Cancelled at once (it was waiting).' })
-  @ApiAcceptedResponse({ type: JobView, description: 'Running: the worker was asked to stop (cancel_requested true).' })
-  @ApiConflictResponse({ description: 'Already finished.' })
+  @ApiAcceptedResponse({ type: JobView, description: 'Running: the worker was asked to stop (`cancel_requested: true`).' })
+  @ApiProblems(404, 409)
   async cancel(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobView> {
     const outcome = await this.jobs.cancel(id, ctx);
     void reply.status(outcome.httpStatus);

@@ -1,28 +1,8 @@
-/** A thin HTTP client for the gateway's public API, as a client of the contract would use it. */
+import { createJobsClient, type CreateJobRequest, type Job, type JobEvent, type JobsClient } from '@validahub/jobs-client';
 
-export interface JobView {
-  id: string;
-  task_name: string;
-  status: string;
-  plan: string;
-  attempts: number;
-  max_attempts: number;
-  error: { code: string; message: string; retryable: boolean } | null;
-  summary: Record<string, unknown> | null;
-  cancel_requested: boolean;
-  expires_at: string | null;
-  [key: string]: unknown;
-}
-
-export interface AuditEntry {
-  at: string;
-  from_status: string | null;
-  to_status: string;
-  progress: number;
-  message: string | null;
-  attempt: number;
-  actor: string;
-}
+/** The e2e tests' view of the gateway: the typed jobs client, plus raw requests for what a test probes by hand. */
+export type JobView = Job;
+export type AuditEntry = JobEvent;
 
 export interface ApiResponse<T> {
   status: number;
@@ -33,8 +13,13 @@ export interface ApiResponse<T> {
 }
 
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  readonly client: JobsClient;
 
+  constructor(readonly baseUrl: string) {
+    this.client = createJobsClient({ baseUrl });
+  }
+
+  /** Any request, answered whatever its status (tests assert on refusals and timings). */
   async request<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 15_000): Promise<ApiResponse<T>> {
     const started = Date.now();
     const response = await fetch(`${this.baseUrl}${path}`, {
@@ -47,22 +32,19 @@ export class ApiClient {
     return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as T, tookMs: Date.now() - started };
   }
 
+  /** Creates a job of any task, test-only ones included (the document types only the production tasks). */
   async createJob(task: string, params: Record<string, unknown>, plan: string): Promise<JobView> {
-    const response = await this.request<JobView>('POST', '/api/v1/jobs', { task, params, plan });
-    if (response.status !== 202) throw new Error(`create ${task} answered ${response.status}: ${JSON.stringify(response.body)}`);
-    return response.body;
+    const answer = await this.client.createJob({ task, params, plan } as CreateJobRequest, { signal: AbortSignal.timeout(15_000) });
+    if (answer.status !== 202) throw new Error(`create ${task} answered ${answer.status}: ${JSON.stringify(answer.job)}`);
+    return answer.job as JobView;
   }
 
-  async job(id: string): Promise<JobView> {
-    const response = await this.request<JobView>('GET', `/api/v1/jobs/${id}`);
-    if (response.status !== 200) throw new Error(`GET job ${id} answered ${response.status}: ${JSON.stringify(response.body)}`);
-    return response.body;
+  job(id: string): Promise<JobView> {
+    return this.client.getJob(id, { signal: AbortSignal.timeout(15_000) });
   }
 
-  async events(id: string): Promise<AuditEntry[]> {
-    const response = await this.request<{ items: AuditEntry[] }>('GET', `/api/v1/jobs/${id}/events`);
-    if (response.status !== 200) throw new Error(`GET events of ${id} answered ${response.status}`);
-    return response.body.items;
+  events(id: string): Promise<AuditEntry[]> {
+    return this.client.getJobEvents(id, { signal: AbortSignal.timeout(15_000) });
   }
 
   async cancel(id: string): Promise<ApiResponse<JobView>> {
@@ -73,10 +55,9 @@ export class ApiClient {
   async allJobs(): Promise<JobView[]> {
     const jobs: JobView[] = [];
     for (let offset = 0; ; offset += 100) {
-      const response = await this.request<{ items: JobView[]; total: number }>('GET', `/api/v1/jobs?limit=100&offset=${offset}`);
-      if (response.status !== 200) throw new Error(`list answered ${response.status}`);
-      jobs.push(...response.body.items);
-      if (jobs.length >= response.body.total || !response.body.items.length) return jobs;
+      const page = await this.client.listJobs({ limit: 100, offset });
+      jobs.push(...page.items);
+      if (jobs.length >= page.total || !page.items.length) return jobs;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { AppConfig, ConfigError, loadConfig } from '@validahub/config';
+import { AppConfig, ConfigError, loadConfig, readEnvironment } from '@validahub/config';
 import type { Plan } from '@validahub/jobs-domain';
 import { WorkerLifecycle } from './nest/worker-lifecycle';
 import { WorkerRuntimeModule } from './nest/worker-runtime.module';
@@ -18,7 +18,7 @@ export function resolvePlans(appPlan: Plan, config: AppConfig): readonly Plan[] 
 export async function bootstrapWorker(options: BootstrapWorkerOptions): Promise<void> {
   let config: AppConfig;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(readEnvironment());
   } catch (error) {
     process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
     process.exit(1);

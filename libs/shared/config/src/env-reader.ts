@@ -10,13 +10,20 @@ export class ConfigError extends Error {
   }
 }
 
+/** Told about every variable a reader is asked for, with the default it falls back to (see describe-config.ts). */
+export type ReadRecorder = (names: readonly string[], fallback?: unknown) => void;
+
 export class EnvReader {
   private readonly problems: string[] = [];
 
-  constructor(private readonly env: Env) {}
+  constructor(
+    private readonly env: Env,
+    private readonly recorder?: ReadRecorder,
+  ) {}
 
   /** First non-empty value among the names (the first name is the canonical one). */
   raw(...names: string[]): { name: string; value: string } | undefined {
+    this.recorder?.(names);
     for (const name of names) {
       const value = this.env[name];
       if (value !== undefined && value.trim() !== '') return { name, value: value.trim() };
@@ -27,6 +34,7 @@ export class EnvReader {
   string(names: string | string[], fallback: string): string;
   string(names: string | string[]): string | undefined;
   string(names: string | string[], fallback?: string): string | undefined {
+    this.recorder?.(toList(names), fallback);
     return this.raw(...toList(names))?.value ?? fallback;
   }
 
@@ -37,6 +45,7 @@ export class EnvReader {
   }
 
   int(names: string | string[], fallback: number, range: { min?: number; max?: number } = {}): number {
+    this.recorder?.(toList(names), fallback);
     const found = this.raw(...toList(names));
     if (!found) return fallback;
     const n = Number(found.value);
@@ -47,6 +56,7 @@ export class EnvReader {
   }
 
   bool(names: string | string[], fallback: boolean): boolean {
+    this.recorder?.(toList(names), fallback);
     const found = this.raw(...toList(names));
     if (!found) return fallback;
     const v = found.value.toLowerCase();
@@ -56,6 +66,7 @@ export class EnvReader {
   }
 
   url(names: string | string[], fallback: string, protocols: string[]): string {
+    this.recorder?.(toList(names), fallback);
     const found = this.raw(...toList(names));
     const value = found?.value ?? fallback;
     try {
@@ -70,6 +81,7 @@ export class EnvReader {
   }
 
   oneOf<T extends string>(names: string | string[], fallback: T, allowed: readonly T[]): T {
+    this.recorder?.(toList(names), fallback);
     const found = this.raw(...toList(names));
     if (!found) return fallback;
     if ((allowed as readonly string[]).includes(found.value)) return found.value as T;

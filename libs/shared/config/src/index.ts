@@ -6,3 +6,15 @@ export type { StorageConfig } from './sections/storage';
 export type { HttpConfig } from './sections/http';
 export type { OutboundConfig } from './sections/outbound';
 export type { WorkerConfig, WorkerPlanName } from './sections/worker';
+export { readEnvironment } from './env-file';
+export { loadCliSettings } from './load-cli';
+export type { CliSettings } from './sections/cli';
+export {
+  CONFIG_DOC_TARGETS,
+  describeConfig,
+  renderConfigTable,
+  renderEnvExample,
+  replaceBetweenMarkers,
+  type VariableDoc,
+} from './docs/describe-config';
+export { VARIABLE_MEANINGS } from './docs/variable-meanings';

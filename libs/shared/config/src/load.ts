@@ -15,20 +15,24 @@ export interface AppConfig {
   outbound: OutboundConfig;
 }
 
+/** Every section of AppConfig and its reader: loadConfig runs them, and the generated docs describe what they read. */
+export const CONFIG_SECTIONS: { readonly [K in keyof AppConfig]: (reader: EnvReader) => AppConfig[K] } = {
+  connections: readConnections,
+  execution: readExecution,
+  storage: readStorage,
+  http: readHttp,
+  worker: readWorker,
+  outbound: readOutbound,
+};
+
 /**
  * The one place that reads the environment. Throws ConfigError listing every bad variable.
  * Callers pass `process.env` (or a test's own map) explicitly.
  */
 export function loadConfig(env: Env): AppConfig {
   const reader = new EnvReader(env);
-  const config: AppConfig = {
-    connections: readConnections(reader),
-    execution: readExecution(reader),
-    storage: readStorage(reader),
-    http: readHttp(reader),
-    worker: readWorker(reader),
-    outbound: readOutbound(reader),
-  };
+  const sections = Object.entries(CONFIG_SECTIONS).map(([name, read]) => [name, read(reader)]);
+  const config = Object.fromEntries(sections) as AppConfig;
   reader.done();
   return config;
 }

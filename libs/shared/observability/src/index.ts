@@ -7,3 +7,4 @@ export {
 } from './correlation-id';
 export { pinoLoggerParams, type LoggingOptions } from './logging';
 export { createMetricsRegistry, httpDurationHistogram, counter, histogram, type MetricsRegistryOptions } from './metrics';
+export { prettyTransport, wantsPrettyLogs } from './log-format';

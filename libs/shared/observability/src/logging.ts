@@ -1,10 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import { CORRELATION_ID_HEADER, resolveCorrelationId } from './correlation-id';
+import { prettyTransport } from './log-format';
 
 export interface LoggingOptions {
   level: string;
   service: string;
+  /** One-line text through pino-pretty instead of JSON (see wantsPrettyLogs). */
+  pretty?: boolean;
 }
 
 /**
@@ -22,6 +25,7 @@ export function pinoLoggerParams(options: LoggingOptions): Params {
       // Probes and scrapes would drown the useful lines.
       autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      ...(options.pretty ? { transport: prettyTransport() } : {}),
     },
   };
 }

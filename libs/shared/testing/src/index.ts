@@ -3,3 +3,4 @@ export { uniqueQueuePrefix, uniqueBucketName, TEST_REDIS_URL, TEST_S3_ENDPOINT }
 export { freePort, portOpen, waitFor } from './ports';
 export { startPrivateRedis, startPrivatePostgres, type PrivateRedis, type PrivatePostgres } from './private-servers';
 export { startApp, WORKSPACE_ROOT, type AppProcess } from './processes';
+export { startTestPlatform, type TestPlatform } from './test-platform';

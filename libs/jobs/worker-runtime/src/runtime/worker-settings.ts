@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '@validahub/config';
 import type { Plan, TaskRegistry } from '@validahub/jobs-domain';
 import type { TaskHandlers } from '@validahub/jobs-tasks';
+import { wantsPrettyLogs } from '@validahub/observability';
 import { createWorkerLogger } from './logger';
 
 /** Stalled-job detection: see README "Crashes and stalled jobs". */
@@ -51,7 +52,9 @@ export function resolveWorkerSettings(options: WorkerRuntimeOptions): WorkerSett
   return {
     config,
     plans,
-    logger: options.logger ?? createWorkerLogger(config.http.logLevel, plans),
+    logger:
+      options.logger ??
+      createWorkerLogger(config.http.logLevel, plans, wantsPrettyLogs(config.http.logFormat, config.http.nodeEnv, process.stdout.isTTY)),
     workerName: options.workerName ?? `${hostname()}:${process.pid}`,
     abortGraceMs: options.abortGraceMs ?? 2_000,
     shutdownGraceMs: options.shutdownGraceMs ?? config.worker.shutdownGraceSeconds * 1_000,

@@ -6,6 +6,12 @@ export interface HttpConfig {
   /** Seconds to keep idempotency keys (contract: at least 24 h). */
   idempotencyTtlSeconds: number;
   logLevel: string;
+  /** LOG_FORMAT: `json` lines, `pretty` one-line text, or `auto` (pretty on a terminal outside production). */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /** NODE_ENV (`production` turns development conveniences off). */
+  nodeEnv: string;
+  /** Folder of the built web page served at /app (`npm run build:web` writes it). */
+  webAssetsDir: string;
   /** On SIGTERM, how long requests in flight may finish before every remaining connection is closed. */
   shutdownDrainMs: number;
 }
@@ -16,6 +22,9 @@ export function readHttp(env: EnvReader): HttpConfig {
     port: env.int('PORT', 3001, { min: 0, max: 65_535 }),
     idempotencyTtlSeconds: env.int('IDEMPOTENCY_TTL_SECONDS', 86_400, { min: 60 }),
     logLevel: env.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    logFormat: env.oneOf('LOG_FORMAT', 'auto', ['auto', 'json', 'pretty'] as const),
+    nodeEnv: env.string('NODE_ENV', 'development'),
     shutdownDrainMs: env.int('GATEWAY_SHUTDOWN_DRAIN_MS', 10_000, { min: 0 }),
+    webAssetsDir: env.string('WEB_ASSETS_DIR', 'dist/web'),
   };
 }

@@ -1,0 +1,108 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CliSettings } from '@validahub/config';
+import type { ListJobsQuery, ResultPart } from '@validahub/jobs-client';
+import type { CliStreams } from '../cli-streams';
+import { type ExitCode } from '../exit-codes';
+import type { Colors } from '../output/colors';
+import { remoteContext, remoteFailure, type RemoteContext, type RemoteOptions } from '../remote/remote-context';
+import { runJobsCancel, runJobsGet, runJobsList, runJobsRetry, runResult } from './jobs-commands';
+import { runSubmit, type SubmitOptions } from './submit-command';
+
+const PLANS = ['free', 'pro', 'business', 'enterprise'];
+const STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'cancelled', 'expired'];
+const PARTS: ResultPart[] = ['report', 'corrected', 'issues_csv', 'report_html'];
+
+function positive(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return parsed;
+}
+
+export interface RemoteDeps {
+  settings: CliSettings;
+  streams: CliStreams;
+  out: Colors;
+  err: Colors;
+  marketplaces: string[];
+  /** Where the action's exit code goes. */
+  exit(code: ExitCode): void;
+}
+
+/** Adds --url and --api-key to a command and runs its action with a client, mapping API failures to exit codes. */
+function remote<A extends unknown[]>(command: Command, deps: RemoteDeps, action: (context: RemoteContext, ...args: A) => Promise<ExitCode>): Command {
+  return command
+    .option('--url <url>', 'the gateway (default VALIDAHUB_URL, else http://127.0.0.1:3001)')
+    .option('--api-key <key>', 'API key, sent as Authorization: Bearer (default VALIDAHUB_API_KEY)')
+    .action(async (...args: unknown[]) => {
+      const options = (args.at(-2) ?? {}) as RemoteOptions;
+      const context = remoteContext(options, deps.settings, deps.streams, deps.out, deps.err);
+      try {
+        deps.exit(await action(context, ...(args.slice(0, -1) as A)));
+      } catch (error) {
+        throw remoteFailure(error, context.client.baseUrl) ?? error;
+      }
+    });
+}
+
+/** submit, jobs list|get|cancel|retry, result: the commands that talk to a gateway. */
+export function addRemoteCommands(program: Command, deps: RemoteDeps): void {
+  remote<[string, SubmitOptions]>(
+    program
+      .command('submit')
+      .description('upload a CSV and create a validate_csv_job; with --wait follow it and download its report and files')
+      .argument('<file>', 'the CSV file to submit')
+      .addOption(new Option('-m, --marketplace <name>', 'marketplace ruleset').choices(deps.marketplaces).makeOptionMandatory())
+      .option('-c, --category <name>', 'product category, adds its rules (e.g. electronics)')
+      .option('-r, --ruleset <name>', 'ruleset of the marketplace')
+      .option('--fix', 'auto-fix: the job also writes a corrected CSV')
+      .option('--wait', 'follow the job to the end, then download the report, corrected CSV, issues CSV and HTML report')
+      .option('--out <dir>', 'where --wait writes the files', '.')
+      .addOption(new Option('--plan <plan>', 'plan (open mode only; with API keys it is the key’s)').choices(PLANS))
+      .option('--idempotency-key <key>', 'a repeat with the same key replays the first job instead of creating another')
+      .option('--timeout <seconds>', 'give up waiting after this long', positive, 600)
+      .option('-q, --quiet', 'no progress'),
+    deps,
+    (context, file, options) => runSubmit(file, options, context),
+  );
+
+  const jobs = program.command('jobs').description('list, show, cancel or retry jobs');
+  remote<[{ status?: string; task?: string; limit?: number; offset?: number; json?: boolean }]>(
+    jobs
+      .command('list')
+      .description('the newest jobs first')
+      .addOption(new Option('--status <status>').choices(STATUSES))
+      .option('--task <name>', 'task name')
+      .option('--limit <n>', 'page size (1..100)', positive, 20)
+      .option('--offset <n>', 'skip this many', (v) => Number(v), 0)
+      .option('--json', 'print the API answer as JSON'),
+    deps,
+    (context, options) =>
+      runJobsList(
+        { status: options.status, task: options.task, limit: options.limit, offset: options.offset } as ListJobsQuery,
+        !!options.json,
+        context,
+      ),
+  );
+  for (const [name, description, run] of [
+    ['get', 'show one job', runJobsGet],
+    ['cancel', 'cancel a job (a running one is asked to stop)', runJobsCancel],
+    ['retry', 'run a failed, cancelled or expired job again as a new job', runJobsRetry],
+  ] as const) {
+    remote<[string, { json?: boolean }]>(
+      jobs.command(name).description(description).argument('<id>', 'job id').option('--json', 'print the API answer as JSON'),
+      deps,
+      (context, id, options) => run(id, !!options.json, context),
+    );
+  }
+
+  remote<[string, { part?: ResultPart; out?: string }]>(
+    program
+      .command('result')
+      .description('download the result of a succeeded job (or one of its parts)')
+      .argument('<id>', 'job id')
+      .addOption(new Option('--part <part>', 'which artefact of a CSV job').choices(PARTS))
+      .option('-o, --out <file>', 'write it to this file ("-" or absent: stdout)'),
+    deps,
+    (context, id, options) => runResult(id, options, context),
+  );
+}
