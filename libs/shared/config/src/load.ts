@@ -2,6 +2,7 @@ import { Env, EnvReader } from './env-reader';
 import { ConnectionsConfig, readConnections } from './sections/connections';
 import { ExecutionConfig, readExecution } from './sections/execution';
 import { HttpConfig, readHttp } from './sections/http';
+import { readSecurity, SecurityConfig } from './sections/security';
 import { readStorage, StorageConfig } from './sections/storage';
 import { readWorker, WorkerConfig } from './sections/worker';
 
@@ -11,6 +12,7 @@ export interface AppConfig {
   storage: StorageConfig;
   http: HttpConfig;
   worker: WorkerConfig;
+  security: SecurityConfig;
 }
 
 /**
@@ -25,6 +27,7 @@ export function loadConfig(env: Env): AppConfig {
     storage: readStorage(reader),
     http: readHttp(reader),
     worker: readWorker(reader),
+    security: readSecurity(reader),
   };
   reader.done();
   return config;
