@@ -61,7 +61,10 @@ export type StorageUriErrorReason =
   | 'empty_key'
   | 'invalid_key'
   | 'wrong_backend'
-  | 'invalid_object_name';
+  | 'invalid_object_name'
+  | 'outside_tenant'
+  | 'absolute_path'
+  | 'read_only';
 
 /** The URI itself is unacceptable: malformed, or it would reach outside what storage may touch. Permanent. */
 export class StorageUriError extends StorageError {

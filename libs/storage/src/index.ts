@@ -24,3 +24,7 @@ export { resultLocation, type ResultExtension } from './results';
 export { pickUploadTarget, uploadsPrefix, uploadTargetUri } from './uploads/upload-target';
 export { storeUpload, type StoredUpload, type StoreUploadOptions } from './uploads/store-upload';
 export { UploadMeter } from './uploads/upload-meter';
+export { ScopedStorage } from './scope/scoped-storage';
+export { openScope, tenantPrefix, tenantScope, SAMPLES_FOLDER, TENANTS_FOLDER, type StorageScope } from './scope/storage-scope';
+export { storageHome, resultsPathInHome, type StorageHome } from './scope/storage-home';
+export { resolveScopedUri, toScopedUri, type ScopeContext, type StorageAccess } from './scope/resolve-scoped-uri';
