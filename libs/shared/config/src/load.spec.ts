@@ -43,7 +43,13 @@ describe('loadConfig', () => {
 describe('loadConfig: security', () => {
   it('requires API keys by default and uses development secrets outside production', () => {
     const { security } = loadConfig({});
-    expect(security).toMatchObject({ production: false, authMode: 'required', authCacheTtlSeconds: 60, dashboard: undefined, metricsToken: undefined });
+    expect(security).toMatchObject({
+      production: false,
+      authMode: 'required',
+      authCacheTtlSeconds: 60,
+      dashboard: undefined,
+      metricsToken: undefined,
+    });
     expect(security.apiKeySecret).toEqual(expect.any(String));
     expect(security.payloadSigningSecret).toEqual(expect.any(String));
     expect(loadConfig({ AUTH_MODE: 'open' }).security.authMode).toBe('open');
