@@ -1,4 +1,4 @@
-export { JobEntity, ANONYMOUS_TENANT } from './entities/job.entity';
+export { JobEntity } from './entities/job.entity';
 export { JobEventEntity, type JobEventActor } from './entities/job-event.entity';
 export {
   JOBS_ENTITIES,
