@@ -17,3 +17,4 @@ export { guardedTransition, type TransitionRequest, type TransitionChanges } fro
 export { insertAuditRow, type AuditRow } from './audit-rows';
 export type { NewJob, JobListFilter, JobPage } from './job-records';
 export { UnfinishedJobs } from './unfinished-jobs';
+export { returnedRows } from './sql/raw-rows';
