@@ -5,6 +5,8 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
 import { JobQueues } from '@validahub/jobs-queueing';
+import { BEARER_SCHEME } from './auth/auth.decorators';
+import { OperatorAccess } from './auth/operator-access';
 import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from './dashboard/queue-dashboard';
 import { registerMultipart } from './files/multipart-setup';
 import { GatewayModule } from './gateway.module';
@@ -23,6 +25,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       .setTitle('ValidaHub Jobs API')
       .setDescription('Asynchronous CSV validation and correction jobs. Errors are application/problem+json (RFC 9457).')
       .setVersion('1')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', bearerFormat: 'vh_ API key', description: 'An API key: `Authorization: Bearer vh_...` (or `X-API-Key`).' },
+        BEARER_SCHEME,
+      )
       .build(),
   );
 }
@@ -51,14 +57,26 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new ProblemFilter());
+  const problemFilter = new ProblemFilter();
+  app.useGlobalFilters(problemFilter);
   app.useGlobalPipes(createValidationPipe());
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(GatewayMetrics));
   installShutdownDrain(app.getHttpAdapter().getInstance(), config.http.shutdownDrainMs);
   await registerMultipart(app, config);
   if (options.docs ?? true) SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
   if (options.dashboard ?? true) {
-    await mountQueueDashboard(app.getHttpAdapter().getInstance(), app.get(JobQueues).all(), { basePath: QUEUE_DASHBOARD_PATH });
+    const operators = app.get(OperatorAccess);
+    await mountQueueDashboard(app.getHttpAdapter().getInstance(), app.get(JobQueues).all(), {
+      basePath: QUEUE_DASHBOARD_PATH,
+      authorize: async (request, reply) => {
+        try {
+          await operators.authorize(request, 'dashboard');
+          return undefined;
+        } catch (error) {
+          return problemFilter.reply(error, request, reply);
+        }
+      },
+    });
   }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -3,6 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
 import { createMetricsRegistry, pinoLoggerParams } from '@validahub/observability';
+import { AdminController } from './admin/admin.controller';
+import { authProviders } from './auth/auth.providers';
 import { eventApplierProviders } from './events/event-applier.providers';
 import { FilesController } from './files/files.controller';
 import { FilesService } from './files/files.service';
@@ -22,8 +24,12 @@ import { ResultContentService } from './jobs/result-content.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { Reconciler } from './reconciler/reconciler';
+import { tenancyProviders } from './tenancy/tenancy.providers';
 
-/** The jobs API (idempotent create included), event applier, reconciler, health and metrics, wired from one AppConfig. */
+/**
+ * The jobs API (idempotent create included), uploads, tenants and API keys (the global auth
+ * guard and the admin routes), event applier, reconciler, health and metrics, wired from one AppConfig.
+ */
 @Module({})
 export class GatewayModule {
   static forRoot(config: AppConfig, options: GatewayOptions = {}): DynamicModule {
@@ -36,7 +42,7 @@ export class GatewayModule {
         TerminusModule.forRoot({ logger: false }),
         gatewayIdempotencyModule(config, resolved.idempotency),
       ],
-      controllers: [JobsController, FilesController, HealthController, MetricsController],
+      controllers: [JobsController, FilesController, AdminController, HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_OPTIONS, useValue: resolved },
@@ -45,6 +51,8 @@ export class GatewayModule {
           useFactory: () => createMetricsRegistry({ processMetrics: resolved.processMetrics, defaultLabels: { service: 'gateway' } }),
         },
         ...infraProviders,
+        ...tenancyProviders,
+        ...authProviders,
         InfraShutdown,
         GatewayMetrics,
         JobEnqueuer,

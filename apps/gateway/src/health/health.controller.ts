@@ -1,16 +1,23 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ObjectStorage } from '@validahub/storage';
+import { Public } from '../auth/auth.decorators';
 import { OBJECT_STORAGE, PRODUCER_REDIS } from '../gateway.tokens';
 
 const CHECK_TIMEOUT_MS = 1_500;
 
+class CheckTimeout extends Error {}
+
+/** Open to all (load balancers, orchestrators): it says which dependency is down, never why (error texts name hosts and accounts). */
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('HealthController');
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -43,7 +50,8 @@ export class HealthController {
       await withTimeout(call(), CHECK_TIMEOUT_MS);
       return check.up({ latency_ms: Date.now() - started });
     } catch (error) {
-      return check.down({ message: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({ err: error, dependency: key }, 'readiness check failed');
+      return check.down({ reason: error instanceof CheckTimeout ? 'timeout' : 'error' });
     }
   }
 }
@@ -54,7 +62,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+        timer = setTimeout(() => reject(new CheckTimeout(`no answer within ${ms} ms`)), ms);
       }),
     ]);
   } finally {

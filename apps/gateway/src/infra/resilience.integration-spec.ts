@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase } from '@validahub/testing';
 import { Reconciler } from '../reconciler/reconciler';
-import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
+import { createGatewayHarness, GatewayHarness, scrapeMetrics, waitFor } from '../testing/gateway-harness';
 import { TcpProxy } from '../testing/tcp-proxy';
 
 const basic = { task: 'validate_csv_job', params: { input_uri: 'test.csv' }, plan: 'pro' };
@@ -99,7 +99,7 @@ describe('dependencies down: 503 problems, never a hang; the reconciler catches 
       const ready = await app.inject({ method: 'GET', url: '/health/ready' });
       expect(ready.statusCode).toBe(503);
       expect(ready.json()).toMatchObject({ checks: { redis: { status: 'down' }, postgres: { status: 'up' } } });
-      expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/job_enqueue_failures_total\{[^}]*plan="pro"[^}]*\} 1/);
+      expect(await scrapeMetrics(app)).toMatch(/job_enqueue_failures_total\{[^}]*plan="pro"[^}]*\} 1/);
 
       await proxy.restore();
       const reconciler = app.get(Reconciler);

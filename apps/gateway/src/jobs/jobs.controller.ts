@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -12,6 +13,7 @@ import {
 import { ApiQuery } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyContext, IdempotencyCtx, Idempotent } from '@validahub/idempotency';
+import { RequireScopes } from '../auth/auth.decorators';
 import { CreateJobDto } from './create-job.dto';
 import { JobIdPipe } from './job-id.pipe';
 import {
@@ -48,6 +50,7 @@ export class JobsController {
   ) {}
 
   @Post()
+  @RequireScopes('jobs:write')
   @HttpCode(202)
   @Idempotent({ bodyField: 'idempotency_key' })
   @ApiHeader({
@@ -58,6 +61,10 @@ export class JobsController {
   @ApiAcceptedResponse({ type: CreatedJobView, description: 'Accepted; Location names the job. A replay adds Idempotent-Replayed: true.' })
   @ApiConflictResponse({ description: 'A request with this idempotency key is still being created (Retry-After).' })
   @ApiUnprocessableEntityResponse({ description: 'This idempotency key was used for a different request.' })
+  @ApiForbiddenResponse({
+    description:
+      "Also: the body's plan differs from the tenant's (`plan-not-allowed`), or its priority is above the plan's (`priority-not-allowed`).",
+  })
   async create(
     @Body() body: CreateJobDto,
     @Ctx() ctx: RequestContext,
@@ -77,6 +84,7 @@ export class JobsController {
   }
 
   @Get()
+  @RequireScopes('jobs:read')
   @ApiOkResponse({ type: JobListView })
   async list(@Query() query: ListJobsQuery, @Ctx() ctx: RequestContext): Promise<JobListView> {
     const page = await this.jobs.list(query, ctx);
@@ -84,13 +92,15 @@ export class JobsController {
   }
 
   @Get(':id')
+  @RequireScopes('jobs:read')
   @ApiOkResponse({ type: JobView })
-  @ApiNotFoundResponse()
+  @ApiNotFoundResponse({ description: "No such job for this tenant (another tenant's job is 404 too)." })
   async get(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobView> {
     return toJobView(await this.jobs.get(id, ctx));
   }
 
   @Get(':id/result')
+  @RequireScopes('jobs:read')
   @ApiOkResponse({ type: JobResultView })
   @ApiConflictResponse({ description: 'The job has not succeeded (body carries its status).' })
   async result(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobResultView> {
@@ -98,6 +108,7 @@ export class JobsController {
   }
 
   @Get(':id/result/content')
+  @RequireScopes('jobs:read')
   @ApiOkResponse({ description: 'The stored result (report JSON or corrected CSV), streamed; 302 to a presigned URL with RESULTS_PRESIGN.' })
   @ApiConflictResponse({ description: 'The job has not succeeded.' })
   @ApiQuery({ name: 'part', required: false, enum: RESULT_PARTS, description: 'CSV jobs: `report` (JSON) or `corrected` (CSV); default result_ref.' })
@@ -120,12 +131,14 @@ export class JobsController {
   }
 
   @Get(':id/events')
+  @RequireScopes('jobs:read')
   @ApiOkResponse({ type: JobEventListView })
   async events(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobEventListView> {
     return { items: (await this.jobs.events(id, ctx)).map(toEventView) };
   }
 
   @Delete(':id')
+  @RequireScopes('jobs:write')
   @ApiOkResponse({ type: JobView, description: 'Cancelled at once (it was waiting).' })
   @ApiAcceptedResponse({ type: JobView, description: 'Running: the worker was asked to stop (cancel_requested true).' })
   @ApiConflictResponse({ description: 'Already finished.' })
