@@ -102,3 +102,15 @@ export function isTransientStorageError(error: unknown): boolean {
 export function isAbortError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
+
+/**
+ * What a storage failure may tell a client: the URI as the client named it and what kind of
+ * failure it was, never the backend's own text (S3 messages can carry bucket policies, account
+ * ids and ARNs). The full error stays in the server's logs.
+ */
+export function clientStorageMessage(error: StorageError, uri: string): string {
+  if (error instanceof StorageUriError || error instanceof UploadTooLargeError) return error.message;
+  if (error instanceof ObjectNotFoundError) return `no object at ${JSON.stringify(uri)}`;
+  if (error instanceof StorageUnavailableError) return `storage unavailable while working on ${JSON.stringify(uri)}`;
+  return `storage refused access while working on ${JSON.stringify(uri)}`;
+}

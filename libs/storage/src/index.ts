@@ -1,5 +1,6 @@
 export type { ObjectHead, ObjectStorage, OpenedObject, OpenReadOptions, WriteBody, WriteOptions, WrittenObject } from './object-storage';
 export {
+  clientStorageMessage,
   isAbortError,
   isTransientStorageError,
   ObjectNotFoundError,

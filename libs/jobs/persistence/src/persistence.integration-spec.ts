@@ -12,7 +12,7 @@ import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs'
 import { JobsTenantIdUuid1767300000000 } from './migrations/1767300000000-tenant-id-uuid';
 
 const TENANT = ANONYMOUS_TENANT_ID;
-const [TENANT_A, TENANT_B, OTHER, LISTER, EXP, EXP_OTHER] = Array.from({ length: 6 }, () => randomUUID());
+const [TENANT_A, TENANT_B, OTHER, LISTER, EXP, EXP_OTHER]: string[] = Array.from({ length: 6 }, () => randomUUID());
 
 function newJob(overrides: Partial<NewJob> = {}): NewJob {
   return {
