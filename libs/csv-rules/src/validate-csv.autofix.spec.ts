@@ -32,7 +32,9 @@ describe('validateCsv: auto-fix', () => {
     ['gtin', '1234565', '01234565', 'gtin_digits'],
   ])('fixes %s %j -> %j, records it, and leaves no error', async (column, from, to, fix) => {
     const { fixes, left, report } = await fixCell(column, from);
-    expect(fixes).toEqual([expect.objectContaining({ row: 1, column, rule: fix, severity: 'fix', value: from, fixed_value: to })]);
+    expect(fixes).toEqual([
+      expect.objectContaining({ row: 1, column, rule: fix, severity: 'fix', value: from, fixed_value: to }),
+    ]);
     expect(left).toEqual([]);
     expect(report.summary).toMatchObject({ rows_valid: 1, rows_invalid: 0, errors: 0, fixes_applied: 1 });
     expect(report.by_rule).toEqual({ [fix]: 1 });
@@ -124,8 +126,7 @@ describe('validateCsv: auto-fix', () => {
   });
 
   it('checks a cross-column rule against the other column as fixed', async () => {
-    const text =
-      'item_sku,item_name,brand_name,external_product_id,standard_price,sale_price,quantity,condition_type,main_image_url\n' +
+    const text = 'item_sku,item_name,brand_name,external_product_id,standard_price,sale_price,quantity,condition_type,main_image_url\n' +
       'A1,Livro,Ed,4006381333931,"R$ 100,00",120.00,1,new,https://a.com/x.jpg\n';
     const report = await validateText(text, { marketplace: 'amazon', autoFix: true });
     expect(problems(report)).toEqual([expect.objectContaining({ column: 'sale_price', rule: 'not_greater_than' })]);

@@ -17,8 +17,7 @@ describe('validateCsv: reading the input', () => {
     });
 
     it('detects a Windows-1252 export with Portuguese headers, ";" and Brazilian prices', async () => {
-      const text =
-        'Código;Título;Preço;Quantidade;Condição;Moeda\r\nA-1;Relógio à prova d’água “Pro”;R$ 1.234,56;3;novo;BRL\r\nA-2;Fogão;199,9;1;usado;BRL\r\n';
+      const text = 'Código;Título;Preço;Quantidade;Condição;Moeda\r\nA-1;Relógio à prova d’água “Pro”;R$ 1.234,56;3;novo;BRL\r\nA-2;Fogão;199,9;1;usado;BRL\r\n';
       const bytes = iconv.encode(text, 'windows-1252');
       expect(bytes.includes(0xe7)).toBe(true);
       const report = await validateText(bytes, { ...ML, autoFix: true });

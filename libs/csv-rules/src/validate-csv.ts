@@ -37,7 +37,9 @@ export async function validateCsv(input: Readable, options: ValidateCsvOptions =
     input.destroy();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  const writer = settings.correctedOutput ? new CorrectedCsvWriter(settings.correctedOutput, signal, settings.correctedOutputBom) : null;
+  const writer = settings.correctedOutput
+    ? new CorrectedCsvWriter(settings.correctedOutput, signal, settings.correctedOutputBom)
+    : null;
   try {
     return await run(input, settings, writer);
   } catch (error) {

@@ -56,7 +56,10 @@ export function compilePlan(
     if (column) positionByColumn.set(column.name, position);
   });
   const positionOf = (name: string): number => positionByColumn.get(name) ?? -1;
-  const rulesOf = (column: LoadedColumn): readonly LoadedRule[] => [...column.rules, ...(category?.rulesByColumn.get(column.name) ?? [])];
+  const rulesOf = (column: LoadedColumn): readonly LoadedRule[] => [
+    ...column.rules,
+    ...(category?.rulesByColumn.get(column.name) ?? []),
+  ];
 
   const columns: ColumnPlan[] = [];
   const readsOthers: ColumnPlan[] = [];

@@ -48,7 +48,8 @@ export function mapHeaders(header: readonly string[], ruleset: LoadedRuleset, on
         rule: 'duplicate_header',
         severity: 'error',
         message:
-          `header "${trimmed}" (column ${position + 1}) repeats "${header[first].trim()}" (column ${first + 1}); ` + 'only the first is checked',
+          `header "${trimmed}" (column ${position + 1}) repeats "${header[first].trim()}" (column ${first + 1}); ` +
+          'only the first is checked',
         value: spelled,
       });
       return;

@@ -10,5 +10,10 @@ const ALREADY_NORMAL = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
  */
 export function normalizeName(name: string): string {
   if (ALREADY_NORMAL.test(name)) return name;
-  return name.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase().replace(NON_ALPHANUMERIC_RUNS, '_').replace(EDGE_UNDERSCORES, '');
+  return name
+    .normalize('NFD')
+    .replace(COMBINING_MARKS, '')
+    .toLowerCase()
+    .replace(NON_ALPHANUMERIC_RUNS, '_')
+    .replace(EDGE_UNDERSCORES, '');
 }

@@ -26,7 +26,7 @@ export class ListScanner {
       }
     }
     let count = 0;
-    for (let from = 0; ;) {
+    for (let from = 0; ; ) {
       const next = separator === '' ? -1 : value.indexOf(separator, from);
       let start = from;
       let end = next === -1 ? value.length : next;

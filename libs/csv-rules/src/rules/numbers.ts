@@ -12,7 +12,8 @@ export const numberRule = defineRuleKind<null>({
     return null;
   },
   compile(_params, { column }) {
-    return (value) => (CANONICAL_DECIMAL.test(value) ? null : `${column} ${quoted(value)} is not a number in the form 1234.56`);
+    return (value) =>
+      CANONICAL_DECIMAL.test(value) ? null : `${column} ${quoted(value)} is not a number in the form 1234.56`;
   },
 });
 
@@ -85,11 +86,7 @@ export const rangeRule = defineRuleKind<{ min: number; max: number }>({
   },
   compile({ min, max }, { column }) {
     const bounds =
-      min === -Infinity
-        ? `at most ${formatCount(max)}`
-        : max === Infinity
-          ? `at least ${formatCount(min)}`
-          : `between ${formatCount(min)} and ${formatCount(max)}`;
+      min === -Infinity ? `at most ${formatCount(max)}` : max === Infinity ? `at least ${formatCount(min)}` : `between ${formatCount(min)} and ${formatCount(max)}`;
     return (value) => {
       const number = Number(value);
       return number >= min && number <= max ? null : `${column} ${quoted(value)} must be ${bounds}`;

@@ -122,7 +122,12 @@ function loadColumn(spec: unknown, where: string, knownColumns: ReadonlySet<stri
   return { name, description, aliases, defaultValue, list, fixes, rules };
 }
 
-function loadCategory(name: string, spec: unknown, where: string, columnByName: ReadonlyMap<string, LoadedColumn>): LoadedCategory {
+function loadCategory(
+  name: string,
+  spec: unknown,
+  where: string,
+  columnByName: ReadonlyMap<string, LoadedColumn>,
+): LoadedCategory {
   if (!IDENTIFIER.test(name)) throw new RulesetDefinitionError(where, 'category names must be lower_snake_case');
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new RulesetDefinitionError(where, 'must be an object');
   const fields: SpecFields = new SpecFields(spec as Record<string, unknown>, where);

@@ -38,7 +38,12 @@ export const amazonDefault: RulesetDefinition = {
       name: 'sale_price',
       aliases: ['preco_promocional'],
       fixes: ['trim', 'decimal_comma'],
-      rules: [{ rule: 'number' }, { rule: 'positive' }, { rule: 'decimals', max: 2 }, { rule: 'not_greater_than', column: 'standard_price' }],
+      rules: [
+        { rule: 'number' },
+        { rule: 'positive' },
+        { rule: 'decimals', max: 2 },
+        { rule: 'not_greater_than', column: 'standard_price' },
+      ],
     },
     {
       name: 'quantity',
@@ -76,10 +81,7 @@ export const amazonDefault: RulesetDefinition = {
       aliases: ['imagens_adicionais'],
       list: { separators: ['|', ','] },
       fixes: ['trim'],
-      rules: [
-        { rule: 'url', schemes: ['https'] },
-        { rule: 'max_items', max: 8 },
-      ],
+      rules: [{ rule: 'url', schemes: ['https'] }, { rule: 'max_items', max: 8 }],
     },
   ],
 };

@@ -6,4 +6,10 @@ import type { RulesetDefinition } from './ruleset-definition';
 import { shopeeDefault } from './shopee';
 
 /** Every ruleset shipped with the engine. A new marketplace is one more file and one more entry here. */
-export const BUILT_IN_RULESETS: readonly RulesetDefinition[] = [mercadoLivreDefault, amazonDefault, shopeeDefault, magaluDefault, genericDefault];
+export const BUILT_IN_RULESETS: readonly RulesetDefinition[] = [
+  mercadoLivreDefault,
+  amazonDefault,
+  shopeeDefault,
+  magaluDefault,
+  genericDefault,
+];

@@ -42,7 +42,9 @@ export const mercadoLivreDefault: RulesetDefinition = {
       aliases: ['moeda', 'currency_id'],
       default: 'BRL',
       fixes: ['trim', 'enum_synonyms'],
-      rules: [{ rule: 'enum', values: ['BRL', 'ARS', 'MXN', 'CLP', 'COP', 'UYU', 'PEN'], synonyms: { R$: 'BRL', real: 'BRL', reais: 'BRL' } }],
+      rules: [
+        { rule: 'enum', values: ['BRL', 'ARS', 'MXN', 'CLP', 'COP', 'UYU', 'PEN'], synonyms: { 'R$': 'BRL', real: 'BRL', reais: 'BRL' } },
+      ],
     },
     {
       name: 'available_quantity',
@@ -78,10 +80,7 @@ export const mercadoLivreDefault: RulesetDefinition = {
       description: 'Up to 10 https:// URLs separated by | (or by , when no | is present)',
       list: { separators: ['|', ','] },
       fixes: ['trim'],
-      rules: [
-        { rule: 'url', schemes: ['https'] },
-        { rule: 'max_items', max: 10 },
-      ],
+      rules: [{ rule: 'url', schemes: ['https'] }, { rule: 'max_items', max: 10 }],
     },
   ],
   categories: {

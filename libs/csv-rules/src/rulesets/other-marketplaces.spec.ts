@@ -6,105 +6,39 @@ function file(header: readonly string[], rows: ReadonlyArray<Record<string, stri
 }
 
 const AMAZON_HEADER = [
-  'item_sku',
-  'item_name',
-  'brand_name',
-  'external_product_id',
-  'asin',
-  'standard_price',
-  'sale_price',
-  'quantity',
-  'condition_type',
-  'product_description',
-  'main_image_url',
-  'other_image_urls',
+  'item_sku', 'item_name', 'brand_name', 'external_product_id', 'asin', 'standard_price', 'sale_price',
+  'quantity', 'condition_type', 'product_description', 'main_image_url', 'other_image_urls',
 ] as const;
 
 function amazonRow(overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    item_sku: 'AMZ-1',
-    item_name: 'Livro de receitas',
-    brand_name: 'Editora',
-    external_product_id: '4006381333931',
-    asin: 'B0ABCDEFGH',
-    standard_price: '59.90',
-    sale_price: '49.90',
-    quantity: '3',
-    condition_type: 'new',
-    product_description: 'Receitas.',
-    main_image_url: 'https://m.media-amazon.com/a.jpg',
-    other_image_urls: '',
+    item_sku: 'AMZ-1', item_name: 'Livro de receitas', brand_name: 'Editora', external_product_id: '4006381333931',
+    asin: 'B0ABCDEFGH', standard_price: '59.90', sale_price: '49.90', quantity: '3', condition_type: 'new',
+    product_description: 'Receitas.', main_image_url: 'https://m.media-amazon.com/a.jpg', other_image_urls: '',
     ...overrides,
   };
 }
 
-const SHOPEE_HEADER = [
-  'sku',
-  'product_name',
-  'product_description',
-  'category_id',
-  'price',
-  'stock',
-  'weight',
-  'brand',
-  'gtin',
-  'images',
-  'condition',
-] as const;
+const SHOPEE_HEADER = ['sku', 'product_name', 'product_description', 'category_id', 'price', 'stock', 'weight', 'brand', 'gtin', 'images', 'condition'] as const;
 
 function shopeeRow(overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    sku: 'SH-1',
-    product_name: 'Garrafa térmica 1L',
-    product_description: 'Mantém a temperatura por 12 horas.',
-    category_id: '100012',
-    price: '89.90',
-    stock: '40',
-    weight: '0.450',
-    brand: 'Termo',
-    gtin: '',
-    images: 'https://cf.shopee.com.br/a.jpg',
-    condition: 'new',
-    ...overrides,
+    sku: 'SH-1', product_name: 'Garrafa térmica 1L', product_description: 'Mantém a temperatura por 12 horas.',
+    category_id: '100012', price: '89.90', stock: '40', weight: '0.450', brand: 'Termo', gtin: '', images: 'https://cf.shopee.com.br/a.jpg',
+    condition: 'new', ...overrides,
   };
 }
 
 const MAGALU_HEADER = [
-  'sku',
-  'title',
-  'description',
-  'brand',
-  'ean',
-  'ncm',
-  'price',
-  'promotional_price',
-  'stock',
-  'weight_kg',
-  'height_cm',
-  'width_cm',
-  'length_cm',
-  'images',
-  'voltage',
+  'sku', 'title', 'description', 'brand', 'ean', 'ncm', 'price', 'promotional_price', 'stock',
+  'weight_kg', 'height_cm', 'width_cm', 'length_cm', 'images', 'voltage',
 ] as const;
 
 function magaluRow(overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    sku: 'MG-1',
-    title: 'Liquidificador 3 velocidades',
-    description: 'Potente e silencioso.',
-    brand: 'Arno',
-    ean: '4006381333931',
-    ncm: '85094050',
-    price: '199.90',
-    promotional_price: '179.90',
-    stock: '12',
-    weight_kg: '2.1',
-    height_cm: '40',
-    width_cm: '20',
-    length_cm: '20',
-    images: 'https://a-static.mlcdn.com.br/a.jpg',
-    voltage: '220V',
-    ...overrides,
+    sku: 'MG-1', title: 'Liquidificador 3 velocidades', description: 'Potente e silencioso.', brand: 'Arno', ean: '4006381333931',
+    ncm: '85094050', price: '199.90', promotional_price: '179.90', stock: '12', weight_kg: '2.1', height_cm: '40',
+    width_cm: '20', length_cm: '20', images: 'https://a-static.mlcdn.com.br/a.jpg', voltage: '220V', ...overrides,
   };
 }
 
@@ -165,9 +99,7 @@ describe('shopee', () => {
   });
 
   it('allows repeated empty SKUs (optional) but not repeated SKUs', async () => {
-    const report = await validateText(file(SHOPEE_HEADER, [shopeeRow({ sku: '' }), shopeeRow({ sku: '' }), shopeeRow(), shopeeRow()]), {
-      marketplace: 'shopee',
-    });
+    const report = await validateText(file(SHOPEE_HEADER, [shopeeRow({ sku: '' }), shopeeRow({ sku: '' }), shopeeRow(), shopeeRow()]), { marketplace: 'shopee' });
     expect(rulesAt(report)).toEqual(['unique@sku']);
   });
 });

@@ -12,7 +12,11 @@ export function streamOf(content: string | Buffer, chunkSize = 64 * 1024): Reada
   return Readable.from(chunks, { objectMode: false });
 }
 
-export function validateText(content: string | Buffer, options: ValidateCsvOptions = {}, chunkSize?: number): Promise<ValidationReport> {
+export function validateText(
+  content: string | Buffer,
+  options: ValidateCsvOptions = {},
+  chunkSize?: number,
+): Promise<ValidationReport> {
   return validateCsv(streamOf(content, chunkSize), options);
 }
 
@@ -30,7 +34,9 @@ export async function correctText(
 
 /** Quotes cells that need it, so tests can write rows as arrays. */
 export function csvLine(cells: readonly string[], delimiter = ','): string {
-  return cells.map((cell) => (cell.includes(delimiter) || /["\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)).join(delimiter);
+  return cells
+    .map((cell) => (cell.includes(delimiter) || /["\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell))
+    .join(delimiter);
 }
 
 export function csvText(rows: ReadonlyArray<readonly string[]>, options: { delimiter?: string; newline?: string } = {}): string {
