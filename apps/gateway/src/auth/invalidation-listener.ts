@@ -9,14 +9,17 @@ import { VerifiedKeyCache } from './verified-key-cache';
 const HEARTBEAT_MS = 1_000;
 /** The subscription counts as live while a heartbeat succeeded this recently. */
 const LIVE_WINDOW_MS = 2_500;
-/** How long a cached key may be served while invalidations cannot arrive (the contract's 5 s). */
-export const UNSUBSCRIBED_MAX_AGE_MS = 5_000;
+/**
+ * How long a cached key may be served while invalidations cannot arrive: under the contract's
+ * 5 s, with room for the up to LIVE_WINDOW_MS it takes to notice a silent outage.
+ */
+export const UNSUBSCRIBED_MAX_AGE_MS = 4_000;
 
 /**
  * Listens for tenancy invalidations (revoked keys, suspended tenants, changed plans) on a
  * dedicated Redis connection and drops the matching cache entries. A heartbeat (PING, which a
  * subscribed connection may send) tells whether messages can arrive: while they cannot,
- * cached keys are served for at most 5 s, and once the subscription is back the whole cache
+ * cached keys are served for at most 4 s, and once the subscription is back the whole cache
  * is dropped, since anything may have changed in between.
  */
 @Injectable()
@@ -102,7 +105,7 @@ export class InvalidationListener implements OnModuleInit, OnApplicationShutdown
   private observe(): void {
     const live = this.isLive();
     if (live && !this.wasLive) this.cache.clear();
-    if (!live && this.wasLive) this.logger.warn('tenancy invalidations unreachable: cached API keys are served for at most 5 s');
+    if (!live && this.wasLive) this.logger.warn('tenancy invalidations unreachable: cached API keys are served for at most 4 s');
     this.wasLive = live;
   }
 }
