@@ -111,9 +111,7 @@ async function main(): Promise<void> {
     const results = measure(compiled.runner, file, runs);
     console.log(`file: ${megabytes.toFixed(0)} MB, ${rows.toLocaleString('en-US')} rows; best of ${runs} interleaved runs per mode\n`);
     const met = report(results);
-    console.log(
-      `\ntargets (on CPU time): validate >= 0.5x and auto-fix >= 0.35x the faster papaparse mode; peak RSS < ${MAX_RSS_MB} MB per mode`,
-    );
+    console.log(`\ntargets (on CPU time): validate >= 0.5x and auto-fix >= 0.35x the faster papaparse mode; peak RSS < ${MAX_RSS_MB} MB per mode`);
     process.exitCode = met ? 0 : 1;
   } finally {
     compiled.cleanup();

@@ -62,7 +62,8 @@ async function engineRows(file: string, autoFix: boolean): Promise<{ rows: numbe
     category: 'electronics',
     correctedOutput: output,
   });
-  if (output) return { rows: report.summary.rows_total, errors: report.summary.errors, fixes: report.summary.fixes_applied, outputBytes: output.bytes };
+  if (output)
+    return { rows: report.summary.rows_total, errors: report.summary.errors, fixes: report.summary.fixes_applied, outputBytes: output.bytes };
   return { rows: report.summary.rows_total, errors: report.summary.errors, fixes: report.summary.fixes_applied };
 }
 
