@@ -15,28 +15,14 @@ import { loadConfig } from '@validahub/config';
 import { createJobsDataSource } from '@validahub/jobs-persistence';
 import { JobQueues, redisOptions } from '@validahub/jobs-queueing';
 import { KeyHasher, TenancyStore, TenantAdmin } from '@validahub/tenancy';
-import { AppProcess, createTestDatabase, freePort, startApp, TEST_REDIS_URL, uniqueQueuePrefix, waitFor } from '@validahub/testing';
+import { AppProcess, createTestDatabase, TEST_REDIS_URL, uniqueQueuePrefix } from '@validahub/testing';
+import { benchGatewayEnv, startBenchGateway } from './bench-gateway';
 import { summarise } from './latency-stats';
 
 const N = Number(process.argv[2] ?? 2000);
 const WARM_UP = 200;
 const TARGET_MS = 0.5;
 const BODY = JSON.stringify({ task: 'validate_csv_job', params: { input_uri: 'samples/bench.csv' }, plan: 'pro' });
-
-async function startGateway(env: Record<string, string>, authMode: 'open' | 'required'): Promise<{ process: AppProcess; url: string }> {
-  const port = await freePort();
-  const gateway = startApp(`gateway-${authMode}`, 'apps/gateway/src/main.ts', { ...env, AUTH_MODE: authMode, PORT: String(port) });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (gateway.child.exitCode !== null) throw new Error(`the ${authMode} gateway exited during start-up:\n${gateway.output().slice(-3000)}`);
-      return (await fetch(`${base}/health/ready`).catch(() => null))?.ok === true;
-    },
-    60_000,
-    `${authMode} gateway ready`,
-  );
-  return { process: gateway, url: `${base}/api/v1/jobs` };
-}
 
 /** A pro tenant and its key, made with the same TenantAdmin the admin routes use. */
 async function proKey(databaseUrl: string): Promise<string> {
@@ -65,22 +51,16 @@ async function main(): Promise<void> {
   const db = await createTestDatabase('benchauth');
   const prefix = uniqueQueuePrefix('benchauth');
   const storageRoot = await mkdtemp(join(tmpdir(), 'vh-bench-auth-'));
-  // The same environment for both; no workers (jobs stay queued), nothing to reconcile.
-  const env = {
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    STORAGE_ROOT: storageRoot,
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    RECONCILE_INTERVAL_MS: '0',
-  };
+  const env = benchGatewayEnv(db.url, prefix, storageRoot); // the same for both
   const gateways: AppProcess[] = [];
   try {
-    const keyed = await startGateway(env, 'required'); // first: it applies the migrations
-    gateways.push(keyed.process);
-    const open = await startGateway(env, 'open');
-    gateways.push(open.process);
+    // The keyed one first: it applies the migrations.
+    const keyedGateway = await startBenchGateway('gateway-required', { ...env, AUTH_MODE: 'required' });
+    gateways.push(keyedGateway.process);
+    const openGateway = await startBenchGateway('gateway-open', { ...env, AUTH_MODE: 'open' });
+    gateways.push(openGateway.process);
+    const keyed = { url: `${keyedGateway.base}/api/v1/jobs` };
+    const open = { url: `${openGateway.base}/api/v1/jobs` };
     const headers = { authorization: `Bearer ${await proKey(db.url)}` };
 
     for (let i = 0; i < WARM_UP; i++) await Promise.all([create(open.url, {}), create(keyed.url, headers)]);

@@ -16,6 +16,20 @@ const body = (params: Record<string, unknown> = { input_uri: 'feed.csv' }, extra
   ...extra,
 });
 
+type Answer = Awaited<ReturnType<NestFastifyApplication['inject']>>;
+
+/** The seed's assertion, and more: the second answer is the first one replayed (status, body, Location). */
+function expectReplayOf(first: Answer, second: Answer): void {
+  expect(first.statusCode).toBe(202);
+  expect(first.headers['idempotent-replayed']).toBeUndefined();
+  expect(second.statusCode).toBe(202);
+  expect(second.headers['idempotent-replayed']).toBe('true');
+  expect(second.json().id).toBe(first.json().id);
+  expect(second.json()).toEqual(first.json());
+  expect(second.headers.location).toBe(`/api/v1/jobs/${first.json().id}`);
+  expect(second.headers.location).toBe(first.headers.location);
+}
+
 describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () => {
   let harness: GatewayHarness;
   let app: NestFastifyApplication;
@@ -51,14 +65,7 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
       const first = await post(seedBody);
       const second = await post(seedBody, { prefer: 'return=representation' });
 
-      expect(first.statusCode).toBe(202);
-      expect(first.headers['idempotent-replayed']).toBeUndefined();
-      expect(second.statusCode).toBe(202);
-      expect(second.headers['idempotent-replayed']).toBe('true');
-      expect(second.json().id).toBe(first.json().id);
-      expect(second.json()).toEqual(first.json());
-      expect(second.headers.location).toBe(`/api/v1/jobs/${first.json().id}`);
-      expect(second.headers.location).toBe(first.headers.location);
+      expectReplayOf(first, second);
 
       expect(await jobsWithKey('test-123')).toEqual([{ id: first.json().id, tenant_id: ANONYMOUS_TENANT_ID }]);
       expect(enqueue.count()).toBe(1);
@@ -73,12 +80,7 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
         const first = await postTo(keyed, seedBody, tenant.headers);
         const second = await postTo(keyed, seedBody, { ...tenant.headers, prefer: 'return=representation' });
 
-        expect(first.statusCode).toBe(202);
-        expect(first.headers['idempotent-replayed']).toBeUndefined();
-        expect(second.statusCode).toBe(202);
-        expect(second.headers['idempotent-replayed']).toBe('true');
-        expect(second.json().id).toBe(first.json().id);
-        expect(second.json()).toEqual(first.json());
+        expectReplayOf(first, second);
         expect(first.json()).toMatchObject({ plan: 'pro', queue: 'queue-pro' });
         const rows = await sql.query<{ tenant_id: string; state: string }>(
           'SELECT tenant_id, state FROM idempotency_keys WHERE idempotency_key = $1 AND tenant_id = $2',
