@@ -87,12 +87,17 @@ export class InvalidationListener implements OnModuleInit, OnApplicationShutdown
 
   private async beat(): Promise<void> {
     if (!this.subscribed || !this.subscriber) return this.observe();
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no PONG')), LIVE_WINDOW_MS - HEARTBEAT_MS).unref());
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no PONG')), LIVE_WINDOW_MS - HEARTBEAT_MS);
+    });
     try {
       await Promise.race([this.subscriber.ping(), timeout]);
       this.confirmed();
     } catch {
       this.observe();
+    } finally {
+      clearTimeout(timer);
     }
   }
 
