@@ -50,8 +50,11 @@ describe('kubernetes manifests', () => {
 });
 
 describe('production settings', () => {
-  const config = k8sDocs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'validahub-jobs-config') as unknown as { data: Record<string, string> };
-  const secret = (name: string) => (k8sDocs.find((d) => d.kind === 'Secret' && d.metadata.name === name) as unknown as { stringData: Record<string, string> }).stringData;
+  const config = k8sDocs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'validahub-jobs-config') as unknown as {
+    data: Record<string, string>;
+  };
+  const secret = (name: string) =>
+    (k8sDocs.find((d) => d.kind === 'Secret' && d.metadata.name === name) as unknown as { stringData: Record<string, string> }).stringData;
 
   it('runs with API keys required and no bucket allowed beyond the results bucket', () => {
     expect(config.data).toMatchObject({ NODE_ENV: 'production', AUTH_MODE: 'required' });
