@@ -40,10 +40,12 @@ export default [
               sourceTag: 'scope:jobs',
               onlyDependOnLibsWithTags: ['scope:jobs', 'scope:csv', 'scope:storage', 'scope:idempotency', 'scope:outbound-http', 'scope:shared'],
             },
+            { sourceTag: 'scope:tenancy', onlyDependOnLibsWithTags: ['scope:tenancy', 'scope:jobs', 'scope:storage', 'scope:shared'] },
             {
               sourceTag: 'scope:gateway',
-              onlyDependOnLibsWithTags: ['scope:jobs', 'scope:storage', 'scope:idempotency', 'scope:outbound-http', 'scope:shared'],
+              onlyDependOnLibsWithTags: ['scope:jobs', 'scope:storage', 'scope:idempotency', 'scope:tenancy', 'scope:outbound-http', 'scope:shared'],
             },
+            { sourceTag: 'scope:admin', onlyDependOnLibsWithTags: ['scope:tenancy', 'scope:jobs', 'scope:storage', 'scope:shared'] },
             { sourceTag: 'scope:workers', onlyDependOnLibsWithTags: ['scope:jobs', 'scope:shared'] },
             // The typed HTTP client stands alone: it is what outsiders (CLI, web page, tests) call the API with.
             { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:client'] },
@@ -56,6 +58,7 @@ export default [
                 'scope:jobs',
                 'scope:storage',
                 'scope:idempotency',
+                'scope:tenancy',
                 'scope:csv',
                 'scope:client',
                 'scope:outbound-http',

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { JobQueues, redisOptions } from '@validahub/jobs-queueing';
-import { createTestDatabase, freePort, startApp, TEST_REDIS_URL, uniqueQueuePrefix, waitFor } from '@validahub/testing';
+import { createTestDatabase, TEST_REDIS_URL, uniqueQueuePrefix } from '@validahub/testing';
+import { benchGatewayEnv, startBenchGateway } from './bench-gateway';
 import { summarise } from './latency-stats';
 
 const N = Number(process.argv[2] ?? 2000);
@@ -24,30 +25,10 @@ async function main(): Promise<void> {
   const db = await createTestDatabase('benchcreate');
   const prefix = uniqueQueuePrefix('benchcreate');
   const storageRoot = await mkdtemp(join(tmpdir(), 'vh-bench-create-'));
-  const port = await freePort();
-  const env = {
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    STORAGE_ROOT: storageRoot,
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    // Nothing to reconcile: no workers, every job stays queued.
-    RECONCILE_INTERVAL_MS: '0',
-  };
-  const gateway = startApp('gateway', 'apps/gateway/src/main.ts', env);
+  // The cost of idempotency; what authentication costs is bench/jobs/auth-latency.ts.
+  const gateway = await startBenchGateway('gateway', { ...benchGatewayEnv(db.url, prefix, storageRoot), AUTH_MODE: 'open' });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(
-      async () => {
-        if (gateway.child.exitCode !== null) throw new Error(`the gateway exited during start-up:\n${gateway.output().slice(-3000)}`);
-        return (await fetch(`${base}/health/ready`).catch(() => null))?.ok === true;
-      },
-      60_000,
-      'gateway ready',
-    );
-    const url = `${base}/api/v1/jobs`;
+    const url = `${gateway.base}/api/v1/jobs`;
     const create = async (key?: string): Promise<number> => {
       const body = JSON.stringify({ task: 'validate_csv_job', params: { input_uri: 'bench.csv' } });
       const headers: Record<string, string> = { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) };
@@ -79,7 +60,7 @@ async function main(): Promise<void> {
       `ratio replay / without key:   p50 ${ratio(replay.p50, noKey.p50)}  p99 ${ratio(replay.p99, noKey.p99)}  mean ${ratio(replay.mean, noKey.mean)}`,
     );
   } finally {
-    await gateway.kill();
+    await gateway.process.kill();
     const queues = new JobQueues(redisOptions(TEST_REDIS_URL, 'producer'), prefix);
     for (const queue of queues.all()) await queue.obliterate({ force: true }).catch(() => undefined);
     await queues.close();

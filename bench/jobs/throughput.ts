@@ -35,6 +35,8 @@ async function fullPath(): Promise<{ jobsPerSecond: number; post: ReturnType<typ
     HOST: '127.0.0.1',
     WORKER_CONCURRENCY: String(CONCURRENCY),
     PROGRESS_THROTTLE_MS: '500',
+    // Throughput of the job path; what authentication costs is bench/jobs/auth-latency.ts.
+    AUTH_MODE: 'open',
   };
   const gateway = startApp('gateway', 'apps/gateway/src/main.ts', env);
   const worker = startApp('worker-enterprise', 'apps/worker-enterprise/src/main.ts', env);

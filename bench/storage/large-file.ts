@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       TASK_TIME_LIMIT: '3600',
       PORT: String(port),
       HOST: '127.0.0.1',
+      AUTH_MODE: 'open',
       ...(bucket
         ? {
             S3_ENDPOINT: TEST_S3_ENDPOINT,

@@ -31,8 +31,9 @@ describe('kubernetes manifests', () => {
     const container = deployment!.spec.template.spec.containers[0];
     expect(container.args).toEqual([`apps/worker-${plan}/src/main.ts`]);
     expect(container.env).toContainEqual({ name: 'WORKER_CONCURRENCY', value: String(PLAN_SETTINGS[plan].defaultConcurrency) });
-    // Workers hold no database credentials.
+    // Workers hold no database credentials (nor the API key secret), only the payload signing secret.
     expect(JSON.stringify(container)).not.toContain('validahub-gateway-db');
+    expect(container.envFrom).toContainEqual({ secretRef: { name: 'validahub-payload-signing' } });
     expect(deployment!.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(30);
     const hpa = find('HorizontalPodAutoscaler', `worker-${plan}`);
     expect(hpa?.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: `worker-${plan}` });
@@ -42,8 +43,29 @@ describe('kubernetes manifests', () => {
   it('gives the gateway the database secret and health probes', () => {
     const gateway = find('Deployment', 'gateway')!.spec.template.spec.containers[0];
     expect(gateway.envFrom).toContainEqual({ secretRef: { name: 'validahub-gateway-db' } });
+    expect(gateway.envFrom).toContainEqual({ secretRef: { name: 'validahub-payload-signing' } });
     expect(gateway.readinessProbe.httpGet.path).toBe('/health/ready');
     expect(gateway.livenessProbe.httpGet.path).toBe('/health/live');
+  });
+});
+
+describe('production settings', () => {
+  const config = k8sDocs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'validahub-jobs-config') as unknown as {
+    data: Record<string, string>;
+  };
+  const secret = (name: string) =>
+    (k8sDocs.find((d) => d.kind === 'Secret' && d.metadata.name === name) as unknown as { stringData: Record<string, string> }).stringData;
+
+  it('runs with API keys required and no bucket allowed beyond the results bucket', () => {
+    expect(config.data).toMatchObject({ NODE_ENV: 'production', AUTH_MODE: 'required' });
+    expect(config.data.S3_ALLOWED_BUCKETS).toBeUndefined();
+  });
+
+  it('keeps the API key secret with the gateway and the payload signing secret shared with the workers', () => {
+    expect(Object.keys(secret('validahub-gateway-db'))).toEqual(expect.arrayContaining(['DATABASE_URL', 'API_KEY_HMAC_SECRET', 'METRICS_TOKEN']));
+    expect(Object.keys(secret('validahub-payload-signing'))).toEqual(['PAYLOAD_SIGNING_SECRET']);
+    expect(secret('validahub-payload-signing').PAYLOAD_SIGNING_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(secret('validahub-gateway-db').API_KEY_HMAC_SECRET.length).toBeGreaterThanOrEqual(32);
   });
 });
 

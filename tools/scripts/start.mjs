@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Quick start: brings up the gateway and the four worker tiers on localhost against local
 // Postgres and Redis (creating the database if needed; the gateway runs its migrations),
-// then runs a sample CSV job end to end. `--once` stops everything after the sample job.
+// makes sure there is a local tenant and API key (saved in the data folder), then runs a sample
+// CSV job end to end with it. `--once` stops everything after the sample job.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'dotenv';
 import pg from 'pg';
+import { ensureLocalApiKey } from './local-api-key.mjs';
 import { runSampleJob } from './sample-job.mjs';
 import { portOpen } from './services.mjs';
 
@@ -21,11 +23,14 @@ const envFile = join(root, '.env');
 const given = { ...(existsSync(envFile) ? parse(readFileSync(envFile)) : {}), ...process.env };
 // On a terminal, every process logs pretty one-liners under its coloured name; piped, JSON lines.
 const tty = process.stdout.isTTY === true;
+// The data folder holds local storage and the saved API key (VALIDAHUB_DATA_DIR moves it, e.g. for tests).
+const dataDir = given.VALIDAHUB_DATA_DIR ?? join(root, '.data');
+const keyFile = join(dataDir, 'api-key');
 const env = {
   ...given,
   DATABASE_URL: given.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/validahub',
   REDIS_URL: given.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-  STORAGE_ROOT: given.STORAGE_ROOT ?? join(root, '.data', 'storage'),
+  STORAGE_ROOT: given.STORAGE_ROOT ?? join(dataDir, 'storage'),
   RESULTS_URI: given.RESULTS_URI ?? 'results/',
   LOG_FORMAT: given.LOG_FORMAT ?? (tty ? 'pretty' : 'auto'),
   // The children write to our pipe, not the terminal: tell their pretty-printer the terminal takes colours.
@@ -55,7 +60,15 @@ async function main() {
   await waitReady();
   console.log(`\nValidaHub Jobs is up: web page ${gateway}/app, API ${gateway}/api/v1/jobs, docs ${gateway}/docs, queues ${gateway}/admin/queues\n`);
 
-  await runSampleJob(gateway, 'samples/sample.csv');
+  const { key, created } = await ensureLocalApiKey({ gateway, keyFile, env });
+  console.log(
+    `${created ? 'Created an API key for the local tenant (plan pro)' : 'Using the saved API key of the local tenant'}, saved in ${keyFile}:`,
+  );
+  console.log(`  ${key}`);
+  console.log(`  export VALIDAHUB_API_KEY=$(cat ${keyFile})`);
+  console.log(`  curl -s -H "Authorization: Bearer $VALIDAHUB_API_KEY" ${gateway}/api/v1/jobs\n`);
+
+  await runSampleJob(gateway, 'samples/sample.csv', key);
   if (values.once) return stopAll(0);
   console.log('\nRunning. Press Ctrl-C to stop.');
 }

@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
 import { JobQueues } from '@validahub/jobs-queueing';
+import { OperatorAccess } from './auth/operator-access';
 import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from './dashboard/queue-dashboard';
 import { registerMultipart } from './files/multipart-setup';
 import { GatewayModule } from './gateway.module';
@@ -40,7 +41,8 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new ProblemFilter());
+  const problemFilter = new ProblemFilter();
+  app.useGlobalFilters(problemFilter);
   app.useGlobalPipes(createValidationPipe());
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(GatewayMetrics));
   installShutdownDrain(app.getHttpAdapter().getInstance(), config.http.shutdownDrainMs);
@@ -48,7 +50,18 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
   // The document is always served at /docs-json; the UI (whose static-file plugin jest cannot load) only with `docs`.
   SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app, config), { ui: options.docs ?? true, raw: ['json'] });
   if (options.dashboard ?? true) {
-    await mountQueueDashboard(app.getHttpAdapter().getInstance(), app.get(JobQueues).all(), { basePath: QUEUE_DASHBOARD_PATH });
+    const operators = app.get(OperatorAccess);
+    await mountQueueDashboard(app.getHttpAdapter().getInstance(), app.get(JobQueues).all(), {
+      basePath: QUEUE_DASHBOARD_PATH,
+      authorize: async (request, reply) => {
+        try {
+          await operators.authorize(request, 'dashboard');
+          return undefined;
+        } catch (error) {
+          return problemFilter.reply(error, request, reply);
+        }
+      },
+    });
   }
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -3,6 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
 import { createMetricsRegistry, pinoLoggerParams, wantsPrettyLogs } from '@validahub/observability';
+import { AdminController } from './admin/admin.controller';
+import { authProviders } from './auth/auth.providers';
 import { eventApplierProviders } from './events/event-applier.providers';
 import { FilesController } from './files/files.controller';
 import { FilesService } from './files/files.service';
@@ -23,8 +25,12 @@ import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { Reconciler } from './reconciler/reconciler';
 import { WebAppController } from './web/web-app.controller';
+import { tenancyProviders } from './tenancy/tenancy.providers';
 
-/** The jobs API (idempotent create included), event applier, reconciler, health and metrics, wired from one AppConfig. */
+/**
+ * The jobs API (idempotent create included), uploads, tenants and API keys (the global auth
+ * guard and the admin routes), event applier, reconciler, health and metrics, wired from one AppConfig.
+ */
 @Module({})
 export class GatewayModule {
   static forRoot(config: AppConfig, options: GatewayOptions = {}): DynamicModule {
@@ -43,7 +49,7 @@ export class GatewayModule {
         TerminusModule.forRoot({ logger: false }),
         gatewayIdempotencyModule(config, resolved.idempotency),
       ],
-      controllers: [JobsController, FilesController, HealthController, MetricsController, WebAppController],
+      controllers: [JobsController, FilesController, AdminController, HealthController, MetricsController, WebAppController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_OPTIONS, useValue: resolved },
@@ -52,6 +58,8 @@ export class GatewayModule {
           useFactory: () => createMetricsRegistry({ processMetrics: resolved.processMetrics, defaultLabels: { service: 'gateway' } }),
         },
         ...infraProviders,
+        ...tenancyProviders,
+        ...authProviders,
         InfraShutdown,
         GatewayMetrics,
         JobEnqueuer,

@@ -8,8 +8,8 @@ export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
 export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
 /** The app's Prometheus registry. */
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+/** The server's CompositeStorage; requests reach it through TenantStorage's per-caller scopes. */
 export const OBJECT_STORAGE = Symbol('OBJECT_STORAGE');
-export const STORAGE_URI_POLICY = Symbol('STORAGE_URI_POLICY');
 /** Writes a batch of worker events to Postgres (a JobEventWriter). */
 export const JOB_EVENT_WRITER = Symbol('JOB_EVENT_WRITER');
 /** What create hands each stored job to: the JobEnqueuer, or the fault-injection wrapper around it. */

@@ -27,10 +27,11 @@ describe('storageUriPolicy', () => {
     expect(storageUriPolicy(value).allowS3).toBe(true);
   });
 
-  it('always allows the results bucket when an allow-list is set', () => {
+  it('always allows the results bucket, and no other bucket unless S3_ALLOWED_BUCKETS lists it', () => {
     const policy = storageUriPolicy(config({ resultsUri: 's3://results-bucket/r' }, { allowedBuckets: ['inputs'] }));
     expect(policy.allowedBuckets).toEqual(['inputs', 'results-bucket']);
-    expect(storageUriPolicy(config({ resultsUri: 's3://results-bucket/r' })).allowedBuckets).toEqual([]);
+    expect(storageUriPolicy(config({ resultsUri: 's3://results-bucket/r' })).allowedBuckets).toEqual(['results-bucket']);
+    expect(storageUriPolicy(config({}, { endpoint: 'http://127.0.0.1:9000' })).allowedBuckets).toEqual([]);
   });
 
   it('names every invalid allow-listed bucket', () => {

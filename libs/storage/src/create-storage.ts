@@ -49,14 +49,15 @@ export const createStorage = createStorageFromConfig;
 
 /**
  * The URI policy implied by the config, for validating input URIs without a storage
- * instance. The results bucket is always allowed (uploads live there too).
+ * instance: the buckets of S3_ALLOWED_BUCKETS plus the results bucket (uploads live there
+ * too). An empty S3_ALLOWED_BUCKETS allows no other bucket.
  */
 export function storageUriPolicy(config: StorageConfig): Required<StorageUriPolicy> {
   const bad = config.s3.allowedBuckets.filter((bucket) => !isValidBucketName(bucket));
   if (bad.length > 0) throw new ConfigError(bad.map((bucket) => `S3_ALLOWED_BUCKETS has an invalid bucket name ${JSON.stringify(bucket)}`));
   const results = resultsBucket(config);
   const listed = config.s3.allowedBuckets;
-  const allowedBuckets = listed.length > 0 && results && !listed.includes(results) ? [...listed, results] : [...listed];
+  const allowedBuckets = results && !listed.includes(results) ? [...listed, results] : [...listed];
   const s3 = config.s3;
   const allowS3 = Boolean(s3.endpoint || s3.accessKeyId || s3.secretAccessKey || listed.length > 0 || results);
   return { localRoot: resolve(config.localRoot), allowedBuckets, allowS3 };

@@ -1,5 +1,6 @@
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import {
+  clientStorageMessage,
   isTransientStorageError,
   ObjectNotFoundError,
   StorageAccessError,
@@ -32,6 +33,21 @@ describe('storage error classes', () => {
     for (const other of [new ObjectNotFoundError('x'), new StorageAccessError('x'), new Error('ECONNRESET'), errno('ECONNRESET'), null, 'x']) {
       expect(isTransientStorageError(other)).toBe(false);
     }
+  });
+
+  it('tells a client what failed without the backend text (bucket policies, account ids, ARNs)', () => {
+    const arn = 'User: arn:aws:iam::123456789012:user/validahub is not authorized to perform s3:GetObject';
+    const denied = classifyS3Error(
+      new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: arn }),
+      'read',
+      's3://b/k.csv',
+    ) as StorageAccessError;
+    expect(denied.message).toContain('123456789012');
+    const shown = clientStorageMessage(denied, 'uploads/in.csv');
+    expect(shown).toBe('storage refused access while working on "uploads/in.csv"');
+    expect(clientStorageMessage(new StorageUnavailableError(arn), 'in.csv')).not.toContain('arn:');
+    expect(clientStorageMessage(new ObjectNotFoundError(arn), 'in.csv')).toBe('no object at "in.csv"');
+    expect(clientStorageMessage(new StorageUriError('path_traversal', 'storage URI "../x" contains a ".." segment'), '../x')).toContain('".."');
   });
 
   it('keeps the original error as cause', () => {

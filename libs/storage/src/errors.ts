@@ -61,7 +61,10 @@ export type StorageUriErrorReason =
   | 'empty_key'
   | 'invalid_key'
   | 'wrong_backend'
-  | 'invalid_object_name';
+  | 'invalid_object_name'
+  | 'outside_tenant'
+  | 'absolute_path'
+  | 'read_only';
 
 /** The URI itself is unacceptable: malformed, or it would reach outside what storage may touch. Permanent. */
 export class StorageUriError extends StorageError {
@@ -98,4 +101,16 @@ export function isTransientStorageError(error: unknown): boolean {
 /** Duck-typed: errors from Node internals may come from another realm (a test VM), where instanceof fails. */
 export function isAbortError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
+
+/**
+ * What a storage failure may tell a client: the URI as the client named it and what kind of
+ * failure it was, never the backend's own text (S3 messages can carry bucket policies, account
+ * ids and ARNs). The full error stays in the server's logs.
+ */
+export function clientStorageMessage(error: StorageError, uri: string): string {
+  if (error instanceof StorageUriError || error instanceof UploadTooLargeError) return error.message;
+  if (error instanceof ObjectNotFoundError) return `no object at ${JSON.stringify(uri)}`;
+  if (error instanceof StorageUnavailableError) return `storage unavailable while working on ${JSON.stringify(uri)}`;
+  return `storage refused access while working on ${JSON.stringify(uri)}`;
 }

@@ -1,5 +1,6 @@
 export type { ObjectHead, ObjectStorage, OpenedObject, OpenReadOptions, WriteBody, WriteOptions, WrittenObject } from './object-storage';
 export {
+  clientStorageMessage,
   isAbortError,
   isTransientStorageError,
   ObjectNotFoundError,
@@ -25,3 +26,7 @@ export { pickUploadTarget, prefixBesideResults, uploadsPrefix, uploadTargetUri }
 export { FEED_NAME, feedLocations, type FeedLocations } from './feeds/feed-location';
 export { storeUpload, type StoredUpload, type StoreUploadOptions } from './uploads/store-upload';
 export { UploadMeter } from './uploads/upload-meter';
+export { ScopedStorage } from './scope/scoped-storage';
+export { openScope, tenantPrefix, tenantScope, SAMPLES_FOLDER, TENANTS_FOLDER, type StorageScope } from './scope/storage-scope';
+export { storageHome, resultsPathInHome, type StorageHome } from './scope/storage-home';
+export { resolveScopedUri, toScopedUri, type ScopeContext, type StorageAccess } from './scope/resolve-scoped-uri';

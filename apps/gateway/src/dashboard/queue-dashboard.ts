@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Where the gateway serves the dashboard. */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
@@ -12,6 +12,11 @@ export interface QueueDashboardOptions {
   basePath: string;
   /** Read-only hides retry/clean/remove buttons: Postgres is the record, not the dashboard. */
   readOnly?: boolean;
+  /**
+   * Runs before every dashboard request, its JSON API and static files included (the UI lists
+   * every job's params and results, so it is for operators only). Answering ends the request.
+   */
+  authorize?: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 }
 
 /**
@@ -26,5 +31,9 @@ export async function mountQueueDashboard(fastify: FastifyInstance, queues: Queu
     serverAdapter,
     options: { uiConfig: { boardTitle: 'ValidaHub Jobs' } },
   });
-  await fastify.register(serverAdapter.registerPlugin(), { prefix: options.basePath });
+  // An encapsulated context: its onRequest hook covers exactly the dashboard's routes.
+  await fastify.register(async (dashboard) => {
+    if (options.authorize) dashboard.addHook('onRequest', options.authorize);
+    await dashboard.register(serverAdapter.registerPlugin(), { prefix: options.basePath });
+  });
 }

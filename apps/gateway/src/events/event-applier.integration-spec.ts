@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JobEvent } from '@validahub/jobs-domain';
 import { createRedis, jobEventsStreamKey, subscribeCancels, CancelRequest } from '@validahub/jobs-queueing';
 import { TEST_REDIS_URL } from '@validahub/testing';
-import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
+import { createGatewayHarness, GatewayHarness, scrapeMetrics, waitFor } from '../testing/gateway-harness';
 
 type Trail = { from_status: string | null; to_status: string; attempt: number; actor: string; at: string }[];
 
@@ -196,7 +196,7 @@ describe('event applier: worker events reach Postgres', () => {
   });
 
   it('exposes the event-applier lag and transitions as metrics', async () => {
-    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = await scrapeMetrics(app);
     expect(text).toMatch(/job_event_apply_lag_seconds_count\{[^}]*type="started"[^}]*\} [1-9]/);
     expect(text).toMatch(/job_transitions_total\{[^}]*to_status="succeeded"[^}]*actor="worker"[^}]*\} [1-9]/);
     expect(text).toMatch(/job_events_consumed_total\{[^}]*outcome="unknown-job"[^}]*\} 1/);

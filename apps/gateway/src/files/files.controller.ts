@@ -2,13 +2,15 @@ import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiProblems, ApiTenantRoute } from '../openapi/api-responses';
+import { RequireScopes } from '../auth/auth.decorators';
+import { Ctx, RequestContext } from '../jobs/request-context';
 import { FilesService } from './files.service';
 
 export const FILES_ROUTE = 'api/v1/files';
 
 @ApiSchema({ name: 'UploadedFile' })
 export class UploadedFileView {
-  @ApiProperty({ description: 'Use as params.input_uri of a CSV job.', example: 's3://validahub/uploads/2026/01/0b7c….csv' })
+  @ApiProperty({ description: 'Use as params.input_uri of a CSV job: relative to your own storage.', example: 'uploads/2026/01/0b7c….csv' })
   uri!: string;
   @ApiProperty({ description: 'Bytes stored.', example: 52341 })
   size!: number;
@@ -24,6 +26,7 @@ export class FilesController {
   constructor(private readonly files: FilesService) {}
 
   @Post()
+  @RequireScopes('files:write')
   @HttpCode(201)
   @ApiOperation({
     operationId: 'uploadFile',
@@ -34,8 +37,8 @@ export class FilesController {
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiCreatedResponse({ type: UploadedFileView, description: 'Stored; pass `uri` as params.input_uri.' })
   @ApiProblems(400, 413, 415, 503)
-  async upload(@Req() request: FastifyRequest): Promise<UploadedFileView> {
-    const { uri, size, sha256 } = await this.files.upload(request);
+  async upload(@Req() request: FastifyRequest, @Ctx() ctx: RequestContext): Promise<UploadedFileView> {
+    const { uri, size, sha256 } = await this.files.upload(request, ctx);
     return { uri, size, sha256 };
   }
 }

@@ -2,24 +2,28 @@ import type { MultipartFile } from '@fastify/multipart';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '@validahub/config';
-import { ObjectStorage, pickUploadTarget, storeUpload, StoredUpload } from '@validahub/storage';
-import { GATEWAY_CONFIG, OBJECT_STORAGE } from '../gateway.tokens';
+import { ScopedStorage, storeUpload, StoredUpload } from '@validahub/storage';
+import { GATEWAY_CONFIG } from '../gateway.tokens';
+import type { RequestContext } from '../jobs/request-context';
+import { TenantStorage } from '../tenancy/tenant-storage';
 import { ACCEPTED_CSV_TYPES, toUploadProblem, uploadProblems } from './upload-problems';
 
 /** Room for multipart boundaries and part headers when judging Content-Length against the file limit. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
-/** Streams one CSV from a multipart request into storage; never holds the file in memory. */
+/** Streams one CSV from a multipart request into the caller's storage; never holds the file in memory. */
 @Injectable()
 export class FilesService {
   private readonly logger = new Logger('FilesService');
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
-    @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+    private readonly tenantStorage: TenantStorage,
   ) {}
 
-  async upload(request: FastifyRequest): Promise<StoredUpload> {
+  /** The stored upload; its `uri` is the caller's own name for it (`uploads/...` inside its prefix). */
+  async upload(request: FastifyRequest, context: RequestContext): Promise<StoredUpload> {
+    const storage = this.tenantStorage.forAuth(context.auth);
     const limit = this.config.storage.maxUploadBytes;
     if (!request.isMultipart()) throw uploadProblems.notMultipart();
     const declared = Number(request.headers['content-length']);
@@ -30,12 +34,12 @@ export class FilesService {
       part.file.resume();
       throw uploadProblems.notCsv(part.mimetype);
     }
-    const stored = await this.store(part, limit);
+    const stored = await this.store(storage, part, limit);
     if (stored.size === 0) {
-      await this.storage.delete(stored.uri).catch(() => undefined);
+      await storage.delete(stored.uri).catch(() => undefined);
       throw uploadProblems.emptyFile();
     }
-    this.logger.log({ uri: stored.uri, size: stored.size, correlation_id: request.id }, 'upload stored');
+    this.logger.log({ uri: stored.uri, tenant_id: context.tenantId, size: stored.size, correlation_id: request.id }, 'upload stored');
     return stored;
   }
 
@@ -54,13 +58,13 @@ export class FilesService {
     return part;
   }
 
-  private async store(part: MultipartFile, limit: number): Promise<StoredUpload> {
-    const targetUri = pickUploadTarget(this.config.storage);
+  private async store(storage: ScopedStorage, part: MultipartFile, limit: number): Promise<StoredUpload> {
+    const targetUri = storage.uploadTarget();
     try {
-      const stored = await storeUpload(this.storage, part.file, { targetUri, maxBytes: limit, contentType: 'text/csv' });
+      const stored = await storeUpload(storage, part.file, { targetUri, maxBytes: limit, contentType: 'text/csv' });
       // busboy cut the stream at its own limit without an error (throwFileSizeLimit off or a race): still too large.
       if (part.file.truncated) {
-        await this.storage.delete(stored.uri).catch(() => undefined);
+        await storage.delete(stored.uri).catch(() => undefined);
         throw uploadProblems.tooLarge(limit);
       }
       return stored;

@@ -1,13 +1,16 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ObjectStorage } from '@validahub/storage';
+import { Public } from '../auth/auth.decorators';
 import { OBJECT_STORAGE, PRODUCER_REDIS } from '../gateway.tokens';
 import { ApiProblems } from '../openapi/api-responses';
 
 const CHECK_TIMEOUT_MS = 1_500;
+
+class CheckTimeout extends Error {}
 
 @ApiSchema({ name: 'Liveness' })
 class LiveView {
@@ -28,11 +31,15 @@ class ReadinessView {
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
 }
 
+/** Open to all (load balancers, orchestrators): it says which dependency is down, never why (error texts name hosts and accounts). */
 @ApiTags('health')
+@Public()
 @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Up to 128 printable characters; generated when absent; echoed.' })
 @ApiProblems(400)
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('HealthController');
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -80,7 +87,8 @@ export class HealthController {
       await withTimeout(call(), CHECK_TIMEOUT_MS);
       return check.up({ latency_ms: Date.now() - started });
     } catch (error) {
-      return check.down({ message: error instanceof Error ? error.message : String(error) });
+      this.logger.warn({ err: error, dependency: key }, 'readiness check failed');
+      return check.down({ reason: error instanceof CheckTimeout ? 'timeout' : 'error' });
     }
   }
 }
@@ -91,7 +99,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     return await Promise.race([
       promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+        timer = setTimeout(() => reject(new CheckTimeout(`no answer within ${ms} ms`)), ms);
       }),
     ]);
   } finally {

@@ -3,7 +3,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CORRELATION_ID_HEADER, MAX_CORRELATION_ID_LENGTH, resolveCorrelationId } from '@validahub/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { genericProblem, PROBLEM_CONTENT_TYPE, problems, toProblemBody } from './problem';
+import { genericProblem, problems } from './problem';
+import { sendProblem } from './problem-reply';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Deeper JSON than any real request needs; recursive validators would overflow the stack on it. */
@@ -23,11 +24,7 @@ export function createFastifyAdapter(): FastifyAdapter {
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
       const detail = status === 414 ? 'A path segment of the URL is too long.' : 'The URL is not valid.';
-      void reply
-        .code(status)
-        .header('content-type', PROBLEM_CONTENT_TYPE)
-        .header(CORRELATION_ID_HEADER, request.id)
-        .send(toProblemBody(genericProblem(status, detail), request.id));
+      void sendProblem(reply, genericProblem(status, detail), request.id);
     },
   });
 }

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DependencyUnavailableError, isDependencyDown } from './dependency-errors';
-import { genericProblem, PROBLEM_CONTENT_TYPE, ProblemException, ProblemSpec, toProblemBody } from './problem';
-import { CORRELATION_ID_HEADER } from '@validahub/observability';
+import { genericProblem, ProblemException, ProblemSpec } from './problem';
+import { sendProblem } from './problem-reply';
 
 /**
  * Every error leaves as application/problem+json with the request's correlation id: our own
@@ -15,15 +15,17 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    void this.reply(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /** The same answer from outside Nest's pipeline (a Fastify hook, e.g. the dashboard's). */
+  reply(exception: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const spec = this.toSpec(exception, request);
     const correlationId = String(request.id);
     if (spec.status >= 500 && spec.status !== 503) {
       this.logger.error({ err: exception, correlation_id: correlationId, url: request.url }, 'request failed');
     }
-    for (const [name, value] of Object.entries(spec.headers ?? {})) void reply.header(name, value);
-    void reply.header(CORRELATION_ID_HEADER, correlationId).status(spec.status).type(PROBLEM_CONTENT_TYPE).send(toProblemBody(spec, correlationId));
+    return sendProblem(reply, spec, correlationId);
   }
 
   private toSpec(exception: unknown, request: FastifyRequest): ProblemSpec {

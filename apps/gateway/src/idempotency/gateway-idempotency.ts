@@ -1,19 +1,8 @@
 import { DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@validahub/config';
-import {
-  DEFAULT_LOCK_TIMEOUT_SECONDS,
-  IDEMPOTENCY_ENTITIES,
-  IDEMPOTENCY_MIGRATIONS,
-  IdempotencyModule,
-  idempotencyOptionsFromConfig,
-  type IdempotencyModuleOptions,
-} from '@validahub/idempotency';
+import { DEFAULT_LOCK_TIMEOUT_SECONDS, IdempotencyModule, idempotencyOptionsFromConfig, type IdempotencyModuleOptions } from '@validahub/idempotency';
 import { PROBLEM_TYPE_BASE } from '../http/problem';
-import { tenantIdOf } from '../jobs/request-context';
-
-/** Tables the gateway adds to the jobs schema: its DataSource and `gateway:migrate` both use these. */
-export const GATEWAY_EXTRA_ENTITIES = [...IDEMPOTENCY_ENTITIES];
-export const GATEWAY_EXTRA_MIGRATIONS = [...IDEMPOTENCY_MIGRATIONS];
+import { tenantIdOf } from '../auth/request-auth';
 
 /** Test and benchmark knobs; production takes everything from the config. */
 export type GatewayIdempotencyOverrides = Pick<IdempotencyModuleOptions, 'retentionSeconds' | 'lockTimeoutSeconds' | 'purgeIntervalSeconds'>;

@@ -1,7 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IDEMPOTENCY_OPTIONS, type ResolvedIdempotencyOptions } from '@validahub/idempotency';
+import { ANONYMOUS_TENANT_ID } from '@validahub/jobs-domain';
 import { JobQueues } from '@validahub/jobs-queueing';
-import { connectSql, TEST_TENANT_HEADER, TestTenantModule, watchEnqueues } from '../testing/idempotency-test-kit';
+import { connectSql, watchEnqueues } from '../testing/idempotency-test-kit';
+import { newTenant, TestTenant } from '../testing/tenant-kit';
 import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
 import { expectProblem } from '../testing/http-expect';
 import { TcpProxy } from '../testing/tcp-proxy';
@@ -13,6 +15,20 @@ const body = (params: Record<string, unknown> = { input_uri: 'feed.csv' }, extra
   params,
   ...extra,
 });
+
+type Answer = Awaited<ReturnType<NestFastifyApplication['inject']>>;
+
+/** The seed's assertion, and more: the second answer is the first one replayed (status, body, Location). */
+function expectReplayOf(first: Answer, second: Answer): void {
+  expect(first.statusCode).toBe(202);
+  expect(first.headers['idempotent-replayed']).toBeUndefined();
+  expect(second.statusCode).toBe(202);
+  expect(second.headers['idempotent-replayed']).toBe('true');
+  expect(second.json().id).toBe(first.json().id);
+  expect(second.json()).toEqual(first.json());
+  expect(second.headers.location).toBe(`/api/v1/jobs/${first.json().id}`);
+  expect(second.headers.location).toBe(first.headers.location);
+}
 
 describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () => {
   let harness: GatewayHarness;
@@ -49,19 +65,31 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
       const first = await post(seedBody);
       const second = await post(seedBody, { prefer: 'return=representation' });
 
-      expect(first.statusCode).toBe(202);
-      expect(first.headers['idempotent-replayed']).toBeUndefined();
-      expect(second.statusCode).toBe(202);
-      expect(second.headers['idempotent-replayed']).toBe('true');
-      expect(second.json().id).toBe(first.json().id);
-      expect(second.json()).toEqual(first.json());
-      expect(second.headers.location).toBe(`/api/v1/jobs/${first.json().id}`);
-      expect(second.headers.location).toBe(first.headers.location);
+      expectReplayOf(first, second);
 
-      expect(await jobsWithKey('test-123')).toEqual([{ id: first.json().id, tenant_id: 'anonymous' }]);
+      expect(await jobsWithKey('test-123')).toEqual([{ id: first.json().id, tenant_id: ANONYMOUS_TENANT_ID }]);
       expect(enqueue.count()).toBe(1);
       const [row] = await keyRows('test-123');
-      expect(row).toMatchObject({ tenant_id: 'anonymous', scope: 'POST /api/v1/jobs', state: 'completed' });
+      expect(row).toMatchObject({ tenant_id: ANONYMOUS_TENANT_ID, scope: 'POST /api/v1/jobs', state: 'completed' });
+    });
+
+    it("passes the same way with an API key (AUTH_MODE=required), scoped to the key's tenant", async () => {
+      const keyed = await harness.start({ eventApplier: false }, { AUTH_MODE: 'required' });
+      try {
+        const tenant = await newTenant(keyed, { plan: 'pro' });
+        const first = await postTo(keyed, seedBody, tenant.headers);
+        const second = await postTo(keyed, seedBody, { ...tenant.headers, prefer: 'return=representation' });
+
+        expectReplayOf(first, second);
+        expect(first.json()).toMatchObject({ plan: 'pro', queue: 'queue-pro' });
+        const rows = await sql.query<{ tenant_id: string; state: string }>(
+          'SELECT tenant_id, state FROM idempotency_keys WHERE idempotency_key = $1 AND tenant_id = $2',
+          ['test-123', tenant.id],
+        );
+        expect(rows).toEqual([{ tenant_id: tenant.id, state: 'completed' }]);
+      } finally {
+        await harness.stop(keyed);
+      }
     });
   });
 
@@ -117,7 +145,7 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
       expect(first.statusCode).toBe(202);
       const problem = expectProblem(await post(body({ input_uri: 'b.csv' }), { 'idempotency-key': key }), 422);
       expect(problem.type).toBe(`${PROBLEMS}idempotency-key-reused`);
-      expect(await jobsWithKey(key)).toEqual([{ id: first.json().id, tenant_id: 'anonymous' }]);
+      expect(await jobsWithKey(key)).toEqual([{ id: first.json().id, tenant_id: ANONYMOUS_TENANT_ID }]);
     });
 
     it('treats an explicit default (plan "free") as a different request from an omitted plan', async () => {
@@ -184,7 +212,7 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
       expect(retried.statusCode).toBe(202);
       const replay = await post(body(), { 'idempotency-key': key });
       expect(replay.headers['idempotent-replayed']).toBe('true');
-      expect(await jobsWithKey(key)).toEqual([{ id: retried.json().id, tenant_id: 'anonymous' }]);
+      expect(await jobsWithKey(key)).toEqual([{ id: retried.json().id, tenant_id: ANONYMOUS_TENANT_ID }]);
       expect((await keyRows(key)).map((row) => row.state)).toEqual(['completed']);
       expect(enqueue.count()).toBe(1);
     });
@@ -273,7 +301,7 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
           'create after Postgres is back',
         );
         expect(created.headers['idempotent-replayed']).toBeUndefined();
-        expect(await jobsWithKey(key)).toEqual([{ id: created.json().id, tenant_id: 'anonymous' }]);
+        expect(await jobsWithKey(key)).toEqual([{ id: created.json().id, tenant_id: ANONYMOUS_TENANT_ID }]);
       } finally {
         await harness.stop(proxied);
         await proxy.close();
@@ -281,38 +309,41 @@ describe('POST /api/v1/jobs idempotency (gateway, real Postgres and Redis)', () 
     });
   });
 
-  describe('tenant scoping (tenants set by a test-only hook standing in for auth)', () => {
-    let tenantApp: NestFastifyApplication;
+  describe('tenant scoping (real tenants and API keys)', () => {
+    let keyed: NestFastifyApplication;
+    let a: TestTenant;
+    let b: TestTenant;
     beforeAll(async () => {
-      tenantApp = await harness.start({ eventApplier: false, imports: [{ module: TestTenantModule }] });
+      keyed = await harness.start({ eventApplier: false }, { AUTH_MODE: 'required' });
+      [a, b] = [await newTenant(keyed), await newTenant(keyed)];
     });
-    afterAll(() => harness.stop(tenantApp));
+    afterAll(() => harness.stop(keyed));
 
     it('keeps the same key apart per tenant: one job each, each tenant replays its own', async () => {
       const key = newKey('tenant');
-      const a = await postTo(tenantApp, body(), { 'idempotency-key': key, [TEST_TENANT_HEADER]: 'tenant-a' });
-      const b = await postTo(tenantApp, body(), { 'idempotency-key': key, [TEST_TENANT_HEADER]: 'tenant-b' });
-      const aAgain = await postTo(tenantApp, body(), { 'idempotency-key': key, [TEST_TENANT_HEADER]: 'tenant-a' });
-      const anonymous = await postTo(tenantApp, body(), { 'idempotency-key': key });
+      const first = await postTo(keyed, body(), { 'idempotency-key': key, ...a.headers });
+      const second = await postTo(keyed, body(), { 'idempotency-key': key, ...b.headers });
+      const firstAgain = await postTo(keyed, body(), { 'idempotency-key': key, ...a.headers });
+      const anonymous = await post(body(), { 'idempotency-key': key });
 
-      expect([a.statusCode, b.statusCode, anonymous.statusCode]).toEqual([202, 202, 202]);
-      expect(b.headers['idempotent-replayed']).toBeUndefined();
-      expect(new Set([a.json().id, b.json().id, anonymous.json().id]).size).toBe(3);
-      expect(aAgain.headers['idempotent-replayed']).toBe('true');
-      expect(aAgain.json().id).toBe(a.json().id);
+      expect([first.statusCode, second.statusCode, anonymous.statusCode]).toEqual([202, 202, 202]);
+      expect(second.headers['idempotent-replayed']).toBeUndefined();
+      expect(new Set([first.json().id, second.json().id, anonymous.json().id]).size).toBe(3);
+      expect(firstAgain.headers['idempotent-replayed']).toBe('true');
+      expect(firstAgain.json().id).toBe(first.json().id);
 
-      const rows = await jobsWithKey(key);
-      expect(rows.map((row) => row.tenant_id).sort()).toEqual(['anonymous', 'tenant-a', 'tenant-b']);
-      expect((await keyRows(key)).map((row) => row.tenant_id).sort()).toEqual(['anonymous', 'tenant-a', 'tenant-b']);
+      const tenants = [ANONYMOUS_TENANT_ID, a.id, b.id].sort();
+      expect((await jobsWithKey(key)).map((row) => row.tenant_id).sort()).toEqual(tenants);
+      expect((await keyRows(key)).map((row) => row.tenant_id).sort()).toEqual(tenants);
       // The job and its key carry the same tenant: tenant b cannot even see tenant a's job.
-      const crossRead = await tenantApp.inject({ method: 'GET', url: `/api/v1/jobs/${a.json().id}`, headers: { [TEST_TENANT_HEADER]: 'tenant-b' } });
+      const crossRead = await keyed.inject({ method: 'GET', url: `/api/v1/jobs/${first.json().id}`, headers: b.headers });
       expect(crossRead.statusCode).toBe(404);
     });
 
     it("answers a different request under another tenant's key as new, not as a mismatch", async () => {
       const key = newKey('tenant-mismatch');
-      await postTo(tenantApp, body({ input_uri: 'a.csv' }), { 'idempotency-key': key, [TEST_TENANT_HEADER]: 'tenant-a' });
-      const other = await postTo(tenantApp, body({ input_uri: 'b.csv' }), { 'idempotency-key': key, [TEST_TENANT_HEADER]: 'tenant-b' });
+      await postTo(keyed, body({ input_uri: 'a.csv' }), { 'idempotency-key': key, ...a.headers });
+      const other = await postTo(keyed, body({ input_uri: 'b.csv' }), { 'idempotency-key': key, ...b.headers });
       expect(other.statusCode).toBe(202);
     });
   });

@@ -6,10 +6,10 @@ import { TaskRegistry } from '@validahub/jobs-domain';
 import { createJobsDataSource, JobRepository, migrateWithLock, UnfinishedJobs } from '@validahub/jobs-persistence';
 import { createRedis, JobQueues, redisOptions } from '@validahub/jobs-queueing';
 import { createTaskRegistry } from '@validahub/jobs-tasks';
-import { createStorageFromConfig, storageUriPolicy } from '@validahub/storage';
-import { GATEWAY_EXTRA_ENTITIES, GATEWAY_EXTRA_MIGRATIONS } from '../idempotency/gateway-idempotency';
+import { createStorageFromConfig } from '@validahub/storage';
+import { GATEWAY_EXTRA_ENTITIES, GATEWAY_EXTRA_MIGRATIONS } from './gateway-schema';
 import type { ResolvedGatewayOptions } from '../gateway-options';
-import { GATEWAY_CONFIG, GATEWAY_OPTIONS, OBJECT_STORAGE, PRODUCER_REDIS, STORAGE_URI_POLICY } from '../gateway.tokens';
+import { GATEWAY_CONFIG, GATEWAY_OPTIONS, OBJECT_STORAGE, PRODUCER_REDIS } from '../gateway.tokens';
 
 const logger = new Logger('Infrastructure');
 
@@ -59,8 +59,7 @@ export const infraProviders: Provider[] = [
     inject: [GATEWAY_CONFIG],
     useFactory: (config: AppConfig) => new JobQueues(redisOptions(config.connections.redisUrl, 'producer'), config.connections.queuePrefix),
   },
-  // Both throw ConfigError at start-up for storage settings that cannot work.
-  { provide: STORAGE_URI_POLICY, inject: [GATEWAY_CONFIG], useFactory: (config: AppConfig) => storageUriPolicy(config.storage) },
+  // Throws ConfigError at start-up for storage settings that cannot work.
   { provide: OBJECT_STORAGE, inject: [GATEWAY_CONFIG], useFactory: (config: AppConfig) => createStorageFromConfig(config.storage) },
   { provide: JobRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new JobRepository(dataSource) },
   { provide: UnfinishedJobs, inject: [DataSource], useFactory: (dataSource: DataSource) => new UnfinishedJobs(dataSource) },

@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase } from '@validahub/testing';
 import { Reconciler } from '../reconciler/reconciler';
-import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
+import { createGatewayHarness, GatewayHarness, scrapeMetrics, waitFor } from '../testing/gateway-harness';
 import { TcpProxy } from '../testing/tcp-proxy';
 
 const basic = { task: 'validate_csv_job', params: { input_uri: 'test.csv' }, plan: 'pro' };
@@ -61,6 +61,9 @@ describe('dependencies down: 503 problems, never a hang; the reconciler catches 
       const ready = await timed(() => app.inject({ method: 'GET', url: '/health/ready' }));
       expect(ready.value.statusCode).toBe(503);
       expect(ready.value.json()).toMatchObject({ status: 503, checks: { postgres: { status: 'down' }, redis: { status: 'up' } } });
+      // It names the dependency, never its error text (hosts, ports, accounts).
+      expect(ready.value.json().checks.postgres).toEqual({ status: 'down', reason: expect.stringMatching(/^(error|timeout)$/) });
+      expect(ready.value.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|timeout exceeded|Connection terminated/);
       expect(ready.ms).toBeLessThan(3_000);
       expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
 
@@ -99,7 +102,8 @@ describe('dependencies down: 503 problems, never a hang; the reconciler catches 
       const ready = await app.inject({ method: 'GET', url: '/health/ready' });
       expect(ready.statusCode).toBe(503);
       expect(ready.json()).toMatchObject({ checks: { redis: { status: 'down' }, postgres: { status: 'up' } } });
-      expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/job_enqueue_failures_total\{[^}]*plan="pro"[^}]*\} 1/);
+      expect(ready.json().checks.redis).toEqual({ status: 'down', reason: expect.stringMatching(/^(error|timeout)$/) });
+      expect(await scrapeMetrics(app)).toMatch(/job_enqueue_failures_total\{[^}]*plan="pro"[^}]*\} 1/);
 
       await proxy.restore();
       const reconciler = app.get(Reconciler);

@@ -1,13 +1,14 @@
 import type { FieldError } from '@validahub/jobs-domain';
 import { checkTargetUrl, TargetRefusedError } from '@validahub/outbound-http';
-import { parseStorageUri, StorageUriError, type StorageUriPolicy } from '@validahub/storage';
+import { StorageUriError } from '@validahub/storage';
 
 export interface DeploymentLimits {
   /** WEBHOOK_ALLOW_PRIVATE: http and private addresses allowed (development and tests only). */
   allowPrivateTargets: boolean;
   /** MAX_UPLOAD_BYTES: the ceiling of `max_bytes`. */
   maxUploadBytes: number;
-  storagePolicy: StorageUriPolicy;
+  /** Throws StorageUriError for a URI the caller may not read (outside its storage and allowed buckets). */
+  checkReadable(uri: string): void;
 }
 
 /**
@@ -29,7 +30,7 @@ export function deploymentParamErrors(params: unknown, limits: DeploymentLimits)
   }
   if (source?.type === 's3' && typeof source.uri === 'string') {
     try {
-      parseStorageUri(source.uri, limits.storagePolicy);
+      limits.checkReadable(source.uri);
     } catch (error) {
       if (!(error instanceof StorageUriError)) throw error;
       errors.push({ field: 'params.source.uri', message: error.message });

@@ -1,3 +1,7 @@
+import { ANONYMOUS_TENANT_ID } from '@validahub/jobs-domain';
+import { checkPayloadSignature } from '@validahub/jobs-queueing';
+import { DEFAULT_KEY_SCOPES } from '@validahub/tenancy';
+import { ANONYMOUS_AUTH, RequestAuth } from '../auth/request-auth';
 import type { CreateJobDto } from './create-job.dto';
 import { ProblemException } from '../http/problem';
 import { metricCount, newTestServices } from '../testing/new-test-services';
@@ -5,7 +9,8 @@ import { metricCount, newTestServices } from '../testing/new-test-services';
 // Create's validation and micro-batching with the repository and the queues faked; the same
 // paths over HTTP against real servers are in jobs-api.integration-spec.ts.
 describe('JobCreator', () => {
-  const context = { tenantId: 'anonymous', correlationId: 'corr-7' };
+  // Open mode (the body's plan is honoured), as before API keys; a tenant's rules are below.
+  const context = { tenantId: ANONYMOUS_TENANT_ID, correlationId: 'corr-7', auth: ANONYMOUS_AUTH };
   const dto = (changes: Partial<CreateJobDto> = {}): CreateJobDto => ({ task: 'noop_job', params: {}, ...changes }) as CreateJobDto;
 
   function setup(env: Record<string, string> = {}) {
@@ -122,7 +127,7 @@ describe('JobCreator', () => {
         plan: 'pro',
         queue: 'queue-pro',
         maxAttempts: 6,
-        tenantId: 'anonymous',
+        tenantId: ANONYMOUS_TENANT_ID,
         correlationId: 'corr-7',
         idempotencyKey: 'k-1',
       });
@@ -133,11 +138,15 @@ describe('JobCreator', () => {
       expect(free).toMatchObject({ plan: 'free', queue: 'queue-free', maxAttempts: 4, idempotencyKey: 'from-header' });
     });
 
-    it('enqueues the payload the worker needs, with the configured time limit', async () => {
+    it('enqueues the payload the worker needs, signed, with the configured time limit', async () => {
       const s = setup({ TASK_TIME_LIMIT: '42' });
       const job = await s.creator.create(dto({ plan: 'business' }), context);
-      expect(s.queues.payloads.get(job.id)).toEqual({
+      const payload = s.queues.payloads.get(job.id)!;
+      expect(checkPayloadSignature(s.config.security.payloadSigningSecret, payload)).toBe('valid');
+      expect(payload).toEqual({
         jobId: job.id,
+        tenantId: ANONYMOUS_TENANT_ID,
+        signature: expect.stringMatching(/^[0-9a-f]{64}$/),
         task: 'noop_job',
         params: {},
         plan: 'business',
@@ -147,6 +156,60 @@ describe('JobCreator', () => {
         expiresAt: job.expiresAt!.toISOString(),
       });
       expect(s.queues.bulks[0][0].options).toEqual({ priority: job.priority });
+    });
+  });
+
+  describe("a tenant's plan, priority and storage", () => {
+    const TENANT = '6b0f4a43-64a5-4b43-9a43-0b4f7e2f1c11';
+    const auth: RequestAuth = {
+      tenant: { id: TENANT, name: 'acme', plan: 'pro', status: 'active', allowedBuckets: ['partner-feeds', 'not-served'] },
+      plan: 'pro',
+      scopes: DEFAULT_KEY_SCOPES,
+      limitOverrides: {},
+      keyId: '1f3bd2f6-8c0e-4f38-8b47-5d0a3a6a9e01',
+    };
+    const tenant = { tenantId: TENANT, correlationId: 'corr-8', auth };
+
+    it("runs on the tenant's plan and priority when the body names none, or the same plan", async () => {
+      const s = setup();
+      expect(await s.creator.create(dto(), tenant)).toMatchObject({ tenantId: TENANT, plan: 'pro', queue: 'queue-pro', priority: 5 });
+      expect(await s.creator.create(dto({ plan: 'pro', priority: 5 }), tenant)).toMatchObject({ plan: 'pro', priority: 5 });
+      expect(await s.creator.create(dto({ priority: 1 }), tenant)).toMatchObject({ priority: 1 });
+    });
+
+    it.each([
+      [{ plan: 'enterprise' as const }, 'plan-not-allowed'],
+      [{ plan: 'free' as const }, 'plan-not-allowed'],
+      [{ priority: 6 }, 'priority-not-allowed'],
+      [{ plan: 'pro' as const, priority: 10 }, 'priority-not-allowed'],
+    ])('refuses %j with 403 %s, storing nothing', async (changes, type) => {
+      const s = setup();
+      const spec = await refused(s.creator.create(dto(changes), tenant), s);
+      expect(spec).toMatchObject({ status: 403, type });
+    });
+
+    it('lets open mode pick any plan and priority, as the seed does', async () => {
+      const s = setup();
+      expect(await s.creator.create(dto({ plan: 'free', priority: 10 }), context)).toMatchObject({ plan: 'free', priority: 10 });
+    });
+
+    it.each([
+      ['tenants/1f3bd2f6-8c0e-4f38-8b47-5d0a3a6a9e01/uploads/x.csv', 'outside_tenant'],
+      ['../1f3bd2f6-8c0e-4f38-8b47-5d0a3a6a9e01/uploads/x.csv', 'path_traversal'],
+      ['/etc/passwd', 'absolute_path'],
+      ['s3://not-served/x.csv', 'bucket_not_allowed'],
+    ])("refuses the input %p outside the tenant's storage (%s)", async (input_uri, reason) => {
+      const s = setup({ S3_ALLOWED_BUCKETS: 'partner-feeds' });
+      const spec = await refused(s.creator.create(dto({ task: 'validate_csv_job', params: { input_uri } }), tenant), s);
+      expect(spec.detail).toBe(`Invalid params.input_uri (${reason}).`);
+    });
+
+    it('accepts its own relative paths, the shared samples and a bucket both it and the operator allow', async () => {
+      const s = setup({ S3_ALLOWED_BUCKETS: 'partner-feeds' });
+      for (const input_uri of ['uploads/2026/01/x.csv', 'samples/sample.csv', 's3://partner-feeds/in.csv']) {
+        const job = await s.creator.create(dto({ task: 'validate_csv_job', params: { input_uri } }), tenant);
+        expect(job.params).toMatchObject({ input_uri });
+      }
     });
   });
 

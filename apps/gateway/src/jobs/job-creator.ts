@@ -3,11 +3,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@validahub/config';
 import { PLAN_SETTINGS, Plan, queueForPlan, TaskRegistry } from '@validahub/jobs-domain';
 import { CreateJobOptions, JobEntity, JobRepository, NewJob } from '@validahub/jobs-persistence';
-import { parseStorageUri, StorageUriError, type StorageUriPolicy } from '@validahub/storage';
-import { GATEWAY_CONFIG, NEW_JOB_ENQUEUER, STORAGE_URI_POLICY } from '../gateway.tokens';
+import { StorageUriError } from '@validahub/storage';
+import { authProblems } from '../auth/auth-problems';
+import type { RequestAuth } from '../auth/request-auth';
+import { GATEWAY_CONFIG, NEW_JOB_ENQUEUER } from '../gateway.tokens';
 import { problems } from '../http/problem';
 import { MicroBatcher } from '../infra/micro-batcher';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { TenantStorage } from '../tenancy/tenant-storage';
 import { CreateJobDto } from './create-job.dto';
 import { deploymentParamErrors } from './deployment-params';
 import type { NewJobEnqueuer } from './crash-after-insert';
@@ -26,7 +29,7 @@ export class JobCreator {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
     private readonly registry: TaskRegistry,
-    @Inject(STORAGE_URI_POLICY) private readonly storagePolicy: StorageUriPolicy,
+    private readonly storage: TenantStorage,
     private readonly jobs: JobRepository,
     @Inject(NEW_JOB_ENQUEUER) private readonly enqueuer: NewJobEnqueuer,
     private readonly metrics: GatewayMetrics,
@@ -47,8 +50,10 @@ export class JobCreator {
     return job;
   }
 
-  /** The row to store, with the task's defaults applied; a 400 problem for anything invalid. */
+  /** The row to store, with the task's defaults applied; a 403 or 400 problem for anything not allowed or invalid. */
   private newJob(dto: CreateJobDto, context: RequestContext, options: CreateOptions): NewJob {
+    const plan = planFor(dto, context.auth);
+    const priority = priorityFor(dto, plan, context.auth);
     const found = this.registry.lookup(dto.task);
     if (!found.ok) {
       const detail =
@@ -60,16 +65,15 @@ export class JobCreator {
     const task = found.task;
     const parsed = task.parseParams(dto.params);
     if (!parsed.ok) throw problems.validation(parsed.errors, `Invalid params for ${task.name}.`);
-    this.checkInputUri(parsed.value);
+    this.checkInputUri(parsed.value, context.auth);
     const limits = {
       allowPrivateTargets: this.config.outbound.allowPrivateTargets,
       maxUploadBytes: this.config.storage.maxUploadBytes,
-      storagePolicy: this.storagePolicy,
+      checkReadable: (uri: string) => void this.storage.forAuth(context.auth).resolve(uri, 'read'),
     };
     const deploymentErrors = deploymentParamErrors(parsed.value, limits);
     if (deploymentErrors.length) throw problems.validation(deploymentErrors, `Invalid params for ${task.name}.`);
 
-    const plan: Plan = dto.plan ?? 'free';
     const { execution } = this.config;
     // A task's own retry rule is part of its correctness; a plan's override tunes the rest.
     const maxRetries = task.defaults.maxRetries ?? execution.maxRetriesByPlan[plan] ?? execution.maxRetries;
@@ -79,7 +83,7 @@ export class JobCreator {
       tenantId: context.tenantId,
       taskName: task.name,
       params: parsed.value as Record<string, unknown>,
-      priority: dto.priority ?? PLAN_SETTINGS[plan].defaultPriority,
+      priority,
       plan,
       queue: queueForPlan(plan),
       maxAttempts: 1 + maxRetries,
@@ -89,15 +93,30 @@ export class JobCreator {
     };
   }
 
-  /** Refuses at create time an input the worker could never read (outside the storage root or allowed buckets). */
-  private checkInputUri(params: unknown): void {
+  /** Refuses at create time an input outside the caller's storage (its prefix, samples/, its allowed buckets). */
+  private checkInputUri(params: unknown, auth: RequestAuth): void {
     const uri = (params as { input_uri?: unknown }).input_uri;
     if (typeof uri !== 'string') return;
     try {
-      parseStorageUri(uri, this.storagePolicy);
+      this.storage.forAuth(auth).resolve(uri, 'read');
     } catch (error) {
       if (!(error instanceof StorageUriError)) throw error;
       throw problems.validation([{ field: 'params.input_uri', message: error.message }], `Invalid params.input_uri (${error.reason}).`);
     }
   }
+}
+
+/** The tenant's plan when keys are in use (a different body plan is 403); the body's in open mode. */
+function planFor(dto: CreateJobDto, auth: RequestAuth): Plan {
+  if (!auth.plan) return dto.plan ?? 'free';
+  if (dto.plan !== undefined && dto.plan !== auth.plan) throw authProblems.planNotAllowed(dto.plan, auth.plan);
+  return auth.plan;
+}
+
+/** At most the plan's default priority for a tenant; any priority in open mode, as the seed allows. */
+function priorityFor(dto: CreateJobDto, plan: Plan, auth: RequestAuth): number {
+  const planPriority = PLAN_SETTINGS[plan].defaultPriority;
+  if (dto.priority === undefined) return planPriority;
+  if (auth.plan && dto.priority > planPriority) throw authProblems.priorityNotAllowed(dto.priority, plan, planPriority);
+  return dto.priority;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@validahub/config';
 import { JobPayload, TaskRegistry } from '@validahub/jobs-domain';
 import { JobEntity } from '@validahub/jobs-persistence';
-import { EnqueueOptions, JobQueues } from '@validahub/jobs-queueing';
+import { EnqueueOptions, JobQueues, signPayload } from '@validahub/jobs-queueing';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { viaRedis } from '../http/dependency-errors';
 import { MicroBatcher } from '../infra/micro-batcher';
@@ -44,13 +44,14 @@ export class JobEnqueuer {
     }
   }
 
+  /** Signed, so a worker can tell what the gateway checked (an input in an allowed bucket) from what anyone could write to Redis. */
   payloadOf(job: JobEntity): JobPayload {
     const task = this.registry.lookup(job.taskName);
     const timeLimitSeconds = (task.ok ? task.task.defaults.timeLimitSeconds : undefined) ?? this.config.execution.taskTimeLimitSeconds;
+    const signed = { jobId: job.id, tenantId: job.tenantId, task: job.taskName, params: job.params };
     return {
-      jobId: job.id,
-      task: job.taskName,
-      params: job.params,
+      ...signed,
+      signature: signPayload(this.config.security.payloadSigningSecret, signed),
       plan: job.plan,
       correlationId: job.correlationId,
       maxAttempts: job.maxAttempts,

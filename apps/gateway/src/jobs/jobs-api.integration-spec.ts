@@ -1,10 +1,23 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
 import { expectProblem } from '../testing/http-expect';
+import { newTenant } from '../testing/tenant-kit';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const basic = { task: 'validate_csv_job', params: { input_uri: 'test.csv', marketplace: 'mercado_livre' }, plan: 'pro' };
+/** The 202 body the Basic Test expects, in open mode and with a pro tenant's key alike. */
+const BASIC_CREATED = {
+  id: expect.stringMatching(UUID),
+  task_name: 'validate_csv_job',
+  status: 'queued',
+  progress: 0,
+  priority: 5,
+  plan: 'pro',
+  queue: 'queue-pro',
+  correlation_id: expect.stringMatching(UUID),
+  created_at: expect.stringMatching(ISO),
+};
 
 describe('jobs API (HTTP, real Postgres and Redis)', () => {
   let harness: GatewayHarness;
@@ -25,23 +38,33 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
       const created = await post(basic);
       expect(created.statusCode).toBe(202);
       const job = created.json();
-      expect(job).toEqual({
-        id: expect.stringMatching(UUID),
-        task_name: 'validate_csv_job',
-        status: 'queued',
-        progress: 0,
-        priority: 5,
-        plan: 'pro',
-        queue: 'queue-pro',
-        correlation_id: expect.stringMatching(UUID),
-        created_at: expect.stringMatching(ISO),
-      });
+      expect(job).toEqual(BASIC_CREATED);
       expect(created.headers.location).toBe(`/api/v1/jobs/${job.id}`);
       expect(created.headers['x-correlation-id']).toBe(job.correlation_id);
 
       const status = await get(`/api/v1/jobs/${job.id}`);
       expect(status.statusCode).toBe(200);
       expect(status.json().status).toBe('queued');
+    });
+
+    it('passes the same way with an API key of a pro tenant (AUTH_MODE=required)', async () => {
+      const keyed = await harness.start({ eventApplier: false }, { AUTH_MODE: 'required' });
+      try {
+        const tenant = await newTenant(keyed, { plan: 'pro' });
+        const created = await keyed.inject({ method: 'POST', url: '/api/v1/jobs', payload: basic, headers: tenant.headers });
+        expect(created.statusCode).toBe(202);
+        const job = created.json();
+        expect(job).toEqual(BASIC_CREATED);
+        expect(created.headers.location).toBe(`/api/v1/jobs/${job.id}`);
+        const status = await keyed.inject({ method: 'GET', url: `/api/v1/jobs/${job.id}`, headers: tenant.headers });
+        expect(status.statusCode).toBe(200);
+        expect(status.json().status).toBe('queued');
+        // Without the key the same requests are refused.
+        expect((await keyed.inject({ method: 'POST', url: '/api/v1/jobs', payload: basic })).statusCode).toBe(401);
+        expect((await keyed.inject({ method: 'GET', url: `/api/v1/jobs/${job.id}` })).statusCode).toBe(401);
+      } finally {
+        await harness.stop(keyed);
+      }
     });
   });
 

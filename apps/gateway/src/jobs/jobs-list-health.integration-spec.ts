@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { buildOpenApiDocument } from '../openapi/openapi-document';
-import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
+import { createGatewayHarness, GatewayHarness, TEST_METRICS_TOKEN } from '../testing/gateway-harness';
 import { expectProblem } from '../testing/http-expect';
 
 describe('jobs API: list, health, metrics, OpenAPI', () => {
@@ -111,7 +111,7 @@ describe('jobs API: list, health, metrics, OpenAPI', () => {
       const { id } = (await post({ task: 'validate_csv_job', params: { input_uri: 'a.csv' }, plan: 'pro' })).json();
       expect((await app.inject({ method: 'DELETE', url: `/api/v1/jobs/${id}` })).statusCode).toBe(200);
       expect((await get('/api/v1/jobs/550e8400-e29b-41d4-a716-446655440000')).statusCode).toBe(404);
-      const response = await get('/metrics');
+      const response = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain/);
       const series = (name: string, labels: string[]) =>

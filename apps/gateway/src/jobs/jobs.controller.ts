@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, 
 import type { FastifyReply } from 'fastify';
 import { IdempotencyContext, IdempotencyCtx, Idempotent } from '@validahub/idempotency';
 import { ApiProblems, ApiTenantRoute } from '../openapi/api-responses';
+import { RequireScopes } from '../auth/auth.decorators';
 import { CreateJobDto } from './create-job.dto';
 import { JobIdPipe } from './job-id.pipe';
 import {
@@ -42,6 +43,7 @@ export class JobsController {
   ) {}
 
   @Post()
+  @RequireScopes('jobs:write')
   @HttpCode(202)
   @Idempotent({ bodyField: 'idempotency_key' })
   @ApiHeader({
@@ -84,6 +86,7 @@ export class JobsController {
   }
 
   @Get()
+  @RequireScopes('jobs:read')
   @ApiOperation({ operationId: 'listJobs', summary: 'List jobs', description: 'The caller’s jobs, newest first, filtered and paged.' })
   @ApiOkResponse({ type: JobListView, description: 'A page of jobs.' })
   async list(@Query() query: ListJobsQuery, @Ctx() ctx: RequestContext): Promise<JobListView> {
@@ -92,6 +95,7 @@ export class JobsController {
   }
 
   @Get(':id')
+  @RequireScopes('jobs:read')
   @JOB_ID
   @ApiOperation({
     operationId: 'getJob',
@@ -105,6 +109,7 @@ export class JobsController {
   }
 
   @Get(':id/result')
+  @RequireScopes('jobs:read')
   @JOB_ID
   @ApiOperation({
     operationId: 'getJobResult',
@@ -118,6 +123,7 @@ export class JobsController {
   }
 
   @Get(':id/result/content')
+  @RequireScopes('jobs:read')
   @JOB_ID
   @ApiOperation({
     operationId: 'getJobResultContent',
@@ -166,6 +172,7 @@ export class JobsController {
   }
 
   @Get(':id/events')
+  @RequireScopes('jobs:read')
   @JOB_ID
   @ApiOperation({
     operationId: 'getJobEvents',
@@ -179,6 +186,7 @@ export class JobsController {
   }
 
   @Delete(':id')
+  @RequireScopes('jobs:write')
   @JOB_ID
   @ApiOperation({
     operationId: 'cancelJob',

@@ -1,23 +1,18 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ANONYMOUS_TENANT } from '@validahub/jobs-persistence';
+import { RequestAuth, requestAuthOf } from '../auth/request-auth';
 
 export interface RequestContext {
   tenantId: string;
   correlationId: string;
+  /** Who is calling (set by the auth guard): plan rules and storage scope come from here. */
+  auth: RequestAuth;
 }
 
-/**
- * Who is asking and under which correlation id. Open mode: every caller is the anonymous
- * tenant; API-key auth will set the tenant on the request and this is where it is read.
- */
+/** Who is asking and under which correlation id; the auth guard has put the caller on the request. */
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): RequestContext => {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
-  return { tenantId: tenantIdOf(request), correlationId: String(request.id) };
+  const auth = requestAuthOf(request);
+  if (!auth) throw new Error('no authenticated tenant on this request: is the route missing from the auth guard?');
+  return { tenantId: auth.tenant.id, correlationId: String(request.id), auth };
 });
-
-/** The tenant of a request; the idempotency module scopes keys with this too. */
-export function tenantIdOf(request: object): string {
-  const tenant = (request as { tenantId?: unknown }).tenantId;
-  return typeof tenant === 'string' && tenant !== '' ? tenant : ANONYMOUS_TENANT;
-}

@@ -1,30 +1,35 @@
 import { basename } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@validahub/config';
-import { ObjectStorage } from '@validahub/storage';
-import { GATEWAY_CONFIG, OBJECT_STORAGE } from '../gateway.tokens';
+import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { TenantStorage } from '../tenancy/tenant-storage';
 import { JobsService } from './jobs.service';
 import { RequestContext } from './request-context';
 import { ResultContent, ResultPart, resultUriFor, viaStorage } from './result-content';
 
-/** Opens the stored result of a succeeded job for streaming, or presigns a URL to it when configured. */
+/**
+ * Opens the stored result of a succeeded job for streaming, or presigns a URL to it when
+ * configured. The result is read through the caller's storage scope: whatever a job record
+ * says, nothing outside the caller's own prefix is ever read.
+ */
 @Injectable()
 export class ResultContentService {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobsService,
-    @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
+    private readonly storage: TenantStorage,
   ) {}
 
   async open(id: string, context: RequestContext, part?: ResultPart): Promise<ResultContent> {
     const job = await this.jobs.result(id, context);
     const uri = resultUriFor(job, part);
+    const storage = this.storage.forAuth(context.auth);
     return viaStorage(async () => {
       if (this.config.storage.presignResults) {
-        const url = await this.storage.presignGet(uri, 300);
+        const url = await storage.presignGet(uri, 300);
         if (url) return { kind: 'redirect', url };
       }
-      const opened = await this.storage.openRead(uri);
+      const opened = await storage.openRead(uri);
       return { kind: 'stream', opened, fileName: basename(uri) };
     }, id);
   }

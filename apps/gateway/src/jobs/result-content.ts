@@ -1,4 +1,4 @@
-import { ObjectNotFoundError, OpenedObject, StorageUnavailableError } from '@validahub/storage';
+import { ObjectNotFoundError, OpenedObject, StorageAccessError, StorageUnavailableError, StorageUriError } from '@validahub/storage';
 import { DependencyUnavailableError } from '../http/dependency-errors';
 import { problems } from '../http/problem';
 
@@ -10,13 +10,20 @@ export function contentTypeOf(content: { opened: OpenedObject; fileName: string 
   return content.opened.contentType ?? CONTENT_TYPES[content.fileName.split('.').pop() ?? ''] ?? 'application/octet-stream';
 }
 
-/** Storage failures on the request path: gone result -> 404, backend down -> 503; others propagate. */
+/**
+ * Storage failures on the request path, told without the backend's own text (which can name
+ * buckets, policies, account ids): a gone result or one outside the caller's storage -> 404,
+ * backend down or refusing us -> 503; others propagate.
+ */
 export async function viaStorage<T>(operation: () => Promise<T>, jobId: string): Promise<T> {
   try {
     return await operation();
   } catch (error) {
-    if (error instanceof ObjectNotFoundError) throw problems.notFound(`The stored result of job ${jobId} no longer exists.`);
-    if (error instanceof StorageUnavailableError) throw new DependencyUnavailableError('storage', { cause: error });
+    if (error instanceof ObjectNotFoundError || error instanceof StorageUriError) {
+      throw problems.notFound(`The stored result of job ${jobId} no longer exists.`);
+    }
+    if (error instanceof StorageUnavailableError || error instanceof StorageAccessError)
+      throw new DependencyUnavailableError('storage', { cause: error });
     throw error;
   }
 }

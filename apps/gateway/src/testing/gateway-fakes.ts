@@ -1,6 +1,6 @@
 // Test-only: in-memory stand-ins for what the gateway's services talk to, for unit tests (no
 // servers). Each implements just the methods the services call, checked against the real types.
-import type { JobEvent, JobPayload, Plan } from '@validahub/jobs-domain';
+import { ANONYMOUS_TENANT_ID, type JobEvent, type JobPayload, type Plan } from '@validahub/jobs-domain';
 import { ApplyOutcome, CreateJobOptions, JobEntity, JobRepository, NewJob, UnfinishedJobs } from '@validahub/jobs-persistence';
 import type { BatchHandler, EnqueueOptions, JobEventConsumer, JobQueues, StreamEvent } from '@validahub/jobs-queueing';
 
@@ -9,7 +9,7 @@ export function storedJob(changes: Partial<JobEntity> = {}): JobEntity {
   const now = new Date();
   return Object.assign(new JobEntity(), {
     id: '00000000-0000-4000-8000-000000000001',
-    tenantId: 'anonymous',
+    tenantId: ANONYMOUS_TENANT_ID,
     taskName: 'noop_job',
     status: 'queued',
     progress: 0,

@@ -8,6 +8,9 @@ import { createRedis, JobEventPublisher, JobQueues, jobEventsStreamKey, redisOpt
 import { createTestDatabase, TEST_REDIS_URL, TestDatabase, uniqueQueuePrefix } from '@validahub/testing';
 import { createGatewayApp, CreateGatewayAppOptions } from '../create-gateway-app';
 
+/** What /metrics accepts in the harness (METRICS_TOKEN). */
+export const TEST_METRICS_TOKEN = 'metrics-token-of-the-test-harness';
+
 /** Test-only: a gateway on its own database and queue prefix, plus the handles tests need. */
 export interface GatewayHarness {
   db: TestDatabase;
@@ -35,6 +38,9 @@ export async function createGatewayHarness(label: string, env: Record<string, st
       QUEUE_PREFIX: prefix,
       STORAGE_ROOT: storageRoot,
       LOG_LEVEL: 'silent',
+      // Most suites are about something else than API keys; the auth suites pass AUTH_MODE=required.
+      AUTH_MODE: 'open',
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
       ...env,
       ...extra,
     });
@@ -79,4 +85,11 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
     if (Date.now() > until) throw new Error(`${what} not met within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** The Prometheus text of an app, scraped with the harness's METRICS_TOKEN. */
+export async function scrapeMetrics(app: NestFastifyApplication): Promise<string> {
+  const response = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+  if (response.statusCode !== 200) throw new Error(`GET /metrics answered ${response.statusCode}: ${response.body}`);
+  return response.body;
 }

@@ -1,32 +1,7 @@
 // Test-only helpers for the idempotency integration specs (not exported from the library).
-import { Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
 import { Client } from 'pg';
 import type { JobQueues } from '@validahub/jobs-queueing';
 import type { GatewayHarness } from './gateway-harness';
-
-export const TEST_TENANT_HEADER = 'x-test-tenant';
-
-/**
- * Test-only stand-in for an auth guard: sets `request.tenantId` from a header, which is all
- * API-key auth will do. The gateway runs in open mode, so tenants only exist through this.
- */
-@Injectable()
-class TestTenantHook implements OnModuleInit {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
-
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onRequest', async (request) => {
-      const tenant = request.headers[TEST_TENANT_HEADER];
-      if (typeof tenant === 'string') (request as { tenantId?: string }).tenantId = tenant;
-    });
-  }
-}
-
-@Module({ providers: [TestTenantHook] })
-export class TestTenantModule {}
 
 /** A Postgres client on the harness database, for counting rows the API does not expose. */
 export async function connectSql(

@@ -8,13 +8,14 @@ import { loadConfig } from '@validahub/config';
 import { createTaskRegistry } from '@validahub/jobs-tasks';
 import type { JobRepository, UnfinishedJobs } from '@validahub/jobs-persistence';
 import type { JobEventConsumer, JobQueues } from '@validahub/jobs-queueing';
-import { storageUriPolicy } from '@validahub/storage';
+import { createStorageFromConfig } from '@validahub/storage';
 import { EventApplier } from '../events/event-applier';
 import { GatewayOptions, resolveGatewayOptions } from '../gateway-options';
 import { JobCreator } from '../jobs/job-creator';
 import { JobEnqueuer } from '../jobs/job-enqueuer';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { Reconciler } from '../reconciler/reconciler';
+import { TenantStorage } from '../tenancy/tenant-storage';
 import { FakeJobEventConsumer, FakeJobEventWriter, FakeJobQueues, FakeJobRepository, FakeUnfinishedJobs } from './gateway-fakes';
 
 /**
@@ -48,7 +49,14 @@ export function newTestServices(env: Record<string, string> = {}, options: Gatew
     metrics,
     fakes,
     enqueuer,
-    creator: new JobCreator(config, registry, storageUriPolicy(config.storage), as<JobRepository>(fakes.jobs), enqueuer, metrics),
+    creator: new JobCreator(
+      config,
+      registry,
+      new TenantStorage(config, createStorageFromConfig(config.storage)),
+      as<JobRepository>(fakes.jobs),
+      enqueuer,
+      metrics,
+    ),
     reconciler: new Reconciler(resolveGatewayOptions(options), as<UnfinishedJobs>(fakes.unfinished), queues, enqueuer, metrics),
     applier: new EventApplier(as<JobEventConsumer>(fakes.consumer), fakes.eventWriter.write, metrics),
   };

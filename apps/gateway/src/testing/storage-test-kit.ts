@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@validahub/config';
-import { taskHandlersFromConfig } from '@validahub/jobs-tasks';
+import type { Plan } from '@validahub/jobs-domain';
 import { WorkerRuntime } from '@validahub/worker-runtime';
 import { TEST_S3_ENDPOINT } from '@validahub/testing';
 import { waitFor } from './gateway-harness';
@@ -120,9 +120,9 @@ export async function waitForTerminal(app: NestFastifyApplication, id: string, m
   );
 }
 
-/** A worker serving the free plan with the production handlers, built from the same config as the gateway. */
-export async function startWorker(config: AppConfig): Promise<WorkerRuntime> {
-  const runtime = new WorkerRuntime({ config, plans: ['free'], handlers: taskHandlersFromConfig(config) });
+/** A worker serving the given plans with the production handlers (storage confined per job), built from the same config as the gateway. */
+export async function startWorker(config: AppConfig, plans: Plan[] = ['free']): Promise<WorkerRuntime> {
+  const runtime = new WorkerRuntime({ config, plans });
   await runtime.start();
   return runtime;
 }

@@ -7,6 +7,7 @@ import { AddressInfo, createConnection, createServer, Server, Socket } from 'nod
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<[Socket, Socket]>();
   port = 0;
 
   constructor(
@@ -23,6 +24,9 @@ export class TcpProxy {
         socket.on('error', () => socket.destroy());
       }
       client.pipe(upstream).pipe(client);
+      const pair: [Socket, Socket] = [client, upstream];
+      this.pairs.add(pair);
+      client.on('close', () => this.pairs.delete(pair));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -38,6 +42,19 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.destroy();
     await closed;
     this.server = undefined;
+  }
+
+  /**
+   * Stops forwarding on the open connections without closing them: a silent network
+   * partition, which the peers only notice when an answer does not come.
+   */
+  stall(): void {
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
   }
 
   /** Listens again on the same port. */

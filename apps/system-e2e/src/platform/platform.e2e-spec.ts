@@ -53,6 +53,10 @@ describe('platform: gateway + one worker app per tier', () => {
       ENABLE_TEST_TASKS: 'true',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      // One tenant per plan would only add set-up: tier routing is the point here (keys: gateway auth suites, quick start).
+      AUTH_MODE: 'open',
+      DASHBOARD_USER: 'ops',
+      DASHBOARD_PASSWORD: 'ops-password',
     };
     await startGateway();
     for (const plan of PLANS) workers.set(plan, startApp(`worker-${plan}`, `apps/worker-${plan}/src/main.ts`, env));
@@ -98,11 +102,15 @@ describe('platform: gateway + one worker app per tier', () => {
     expect(priorities).toEqual([1, 5, 7, 10]);
   });
 
-  it('serves the queue dashboard over every plan queue', async () => {
-    const page = await fetch(`${api.baseUrl}/admin/queues`);
+  it('serves the queue dashboard over every plan queue, to operators only', async () => {
+    const operator = { authorization: `Basic ${Buffer.from('ops:ops-password').toString('base64')}` };
+    expect((await fetch(`${api.baseUrl}/admin/queues`)).status).toBe(401);
+    const page = await fetch(`${api.baseUrl}/admin/queues`, { headers: operator });
     expect([page.status, page.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
-    const queues = await api.request<{ queues: { name: string }[] }>('GET', '/admin/queues/api/queues?page=1');
-    expect(queues.body.queues.map((q) => q.name).sort()).toEqual(PLANS.map(queueForPlan).sort());
+    const queues = (await (await fetch(`${api.baseUrl}/admin/queues/api/queues?page=1`, { headers: operator })).json()) as {
+      queues: { name: string }[];
+    };
+    expect(queues.queues.map((q) => q.name).sort()).toEqual(PLANS.map(queueForPlan).sort());
   });
 
   it('loses no transition when the gateway is killed while workers keep finishing jobs', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +19,7 @@ describe('quick start', () => {
     rmSync(storage, { recursive: true, force: true });
   });
 
-  it('creates the database, starts gateway and all tiers, and runs the sample job to succeeded', async () => {
+  it('creates the database, starts gateway and all tiers, creates a local tenant and key, and runs the sample job with it to succeeded', async () => {
     const url = new URL(TEST_PG_ADMIN_URL);
     url.pathname = `/${database}`;
     const port = await freePort();
@@ -30,6 +30,7 @@ describe('quick start', () => {
         DATABASE_URL: url.toString(),
         QUEUE_PREFIX: uniqueQueuePrefix('quickstart'),
         STORAGE_ROOT: storage,
+        VALIDAHUB_DATA_DIR: storage,
         PORT: String(port),
         LOG_LEVEL: 'warn',
       },
@@ -43,5 +44,12 @@ describe('quick start', () => {
     expect(output).toContain(`created database ${database}`);
     expect(output).toContain('audit trail: queued -> running -> succeeded');
     expect(output).toMatch(/summary: \{.*"rows_total":5/);
+    // Auth is on: the key was created, saved (owner-only) and printed with a ready curl line.
+    const key = readFileSync(join(storage, 'api-key'), 'utf8').trim();
+    expect(key).toMatch(/^vh_[0-9A-Za-z]{50}$/);
+    expect(statSync(join(storage, 'api-key')).mode & 0o777).toBe(0o600);
+    expect(output).toContain('Created an API key for the local tenant (plan pro)');
+    expect(output).toContain(key);
+    expect(output).toContain('curl -s -H "Authorization: Bearer $VALIDAHUB_API_KEY"');
   });
 });

@@ -19,7 +19,7 @@ export interface SystemOptions {
 
 /**
  * The environment every process of a system shares: its own database, queue prefix and storage
- * root, test tasks on, and the slow production timings (backoff, reconcile interval, stalled-job
+ * root, test tasks on, AUTH_MODE=open, and the slow production timings (backoff, reconcile interval, stalled-job
  * detection) scaled down so faults resolve within seconds.
  */
 function baseEnv(databaseUrl: string, redisUrl: string, prefix: string, storageRoot: string): Env {
@@ -38,6 +38,8 @@ function baseEnv(databaseUrl: string, redisUrl: string, prefix: string, storageR
     PROGRESS_THROTTLE_MS: '200',
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
+    // These suites inject faults; API keys are covered by the gateway's auth suites and the quick start.
+    AUTH_MODE: 'open',
   };
 }
 

@@ -7,3 +7,4 @@ export * from './task-registry';
 export * from './events';
 export * from './backoff';
 export * from './job-payload';
+export * from './tenants';

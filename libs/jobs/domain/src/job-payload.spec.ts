@@ -22,6 +22,12 @@ describe('job payload', () => {
     expect(payloadProblems({ ...valid, attemptBase })).toEqual(['attemptBase must be a whole number >= 0']);
   });
 
+  it('accepts a tenant id and a signature, and refuses malformed ones', () => {
+    expect(payloadProblems({ ...valid, tenantId: '00000000-0000-4000-8000-000000000000', signature: 'a'.repeat(64) })).toEqual([]);
+    expect(payloadProblems({ ...valid, tenantId: 'tenant-a' })).toEqual(['tenantId is not a UUID']);
+    expect(payloadProblems({ ...valid, signature: 'xyz' })).toEqual(['signature is not a hex HMAC-SHA256']);
+  });
+
   it('numbers attempts from the base: BullMQ restarting at 0 never reuses a number', () => {
     expect(attemptNumber({}, 0)).toBe(1);
     expect(attemptNumber({}, 2)).toBe(3);

@@ -19,6 +19,17 @@ export interface JobPayload {
    * reuses a number. Absent means 0.
    */
   attemptBase?: number;
+  /**
+   * Whose job it is: the worker confines every storage path to this tenant's prefix. Absent on
+   * payloads written before tenancy, which run as the anonymous tenant.
+   */
+  tenantId?: string;
+  /**
+   * HMAC by the gateway over job id, tenant, task and params (see jobs-queueing
+   * `signPayload`). What a worker cannot re-check itself (an input in a bucket the tenant is
+   * allowed) it accepts only from a signed payload.
+   */
+  signature?: string;
 }
 
 /** The attempt number a BullMQ job with `attemptsMade` previous runs is on. */
@@ -40,5 +51,8 @@ export function payloadProblems(raw: unknown): string[] {
   if (p.expiresAt !== null && (typeof p.expiresAt !== 'string' || Number.isNaN(Date.parse(p.expiresAt)))) problems.push('expiresAt is not a date');
   if (p.attemptBase !== undefined && (!Number.isInteger(p.attemptBase) || (p.attemptBase as number) < 0))
     problems.push('attemptBase must be a whole number >= 0');
+  if (p.tenantId !== undefined && !isUuid(p.tenantId)) problems.push('tenantId is not a UUID');
+  if (p.signature !== undefined && (typeof p.signature !== 'string' || !/^[0-9a-f]{64}$/.test(p.signature)))
+    problems.push('signature is not a hex HMAC-SHA256');
   return problems;
 }

@@ -1,4 +1,4 @@
-export { JobEntity, ANONYMOUS_TENANT } from './entities/job.entity';
+export { JobEntity } from './entities/job.entity';
 export { JobEventEntity, type JobEventActor } from './entities/job-event.entity';
 export {
   JOBS_ENTITIES,
@@ -17,3 +17,4 @@ export { guardedTransition, type TransitionRequest, type TransitionChanges } fro
 export { insertAuditRow, type AuditRow } from './audit-rows';
 export type { NewJob, JobListFilter, JobPage } from './job-records';
 export { UnfinishedJobs } from './unfinished-jobs';
+export { returnedRows } from './sql/raw-rows';

@@ -21,7 +21,7 @@ export interface CancelOutcome {
 /** What a create inserts per job; the other columns start at their queued values. */
 const NEW_JOB_COLUMNS = {
   id: ['uuid', 'id'],
-  tenant_id: ['text', 'tenantId'],
+  tenant_id: ['uuid', 'tenantId'],
   task_name: ['text', 'taskName'],
   params: ['jsonb', 'params'],
   priority: ['int', 'priority'],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { JobEvent } from '@validahub/jobs-domain';
+import { ANONYMOUS_TENANT_ID, JobEvent } from '@validahub/jobs-domain';
 import { createTestDatabase, TestDatabase } from '@validahub/testing';
 import { createJobsDataSource } from './data-source';
 import { applyJobEvent, applyJobEvents } from './event-writer';
@@ -8,8 +8,11 @@ import { JobRepository } from './job-repository';
 import { migrateWithLock } from './migrate';
 import { NewJob } from './job-records';
 import { UnfinishedJobs } from './unfinished-jobs';
+import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs';
+import { JobsTenantIdUuid1767300000000 } from './migrations/1767300000000-tenant-id-uuid';
 
-const TENANT = 'anonymous';
+const TENANT = ANONYMOUS_TENANT_ID;
+const [TENANT_A, TENANT_B, OTHER, LISTER, EXP, EXP_OTHER]: string[] = Array.from({ length: 6 }, () => randomUUID());
 
 function newJob(overrides: Partial<NewJob> = {}): NewJob {
   return {
@@ -38,7 +41,7 @@ describe('jobs persistence (Postgres)', () => {
   beforeAll(async () => {
     db = await createTestDatabase('persistence');
     dataSource = await createJobsDataSource({ databaseUrl: db.url }).initialize();
-    expect(await migrateWithLock(dataSource)).toEqual(['CreateJobs1764300000000']);
+    expect(await migrateWithLock(dataSource)).toEqual(['CreateJobs1764300000000', 'JobsTenantIdUuid1767300000000']);
     jobs = new JobRepository(dataSource);
   });
 
@@ -62,6 +65,36 @@ describe('jobs persistence (Postgres)', () => {
       const job = await jobs.create(newJob());
       await expect(dataSource.query(`UPDATE jobs SET status = 'paused' WHERE id = $1`, [job.id])).rejects.toThrow(/jobs_status_check/);
       await expect(dataSource.query(`UPDATE jobs SET priority = 11 WHERE id = $1`, [job.id])).rejects.toThrow(/jobs_priority_check/);
+    });
+
+    it("moves jobs from before tenancy to the anonymous tenant's UUID, indexes intact", async () => {
+      const old = await createTestDatabase('persistence_tenant_uuid');
+      const before = await createJobsDataSource({ databaseUrl: old.url, extraMigrations: [] }).initialize();
+      try {
+        await new CreateJobs1764300000000().up(before.createQueryRunner());
+        const insert = `INSERT INTO jobs (id, task_name, status, params, priority, plan, queue, max_attempts, correlation_id)
+                        VALUES ($1, 'validate_csv_job', 'queued', '{}', 1, 'free', 'queue-free', 1, 'c')`;
+        const [legacy, withTenant] = [randomUUID(), randomUUID()];
+        await before.query(insert, [legacy]);
+        await before.query(`${insert.replace('(id,', '(tenant_id, id,').replace('($1,', '($2, $1,')}`, [withTenant, TENANT_A]);
+        await new JobsTenantIdUuid1767300000000().up(before.createQueryRunner());
+        const rows: { id: string; tenant_id: string }[] = await before.query(`SELECT id, tenant_id FROM jobs ORDER BY tenant_id`);
+        expect(rows).toEqual(
+          expect.arrayContaining([
+            { id: legacy, tenant_id: ANONYMOUS_TENANT_ID },
+            { id: withTenant, tenant_id: TENANT_A },
+          ]),
+        );
+        const type: { data_type: string }[] = await before.query(
+          `SELECT data_type FROM information_schema.columns WHERE table_name = 'jobs' AND column_name = 'tenant_id'`,
+        );
+        expect(type[0].data_type).toBe('uuid');
+        const indexes: { indexname: string }[] = await before.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'jobs'`);
+        expect(indexes.map((r) => r.indexname)).toContain('jobs_tenant_created_idx');
+      } finally {
+        await before.destroy();
+        await old.drop();
+      }
     });
 
     it('creates the list-filter indexes', async () => {
@@ -97,7 +130,7 @@ describe('jobs persistence (Postgres)', () => {
     });
 
     it('creates many jobs in one statement, each with its audit row, in input order, all or none', async () => {
-      const batch = [newJob({ plan: 'free', queue: 'queue-free', priority: 1 }), newJob(), newJob({ tenantId: 'other' })];
+      const batch = [newJob({ plan: 'free', queue: 'queue-free', priority: 1 }), newJob(), newJob({ tenantId: OTHER })];
       const created = await jobs.createMany(batch);
       expect(created.map((j) => [j.id, j.status, j.priority])).toEqual(batch.map((j) => [j.id, 'queued', j.priority]));
       for (const job of created) expect((await jobs.events(job.id)).map((e) => e.toStatus)).toEqual(['queued']);
@@ -116,15 +149,15 @@ describe('jobs persistence (Postgres)', () => {
     });
 
     it('never shows a job to another tenant', async () => {
-      const job = await jobs.create(newJob({ tenantId: 'tenant-a' }));
-      expect(await jobs.findById('tenant-a', job.id)).not.toBeNull();
-      expect(await jobs.findById('tenant-b', job.id)).toBeNull();
-      expect((await jobs.list({ tenantId: 'tenant-b', limit: 10, offset: 0 })).total).toBe(0);
+      const job = await jobs.create(newJob({ tenantId: TENANT_A }));
+      expect(await jobs.findById(TENANT_A, job.id)).not.toBeNull();
+      expect(await jobs.findById(TENANT_B, job.id)).toBeNull();
+      expect((await jobs.list({ tenantId: TENANT_B, limit: 10, offset: 0 })).total).toBe(0);
     });
   });
 
   describe('list', () => {
-    const tenantId = 'lister';
+    const tenantId = LISTER;
     beforeAll(async () => {
       for (let i = 0; i < 5; i++)
         await jobs.create(newJob({ tenantId, plan: i % 2 ? 'pro' : 'free', taskName: i < 3 ? 'validate_csv_job' : 'correct_csv_job' }));
@@ -349,7 +382,7 @@ describe('jobs persistence (Postgres)', () => {
       expect(outcome.job).toMatchObject({ status: 'cancelled' });
       expect(outcome.job!.finishedAt).toBeInstanceOf(Date);
       expect((await jobs.cancelWaiting(TENANT, job.id, 'api', 'again')).kind).toBe('not-cancellable');
-      expect((await jobs.cancelWaiting('someone-else', job.id, 'api', 'x')).kind).toBe('not-found');
+      expect((await jobs.cancelWaiting(randomUUID(), job.id, 'api', 'x')).kind).toBe('not-found');
       expect((await jobs.events(job.id)).map((e) => e.toStatus)).toEqual(['queued', 'cancelled']);
     });
 
@@ -364,13 +397,13 @@ describe('jobs persistence (Postgres)', () => {
 
     it('expires a waiting job once and lists quiet unfinished jobs of every tenant, oldest first', async () => {
       const unfinished = new UnfinishedJobs(dataSource);
-      const a = await jobs.create(newJob({ tenantId: 'exp' }));
-      const b = await jobs.create(newJob({ tenantId: 'exp-other' }));
-      const quiet = (await unfinished.quietSince(new Date(Date.now() + 1_000), 1_000)).filter((j) => j.tenantId.startsWith('exp'));
+      const a = await jobs.create(newJob({ tenantId: EXP }));
+      const b = await jobs.create(newJob({ tenantId: EXP_OTHER }));
+      const quiet = (await unfinished.quietSince(new Date(Date.now() + 1_000), 1_000)).filter((j) => [EXP, EXP_OTHER].includes(j.tenantId));
       expect(quiet.map((j) => j.id)).toEqual([a.id, b.id]);
       expect(await unfinished.expire(a.id, new Date())).toBe(true);
       expect(await unfinished.expire(a.id, new Date())).toBe(false);
-      expect(await jobs.findById('exp', a.id)).toMatchObject({ status: 'expired' });
+      expect(await jobs.findById(EXP, a.id)).toMatchObject({ status: 'expired' });
       expect((await jobs.events(a.id)).at(-1)).toMatchObject({ fromStatus: 'queued', toStatus: 'expired', actor: 'reconciler' });
     });
   });

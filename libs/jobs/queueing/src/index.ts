@@ -4,3 +4,4 @@ export { JobQueues, bullConnection, RETENTION, RETRY_BACKOFF_TYPE, type EnqueueO
 export { JobEventPublisher } from './job-event-publisher';
 export { JobEventConsumer, type JobEventConsumerOptions, type ConsumerLogger, type StreamEvent, type BatchHandler } from './job-event-consumer';
 export { publishCancel, subscribeCancels, type CancelRequest } from './cancel-channel';
+export { signPayload, checkPayloadSignature } from './payload-signature';

@@ -1,7 +1,6 @@
-import { loadConfig } from '@validahub/config';
 import { fields, paramsSchema } from '@validahub/jobs-domain';
 import { LocalDiskStorage } from '@validahub/storage';
-import { createTaskHandlers, createTaskRegistry, TASKS, taskHandlersFromConfig } from './registry';
+import { createTaskHandlers, createTaskRegistry, TASKS, taskHandlerFactory } from './registry';
 import { defineTask, reservedTask, Task, TaskDeps } from './task';
 import { taskContext } from './testing/task-context';
 
@@ -100,8 +99,11 @@ describe('createTaskHandlers', () => {
     expect(Object.keys(createTaskHandlers(deps, { tasks: [reservedTask({ name: 'later_job', description: 'later' })] }))).toEqual([]);
   });
 
-  it('wires the handlers from configuration (test tasks with ENABLE_TEST_TASKS)', () => {
-    expect(Object.keys(taskHandlersFromConfig(loadConfig({}))).sort()).toEqual(runnableNames(productionTasks));
-    expect(Object.keys(taskHandlersFromConfig(loadConfig({ ENABLE_TEST_TASKS: 'true' }))).sort()).toEqual(runnableNames(TASKS));
+  it('builds the same handlers per job from a factory checked once (test tasks only when asked)', () => {
+    const production = taskHandlerFactory();
+    expect([...production.names].sort()).toEqual(runnableNames(productionTasks));
+    expect(Object.keys(production.create(deps)).sort()).toEqual(runnableNames(productionTasks));
+    expect([...taskHandlerFactory({ includeTestTasks: true }).names].sort()).toEqual(runnableNames(TASKS));
+    expect(() => taskHandlerFactory({ tasks: [...TASKS, echoTask, echoTask] })).toThrow(/echo_fixture_job is registered twice/);
   });
 });

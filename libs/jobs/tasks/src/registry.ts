@@ -1,6 +1,4 @@
-import type { AppConfig } from '@validahub/config';
 import { TaskRegistry } from '@validahub/jobs-domain';
-import { createStorageFromConfig } from '@validahub/storage';
 import * as registeredTasks from './registered-tasks';
 import { Task, TaskDeps } from './task';
 import { TaskHandler, TaskHandlers } from './task-handler';
@@ -39,13 +37,27 @@ export function createTaskHandlers(deps: TaskDeps, selection: TaskSelection = {}
   return handlers;
 }
 
-/** The handlers of a worker process, wired from validated configuration. */
-export function taskHandlersFromConfig(config: AppConfig, tasks: readonly Task[] = TASKS): TaskHandlers {
-  const deps: TaskDeps = {
-    storage: createStorageFromConfig(config.storage),
-    resultsUri: config.storage.resultsUri,
-    maxUploadBytes: config.storage.maxUploadBytes,
-    outbound: { allowPrivate: config.outbound.allowPrivateTargets },
+/**
+ * Builds the handlers for one job, from deps scoped to that job (its tenant's storage): a
+ * worker asks for them per job, so no handler ever holds storage beyond one tenant.
+ */
+export interface TaskHandlerFactory {
+  /** The runnable tasks it builds handlers for. */
+  readonly names: readonly string[];
+  create(deps: TaskDeps): TaskHandlers;
+}
+
+/** Checks the list once (as createTaskHandlers does) and returns the per-job builder. */
+export function taskHandlerFactory(selection: TaskSelection = {}): TaskHandlerFactory {
+  const registry = createTaskRegistry(selection);
+  const byName = new Map((selection.tasks ?? TASKS).map((task) => [task.definition.name, task]));
+  const creators = registry
+    .runnable()
+    .map(({ name }) => [name, byName.get(name)?.createHandler] as const)
+    .filter((entry): entry is readonly [string, NonNullable<Task['createHandler']>] => Boolean(entry[1]));
+  registry.assertHandlers(creators.map(([name]) => name));
+  return {
+    names: creators.map(([name]) => name),
+    create: (deps) => Object.fromEntries(creators.map(([name, create]) => [name, create(deps)])),
   };
-  return createTaskHandlers(deps, { includeTestTasks: config.worker.enableTestTasks, tasks });
 }

@@ -5,6 +5,8 @@ export type { ExecutionConfig } from './sections/execution';
 export type { StorageConfig } from './sections/storage';
 export type { HttpConfig } from './sections/http';
 export type { OutboundConfig } from './sections/outbound';
+export { AUTH_MODES, type AuthMode, type SecurityConfig } from './sections/security';
+export { requireApiKeySecret } from './require-secrets';
 export type { WorkerConfig, WorkerPlanName } from './sections/worker';
 export { readEnvironment } from './env-file';
 export { loadCliSettings } from './load-cli';

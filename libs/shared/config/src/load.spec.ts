@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './index';
+import { ConfigError, loadConfig, requireApiKeySecret } from './index';
 
 describe('loadConfig', () => {
   it('uses the seed defaults when nothing is set', () => {
@@ -48,5 +48,51 @@ describe('loadConfig', () => {
 
   it('rejects a backoff cap below its base', () => {
     expect(() => loadConfig({ RETRY_BACKOFF_BASE_MS: '5000', RETRY_BACKOFF_CAP_MS: '100' })).toThrow(/RETRY_BACKOFF_CAP_MS/);
+  });
+});
+
+describe('loadConfig: security', () => {
+  it('requires API keys by default and uses development secrets outside production', () => {
+    const { security } = loadConfig({});
+    expect(security).toMatchObject({
+      production: false,
+      authMode: 'required',
+      authCacheTtlSeconds: 60,
+      dashboard: undefined,
+      metricsToken: undefined,
+    });
+    expect(security.apiKeySecret).toEqual(expect.any(String));
+    expect(security.payloadSigningSecret).toEqual(expect.any(String));
+    expect(loadConfig({ AUTH_MODE: 'open' }).security.authMode).toBe('open');
+    expect(() => loadConfig({ AUTH_MODE: 'none' })).toThrow(/AUTH_MODE must be one of required, open/);
+  });
+
+  it('refuses AUTH_MODE=open and missing or default secrets in production, naming each variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'open', API_KEY_HMAC_SECRET: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('AUTH_MODE cannot be "open" when NODE_ENV=production');
+    expect(problems).toContain('PAYLOAD_SIGNING_SECRET is required when NODE_ENV=production');
+    expect(problems).toContain('API_KEY_HMAC_SECRET must be at least 32 characters');
+  });
+
+  it('leaves the API key secret to the processes that need it (workers do not)', () => {
+    const worker = loadConfig({ NODE_ENV: 'production', PAYLOAD_SIGNING_SECRET: 'p'.repeat(40) });
+    expect(worker.security.apiKeySecret).toBeUndefined();
+    expect(() => requireApiKeySecret(worker)).toThrow(/API_KEY_HMAC_SECRET is required/);
+    const gateway = loadConfig({ NODE_ENV: 'production', PAYLOAD_SIGNING_SECRET: 'p'.repeat(40), API_KEY_HMAC_SECRET: 'k'.repeat(40) });
+    expect(requireApiKeySecret(gateway)).toBe('k'.repeat(40));
+  });
+
+  it('takes dashboard credentials in pairs and a metrics token of a useful length', () => {
+    expect(loadConfig({ DASHBOARD_USER: 'ops', DASHBOARD_PASSWORD: 'pw' }).security.dashboard).toEqual({ user: 'ops', password: 'pw' });
+    expect(() => loadConfig({ DASHBOARD_USER: 'ops' })).toThrow(/DASHBOARD_USER and DASHBOARD_PASSWORD must be set together/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+    expect(loadConfig({ METRICS_TOKEN: 'm'.repeat(20) }).security.metricsToken).toBe('m'.repeat(20));
   });
 });

@@ -3,6 +3,7 @@ import { ConnectionsConfig, readConnections } from './sections/connections';
 import { ExecutionConfig, readExecution } from './sections/execution';
 import { HttpConfig, readHttp } from './sections/http';
 import { OutboundConfig, readOutbound } from './sections/outbound';
+import { readSecurity, SecurityConfig } from './sections/security';
 import { readStorage, StorageConfig } from './sections/storage';
 import { readWorker, WorkerConfig } from './sections/worker';
 
@@ -13,6 +14,7 @@ export interface AppConfig {
   http: HttpConfig;
   worker: WorkerConfig;
   outbound: OutboundConfig;
+  security: SecurityConfig;
 }
 
 /** Every section of AppConfig and its reader: loadConfig runs them, and the generated docs describe what they read. */
@@ -23,6 +25,7 @@ export const CONFIG_SECTIONS: { readonly [K in keyof AppConfig]: (reader: EnvRea
   http: readHttp,
   worker: readWorker,
   outbound: readOutbound,
+  security: readSecurity,
 };
 
 /**

@@ -24,7 +24,8 @@ export function pinoLoggerParams(options: LoggingOptions): Params {
       customProps: (req: IncomingMessage & { id?: unknown }) => ({ correlation_id: req.id }),
       // Probes and scrapes would drown the useful lines.
       autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // API keys travel in Authorization or X-API-Key: never in a log line.
+      redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
       ...(options.pretty ? { transport: prettyTransport() } : {}),
     },
   };

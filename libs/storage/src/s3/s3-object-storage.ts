@@ -15,7 +15,7 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 export interface S3ObjectStorageOptions {
   client: S3Client;
-  /** Buckets URIs may name; empty means any. */
+  /** Buckets URIs may name: absent means any, a list exactly those. */
   allowedBuckets?: readonly string[];
   /** Multipart part size (default 8 MiB, S3's minimum is 5 MiB). */
   partSizeBytes?: number;
@@ -29,7 +29,7 @@ export interface S3ObjectStorageOptions {
 /** Objects in S3 or an S3-compatible server (MinIO, R2, s3rver), addressed as s3://bucket/key. */
 export class S3ObjectStorage implements ObjectStorage {
   readonly client: S3Client;
-  private readonly allowedBuckets: readonly string[];
+  private readonly allowedBuckets: readonly string[] | undefined;
   private readonly partSizeBytes: number;
   private readonly uploadQueueSize: number;
   private readonly healthBucket?: string;
@@ -37,7 +37,7 @@ export class S3ObjectStorage implements ObjectStorage {
 
   constructor(options: S3ObjectStorageOptions) {
     this.client = options.client;
-    this.allowedBuckets = options.allowedBuckets ?? [];
+    this.allowedBuckets = options.allowedBuckets;
     this.partSizeBytes = Math.max(options.partSizeBytes ?? 8 * MIB, 5 * MIB);
     this.uploadQueueSize = Math.max(options.uploadQueueSize ?? 2, 1);
     this.healthBucket = options.healthBucket;

@@ -92,7 +92,7 @@ describe('parseStorageUri: accepted s3 URIs', () => {
     ['s3://my.bucket.2024/a b/c+d=e.csv', 'my.bucket.2024', 'a b/c+d=e.csv'],
     ['s3://abc/x', 'abc', 'x'],
   ])('%j', (input, bucket, key) => {
-    const location = parseStorageUri(input, { allowedBuckets: [] });
+    const location = parseStorageUri(input, {});
     expect(location).toEqual({ kind: 's3', bucket, key });
     expect(formatStorageLocation(location)).toBe(`s3://${bucket}/${key}`);
   });
@@ -226,13 +226,18 @@ describe('parseStorageUri: refused s3 URIs', () => {
     ['s3://my-bucket/key%00.csv', 'nul_byte'],
     ['s3://my-bucket/\uFF0E\uFF0E\uFF0Fkey.csv', 'confusable_character'],
   ])('%j -> %s', (input, reason) => {
-    expect(refusal(input, { allowedBuckets: [] }).reason).toBe(reason);
+    expect(refusal(input, {}).reason).toBe(reason);
   });
 
   it('refuses buckets outside a configured allow-list', () => {
     const error = refusal('s3://other-bucket/key.csv', { allowedBuckets: ['inputs'] });
     expect(error.reason).toBe('bucket_not_allowed');
     expect(error.message).toContain('"other-bucket"');
+  });
+
+  it('allows no bucket at all with an empty allow-list (absent means any)', () => {
+    expect(refusal('s3://inputs/key.csv', { allowedBuckets: [] }).reason).toBe('bucket_not_allowed');
+    expect(parseStorageUri('s3://inputs/key.csv', {})).toMatchObject({ bucket: 'inputs' });
   });
 
   it('refuses s3:// when S3 is not configured', () => {

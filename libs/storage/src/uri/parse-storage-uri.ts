@@ -15,12 +15,8 @@ const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
  * Local paths touch the file system (realpath), so a symlink out of the root is caught.
  */
 export function parseStorageUri(input: string, policy: StorageUriPolicy = {}): StorageLocation {
-  if (typeof input !== 'string' || input.length === 0) throw refuse('empty', String(input ?? ''), 'is empty');
-  if (input.length > MAX_URI_LENGTH) throw refuse('too_long', input, `is longer than ${MAX_URI_LENGTH} characters`);
-  assertSafeCharacters(input, input);
-  if (input.trim() !== input) throw refuse('surrounding_whitespace', input, 'has leading or trailing whitespace');
-
-  const scheme = SCHEME.exec(input)?.[1].toLowerCase();
+  assertPlainInput(input);
+  const scheme = schemeOf(input);
   if (scheme === 's3') return parseS3(input, input.slice(3), policy);
   if (scheme === 'file') return parseFileUri(input, input.slice(5), policy);
   if (scheme !== undefined) {
@@ -29,6 +25,31 @@ export function parseStorageUri(input: string, policy: StorageUriPolicy = {}): S
   }
   if (input.startsWith('/')) return parseLocalAbsolute(input, input, policy);
   return parseLocalRelative(input, policy);
+}
+
+/** The lower-cased scheme of a URI (`s3`, `file`, ...), or undefined for a path. */
+export function schemeOf(input: string): string | undefined {
+  return SCHEME.exec(input)?.[1].toLowerCase();
+}
+
+/**
+ * A relative path checked like any storage URI (characters, whitespace, `..`) without a root
+ * to resolve it in, normalised (`./a//b` -> `a/b`): for keys built under a prefix in S3.
+ */
+export function normalizeRelativePath(input: string): string {
+  assertPlainInput(input);
+  if (schemeOf(input) !== undefined || input.startsWith('/')) throw refuse('absolute_path', input, 'is not a relative path');
+  assertNoTraversal(input, input);
+  const segments = input.split('/').filter((segment) => segment !== '' && segment !== '.');
+  if (!segments.length) throw refuse('empty', input, 'names the storage root itself, not a file');
+  return segments.join('/');
+}
+
+function assertPlainInput(input: string): void {
+  if (typeof input !== 'string' || input.length === 0) throw refuse('empty', String(input ?? ''), 'is empty');
+  if (input.length > MAX_URI_LENGTH) throw refuse('too_long', input, `is longer than ${MAX_URI_LENGTH} characters`);
+  assertSafeCharacters(input, input);
+  if (input.trim() !== input) throw refuse('surrounding_whitespace', input, 'has leading or trailing whitespace');
 }
 
 function parseS3(input: string, rest: string, policy: StorageUriPolicy): S3Location {
@@ -40,8 +61,7 @@ function parseS3(input: string, rest: string, policy: StorageUriPolicy): S3Locat
   if (!isValidBucketName(bucket)) {
     throw refuse('invalid_bucket', input, `has invalid bucket name ${quote(bucket)} (3-63 of a-z 0-9 . -)`);
   }
-  const allowed = policy.allowedBuckets ?? [];
-  if (allowed.length > 0 && !allowed.includes(bucket)) {
+  if (policy.allowedBuckets && !policy.allowedBuckets.includes(bucket)) {
     throw refuse('bucket_not_allowed', input, `names bucket ${quote(bucket)}, which is not an allowed bucket`);
   }
   if (key.length === 0) throw refuse('empty_key', input, 'has no object key after the bucket');

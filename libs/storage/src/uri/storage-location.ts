@@ -18,7 +18,7 @@ export type StorageLocation = S3Location | LocalLocation;
 export interface StorageUriPolicy {
   /** Root folder for local paths; without it, local paths are refused. */
   localRoot?: string;
-  /** Buckets an s3:// URI may name; empty or absent means any. */
+  /** Buckets an s3:// URI may name: absent means any, a list means exactly those (empty: none). */
   allowedBuckets?: readonly string[];
   /** Set false when no S3 backend is configured, so s3:// URIs are refused up front. */
   allowS3?: boolean;

@@ -2,8 +2,6 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JOB_STATUSES, JobError, JobStatus, Plan, PLANS } from '@validahub/jobs-domain';
 import { numericToNumber, sqlList } from './columns';
 
-export const ANONYMOUS_TENANT = 'anonymous';
-
 /** One job: the durable record; Redis only carries work in flight. Mirrors migration CreateJobs. */
 @Entity({ name: 'jobs' })
 @Check('jobs_status_check', `status IN (${sqlList(JOB_STATUSES)})`)
@@ -19,7 +17,8 @@ export class JobEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
-  @Column({ name: 'tenant_id', type: 'varchar', length: 64, default: ANONYMOUS_TENANT })
+  /** The owning tenant (`tenants.id`; the anonymous tenant for open mode and jobs from before tenancy). */
+  @Column({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
 
   @Column({ name: 'task_name', type: 'varchar', length: 64 })

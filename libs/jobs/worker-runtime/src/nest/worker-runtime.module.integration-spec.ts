@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
-import { RuntimeHarness, testTaskHandlers, testTaskRegistry } from '../testing/runtime-harness';
+import { RuntimeHarness, TEST_TASKS, testTaskRegistry } from '../testing/runtime-harness';
 import { PlanQueueProcessor, QUEUE_PROCESSORS } from './plan-queue-processor';
 import { WorkerLifecycle } from './worker-lifecycle';
 import { WorkerRuntimeModule } from './worker-runtime.module';
@@ -17,7 +17,7 @@ describe('WorkerRuntimeModule', () => {
       WorkerRuntimeModule.forRoot({
         config: h.config,
         plans: ['pro'],
-        handlers: testTaskHandlers(h.config),
+        tasks: TEST_TASKS,
         registry: testTaskRegistry(),
         shutdownGraceMs: 2_000,
       }),
@@ -41,7 +41,7 @@ describe('WorkerRuntimeModule', () => {
       WorkerRuntimeModule.forRoot({
         config: h.config,
         plans: ['free', 'enterprise'],
-        handlers: testTaskHandlers(h.config),
+        tasks: TEST_TASKS,
         registry: testTaskRegistry(),
         workerName: 'w-opts',
       }),
@@ -75,8 +75,8 @@ describe('WorkerRuntimeModule', () => {
   });
 
   it('refuses to be built, before touching Redis, when a shipped task has no handler', () => {
-    expect(() =>
-      WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], handlers: { noop_job: testTaskHandlers(h.config).noop_job } }),
-    ).toThrow(/no handler for correct_csv_job.*no handler for validate_csv_job/);
+    expect(() => WorkerRuntimeModule.forRoot({ config: h.config, plans: ['pro'], handlers: { noop_job: async () => ({}) } })).toThrow(
+      /no handler for correct_csv_job.*no handler for validate_csv_job/,
+    );
   });
 });

@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobEvent } from '@validahub/jobs-domain';
-import { taskHandlersFromConfig } from '@validahub/jobs-tasks';
 import { RuntimeHarness } from '../testing/runtime-harness';
 
 // Jest ignores testTimeout set on a project; retries, time limits and slow CI need more than 5 s.
@@ -22,9 +21,9 @@ describe('worker runtime: CSV jobs end to end on local-disk storage', () => {
     root = await mkdtemp(join(tmpdir(), 'vh-runtime-csv-'));
     await writeFile(join(root, 'feed.csv'), FEED);
     h = new RuntimeHarness('csvjobs', { STORAGE_ROOT: root, RESULTS_URI: 'results', PROGRESS_THROTTLE_MS: '0' });
-    const handlers = taskHandlersFromConfig(h.config);
-    // The full registry: every shipped task needs its handler or start() refuses to run.
-    await h.startRuntime(['pro'], { handlers, registry: undefined });
+    // Every shipped task, built per job with the job's storage scope (these payloads carry no
+    // tenant: they run as the anonymous tenant, in the open-mode layout).
+    await h.startRuntime(['pro'], { tasks: undefined, registry: undefined });
   });
   afterAll(async () => {
     await h.close();

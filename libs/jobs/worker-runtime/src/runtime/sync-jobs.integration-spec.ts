@@ -5,7 +5,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobEvent } from '@validahub/jobs-domain';
-import { taskHandlersFromConfig } from '@validahub/jobs-tasks';
 import { startTestServer, type TestServer } from '@validahub/outbound-http/testing';
 import { RuntimeHarness, sleep } from '../testing/runtime-harness';
 
@@ -38,8 +37,8 @@ describe('worker runtime: sync_connector_job', () => {
     dev = new RuntimeHarness('sync-dev', { ...env, WEBHOOK_ALLOW_PRIVATE: 'true' });
     prod = new RuntimeHarness('sync-prod', env);
     // The full registry: every shipped task needs its handler or start() refuses to run.
-    await dev.startRuntime(['pro'], { handlers: taskHandlersFromConfig(dev.config), registry: undefined });
-    await prod.startRuntime(['pro'], { handlers: taskHandlersFromConfig(prod.config), registry: undefined });
+    await dev.startRuntime(['pro'], { tasks: undefined, registry: undefined });
+    await prod.startRuntime(['pro'], { tasks: undefined, registry: undefined });
   });
   afterAll(async () => {
     await Promise.all([dev.close(), prod.close()]);

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@validahub/config';
 import type { Plan, TaskRegistry } from '@validahub/jobs-domain';
-import type { TaskHandlers } from '@validahub/jobs-tasks';
+import type { Task, TaskHandlers } from '@validahub/jobs-tasks';
 import { wantsPrettyLogs } from '@validahub/observability';
 import { createWorkerLogger } from './logger';
 
@@ -17,8 +17,12 @@ export const STALL_DEFAULTS: Readonly<StallSettings> = { lockDurationMs: 30_000,
 export interface WorkerRuntimeOptions {
   config: AppConfig;
   plans: readonly Plan[];
-  /** Defaults to every shipped handler, wired from config. */
+  /**
+   * Fixed handlers for tests (fakes that touch no storage). Without them, handlers are built per
+   * job from `tasks` (default: every shipped task) with storage confined to the job's tenant.
+   */
   handlers?: TaskHandlers;
+  tasks?: readonly Task[];
   logger?: Logger;
   /** Defaults to a registry with test tasks when config.worker.enableTestTasks. */
   registry?: TaskRegistry;

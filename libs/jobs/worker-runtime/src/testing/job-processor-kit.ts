@@ -66,7 +66,7 @@ export function newTestProcessor(options: TestProcessorOptions = {}) {
   const retryDelays = new RetryDelays(1_000, 60_000);
   const registry = createTaskRegistry({ includeTestTasks: true, tasks: TASKS.filter((t) => t.definition.testOnly) });
   const processor = new JobProcessor({
-    tasks: new TaskHandlerLookup(registry, options.handlers ?? { noop_job: async () => ({}) }),
+    tasks: TaskHandlerLookup.fixed(registry, options.handlers ?? { noop_job: async () => ({}) }),
     events,
     activeRuns,
     retryDelays,

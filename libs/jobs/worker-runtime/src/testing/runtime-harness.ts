@@ -5,15 +5,14 @@ import IORedis from 'ioredis';
 import { AppConfig, loadConfig } from '@validahub/config';
 import { JobEvent, JobPayload, parseJobEvent, Plan } from '@validahub/jobs-domain';
 import { createRedis, JobQueues, jobEventsStreamKey, publishCancel, redisOptions } from '@validahub/jobs-queueing';
-import { createTaskRegistry, TASKS, taskHandlersFromConfig } from '@validahub/jobs-tasks';
+import { createTaskRegistry, TASKS } from '@validahub/jobs-tasks';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from '@validahub/testing';
 import { WorkerRuntime } from '../runtime/worker-runtime';
 import type { WorkerRuntimeOptions } from '../runtime/worker-settings';
 
 /** Only the test tasks, so runtime tests need no storage or CSV engine. */
-const TEST_TASKS = TASKS.filter((task) => task.definition.testOnly);
+export const TEST_TASKS = TASKS.filter((task) => task.definition.testOnly);
 export const testTaskRegistry = () => createTaskRegistry({ includeTestTasks: true, tasks: TEST_TASKS });
-export const testTaskHandlers = (config: AppConfig) => taskHandlersFromConfig(config, TEST_TASKS);
 
 export class RuntimeHarness {
   readonly prefix: string;
@@ -42,7 +41,7 @@ export class RuntimeHarness {
     const runtime = new WorkerRuntime({
       config: this.config,
       plans,
-      handlers: testTaskHandlers(this.config),
+      tasks: TEST_TASKS,
       registry: testTaskRegistry(),
       abortGraceMs: 300,
       stall: { lockDurationMs: 5_000, stalledIntervalMs: 2_000 },
@@ -82,6 +81,17 @@ export class RuntimeHarness {
     const entries = (await this.redis.xrange(jobEventsStreamKey(this.prefix), '-', '+')) as [string, string[]][];
     const all = entries.map(([, fields]) => parseJobEvent(JSON.parse(fields[fields.indexOf('event') + 1])));
     return all.filter((e): e is JobEvent => e !== null && (!jobId || e.jobId === jobId));
+  }
+
+  /** The job's terminal event (succeeded, failed, cancelled or expired). */
+  async waitForTerminal(jobId: string, ms = 20_000): Promise<JobEvent> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const terminal = (await this.events(jobId)).find((e) => ['succeeded', 'failed', 'cancelled', 'expired'].includes(e.type));
+      if (terminal) return terminal;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish within ${ms} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async waitForEvent(jobId: string, type: JobEvent['type'], ms = 10_000): Promise<JobEvent> {

@@ -37,6 +37,15 @@ export const VARIABLE_MEANINGS: Record<string, string> = {
   LOG_FORMAT: '`json` lines, `pretty` one-liners, or `auto`: pretty on a terminal outside production',
   NODE_ENV: '`production` turns development conveniences (pretty logs) off',
   GATEWAY_SHUTDOWN_DRAIN_MS: 'on SIGTERM, how long requests in flight may finish before every connection is closed',
+  AUTH_MODE:
+    "`required`: every `/api/v1` route needs an API key; `open`: one anonymous tenant honouring the body's plan (development; refused with `NODE_ENV=production`)",
+  DASHBOARD_USER: 'with DASHBOARD_PASSWORD: HTTP Basic credentials for the queue dashboard `/admin/queues` (an admin key works too)',
+  DASHBOARD_PASSWORD: 'see DASHBOARD_USER',
+  METRICS_TOKEN: 'bearer token Prometheus sends to `/metrics` (16+ characters; an admin key works too)',
+  API_KEY_HMAC_SECRET: 'keys the HMAC-SHA256 of API key secrets (gateway and admin CLI); required, 32+ characters, in production',
+  PAYLOAD_SIGNING_SECRET:
+    'HMAC key of job payloads shared by gateway and workers, so a worker trusts only what the gateway wrote; required in production',
+  AUTH_CACHE_TTL_SECONDS: 'how long a verified API key stays cached while the revocation channel is live (at most 4 s while it is not)',
   WEBHOOK_ALLOW_PRIVATE:
     'development and tests only (refused with `NODE_ENV=production`): webhook deliveries and feed syncs may use `http` and reach loopback/private addresses',
   WEB_ASSETS_DIR: 'the built web page served at `/app` (`npm run build:web`), relative to the working directory',

@@ -11,7 +11,10 @@ export interface StorageConfig {
     forcePathStyle: boolean;
     accessKeyId?: string;
     secretAccessKey?: string;
-    /** Buckets a job may read from; empty means any. */
+    /**
+     * Buckets outside the results bucket that inputs may come from: the operator's ceiling (a
+     * tenant reads one only when its own `allowed_buckets` lists it too). Empty means none.
+     */
     allowedBuckets: string[];
     /** Client tuning: time to open a connection, idle-socket limit, attempts per request (SDK retries included). */
     /** Optional in the type so hand-built configs (tests) may omit them; loadConfig always sets them. */

@@ -1,0 +1,107 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { Plan, PLANS } from '@validahub/jobs-domain';
+import { SCOPES, TENANT_STATUSES, TenantStatus } from '@validahub/tenancy';
+
+// Bodies and answers of the admin routes. Types are checked here; the rules (names, buckets,
+// scopes, durations) are TenantAdmin's, shared with the admin CLI.
+
+export class CreateTenantDto {
+  @ApiProperty({ example: 'acme', description: '1-64 of a-z 0-9 _ -; unique.' })
+  @IsString()
+  @Length(1, 64)
+  name!: string;
+
+  @ApiPropertyOptional({ enum: PLANS, default: 'free' })
+  @IsOptional()
+  @IsIn(PLANS)
+  plan?: Plan;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Buckets its jobs may read s3:// inputs from (each must be in S3_ALLOWED_BUCKETS). Default none.',
+  })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  allowed_buckets?: string[];
+}
+
+export class UpdateTenantDto {
+  @ApiPropertyOptional({ enum: PLANS })
+  @IsOptional()
+  @IsIn(PLANS)
+  plan?: Plan;
+
+  @ApiPropertyOptional({ enum: TENANT_STATUSES, description: '`suspended`: every key of the tenant gets 403 tenant-suspended.' })
+  @IsOptional()
+  @IsIn(TENANT_STATUSES)
+  status?: TenantStatus;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  allowed_buckets?: string[];
+}
+
+export class CreateKeyDto {
+  @ApiPropertyOptional({ type: [String], enum: SCOPES, description: 'Default: every scope but admin.' })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  scopes?: string[];
+
+  @ApiPropertyOptional({ description: 'An admin key: scope `admin` only (manages tenants, sees no jobs).' })
+  @IsOptional()
+  @IsBoolean()
+  admin?: boolean;
+
+  @ApiPropertyOptional({ example: '90d', description: 'Lifetime: a whole number and s, m, h, d or w.' })
+  @IsOptional()
+  @IsString()
+  @Length(2, 16)
+  expires_in?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expires_at?: string;
+}
+
+export class TenantViewDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: PLANS }) plan!: string;
+  @ApiProperty({ enum: TENANT_STATUSES }) status!: string;
+  @ApiProperty({ type: [String] }) allowed_buckets!: string[];
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time' }) updated_at!: string;
+}
+
+export class TenantListDto {
+  @ApiProperty({ type: [TenantViewDto] }) items!: TenantViewDto[];
+}
+
+export class ApiKeyViewDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) tenant_id!: string;
+  @ApiProperty({ example: 'vh_3kTq0ZbW8rLm', description: 'The non-secret start of the key.' }) prefix!: string;
+  @ApiProperty({ type: [String], enum: SCOPES }) scopes!: string[];
+  @ApiProperty({ nullable: true, format: 'date-time', type: String }) expires_at!: string | null;
+  @ApiProperty({ nullable: true, format: 'date-time', type: String }) revoked_at!: string | null;
+  @ApiProperty({ nullable: true, format: 'date-time', type: String }) last_used_at!: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+}
+
+export class ApiKeyListDto {
+  @ApiProperty({ type: [ApiKeyViewDto] }) items!: ApiKeyViewDto[];
+}
+
+export class CreatedKeyDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'The key itself, shown this once: only its hash is stored.' }) key!: string;
+  @ApiProperty() prefix!: string;
+  @ApiProperty({ type: [String] }) scopes!: string[];
+  @ApiProperty({ nullable: true, format: 'date-time', type: String }) expires_at!: string | null;
+}
