@@ -6,6 +6,7 @@ import IORedis from 'ioredis';
 import {
   createTestDatabase,
   freePort,
+  RssSampler,
   startApp,
   TEST_REDIS_URL,
   TEST_S3_ENDPOINT,
@@ -15,7 +16,6 @@ import {
 } from '@validahub/testing';
 import { generateFeed } from '../csv-rules/generate-feed';
 import { streamMultipartUpload } from './multipart-upload';
-import { RssSampler } from './rss-sampler';
 
 /**
  * Large-file benchmark (not a test): a ~500 MB mercado_livre feed is uploaded through

@@ -12,5 +12,9 @@ export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 export const OBJECT_STORAGE = Symbol('OBJECT_STORAGE');
 /** Writes a batch of worker events to Postgres (a JobEventWriter). */
 export const JOB_EVENT_WRITER = Symbol('JOB_EVENT_WRITER');
+/** Keeps worker events Postgres refused (an EventDeadLetters). */
+export const EVENT_DEAD_LETTERS = Symbol('EVENT_DEAD_LETTERS');
+/** The reconciler's leadership among replicas (a LeaderLock). */
+export const RECONCILER_LEADER_LOCK = Symbol('RECONCILER_LEADER_LOCK');
 /** What create hands each stored job to: the JobEnqueuer, or the fault-injection wrapper around it. */
 export const NEW_JOB_ENQUEUER = Symbol('NEW_JOB_ENQUEUER');

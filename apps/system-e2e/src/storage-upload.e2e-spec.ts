@@ -127,13 +127,15 @@ describe('storage end to end: upload -> worker -> results in S3 (real processes)
       120_000,
       'job to finish',
     );
-    expect(job).toMatchObject({ status: 'succeeded', result_ref: `s3://${bucket}/results/${id}.csv`, summary: { rows_total: 30_000 } });
+    expect(job).toMatchObject({ status: 'succeeded', summary: { rows_total: 30_000 } });
+    // Filed under the job, its attempt and the run: results/<id>/attempt-1/<run id>/corrected.csv.
+    expect(job?.result_ref).toMatch(new RegExp(`^s3://${bucket}/results/${id}/attempt-1/[0-9a-f]{12}/corrected\\.csv$`));
     expect(Number(job?.summary.fixes_applied)).toBeGreaterThan(0);
 
     const corrected = await fetch(`${base}/api/v1/jobs/${id}/result/content`);
     expect(corrected.headers.get('content-type')).toMatch(/^text\/csv/);
     const correctedText = await corrected.text();
-    expect(correctedText).toBe(await object(`results/${id}.csv`));
+    expect(correctedText).toBe(await object(job!.result_ref.slice(`s3://${bucket}/`.length)));
     expect(correctedText).not.toContain('R$ 59,90');
     const report = await fetch(`${base}/api/v1/jobs/${id}/result/content?part=report`);
     expect(((await report.json()) as { summary: { rows_total: number } }).summary.rows_total).toBe(30_000);

@@ -79,8 +79,8 @@ describe('createStorageFromConfig with S3 and a local root', () => {
     const stored = await storeUpload(storage, Readable.from([csv]), { targetUri: target, maxBytes: config.maxUploadBytes });
     expect(stored).toEqual({ uri: target, size: csv.length, sha256: sha256(csv) });
 
-    const resultUri = resultLocation(config.resultsUri, '550e8400-e29b-41d4-a716-446655440000', 'json');
-    expect(resultUri).toBe(`s3://${resultsBucket}/results/550e8400-e29b-41d4-a716-446655440000.json`);
+    const resultUri = resultLocation(config.resultsUri, { jobId: '550e8400-e29b-41d4-a716-446655440000', attempt: 1, runId: 'r1' }, 'report');
+    expect(resultUri).toBe(`s3://${resultsBucket}/results/550e8400-e29b-41d4-a716-446655440000/attempt-1/r1/report.json`);
     await storage.write(resultUri, '{"rows_total":1}');
     const url = await storage.presignGet(resultUri, 120);
     expect(await (await fetch(url as string)).text()).toBe('{"rows_total":1}');
@@ -110,9 +110,9 @@ describe('createStorageFromConfig with local disk only', () => {
     expect(local.s3).toBeUndefined();
     const refused = await rejectionOf(local.openRead(`s3://${inputsBucket}/feeds/in.csv`));
     expect(refused).toMatchObject({ reason: 's3_not_configured' });
-    const written = await local.write(resultLocation('results/', 'job-1', 'csv'), 'sku\n');
-    expect(written.uri).toBe('results/job-1.csv');
-    expect(existsSync(join(root, 'results', 'job-1.csv'))).toBe(true);
+    const written = await local.write(resultLocation('results/', { jobId: 'job-1', attempt: 2, runId: 'r2' }, 'corrected'), 'sku\n');
+    expect(written.uri).toBe('results/job-1/attempt-2/r2/corrected.csv');
+    expect(existsSync(join(root, 'results', 'job-1', 'attempt-2', 'r2', 'corrected.csv'))).toBe(true);
     await expect(local.ping()).resolves.toBeUndefined();
     expect(pickUploadTarget({ resultsUri: 'results/' })).toMatch(/^uploads\/\d{4}\/\d{2}\/[0-9a-f-]{36}\.csv$/);
   });

@@ -69,7 +69,7 @@ function resultsBucket(config: StorageConfig): string | undefined {
 
 function assertUsableResultsUri(config: StorageConfig, policy: StorageUriPolicy): void {
   try {
-    parseStorageUri(resultLocation(config.resultsUri, 'probe', 'json'), policy);
+    parseStorageUri(resultLocation(config.resultsUri, { jobId: 'probe', attempt: 1, runId: 'probe' }, 'report'), policy);
   } catch (error) {
     if (!(error instanceof StorageUriError)) throw error;
     throw new ConfigError([`RESULTS_URI ${JSON.stringify(config.resultsUri)} is not usable: ${error.message}`]);

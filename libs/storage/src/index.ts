@@ -21,7 +21,7 @@ export { createS3Client, DEFAULT_S3_TUNING, type S3ClientTuning } from './s3/s3-
 export { classifyS3Error } from './s3/s3-errors';
 export { CompositeStorage } from './composite-storage';
 export { createStorage, createStorageFromConfig, storageUriPolicy, type CreateStorageOptions } from './create-storage';
-export { resultLocation, type ResultExtension } from './results';
+export { RESULT_FILES, resultLocation, type ResultPart, type ResultRun } from './results';
 export { pickUploadTarget, prefixBesideResults, uploadsPrefix, uploadTargetUri } from './uploads/upload-target';
 export { FEED_NAME, feedLocations, type FeedLocations } from './feeds/feed-location';
 export { storeUpload, type StoredUpload, type StoreUploadOptions } from './uploads/store-upload';

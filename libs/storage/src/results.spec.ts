@@ -5,28 +5,41 @@ import { pickUploadTarget, uploadsPrefix, uploadTargetUri } from './uploads/uplo
 const jobId = '550e8400-e29b-41d4-a716-446655440000';
 
 describe('resultLocation', () => {
+  const run = { jobId, attempt: 1, runId: 'f3a9c1d2e4b5' };
+  const key = `${jobId}/attempt-1/f3a9c1d2e4b5`;
+
   it.each([
-    ['s3://validahub/results', `s3://validahub/results/${jobId}.json`],
-    ['s3://validahub/results/', `s3://validahub/results/${jobId}.json`],
-    ['s3://validahub', `s3://validahub/${jobId}.json`],
-    ['results/', `results/${jobId}.json`],
-    ['results', `results/${jobId}.json`],
-    ['file:///srv/storage/results//', `file:///srv/storage/results/${jobId}.json`],
+    ['s3://validahub/results', `s3://validahub/results/${key}/report.json`],
+    ['s3://validahub/results/', `s3://validahub/results/${key}/report.json`],
+    ['s3://validahub', `s3://validahub/${key}/report.json`],
+    ['results/', `results/${key}/report.json`],
+    ['results', `results/${key}/report.json`],
+    ['file:///srv/storage/results//', `file:///srv/storage/results/${key}/report.json`],
   ])('%j -> %j', (resultsUri, expected) => {
-    expect(resultLocation(resultsUri, jobId, 'json')).toBe(expected);
+    expect(resultLocation(resultsUri, run, 'report')).toBe(expected);
   });
 
-  it('names corrected CSVs with .csv', () => {
-    expect(resultLocation('results', jobId, 'csv')).toBe(`results/${jobId}.csv`);
+  it('names each part, under a folder per attempt and run', () => {
+    expect(resultLocation('results', run, 'corrected')).toBe(`results/${key}/corrected.csv`);
+    expect(resultLocation('results', run, 'issues_csv')).toBe(`results/${key}/issues.csv`);
+    expect(resultLocation('results', run, 'report_html')).toBe(`results/${key}/report.html`);
+    expect(resultLocation('results', { ...run, attempt: 2 }, 'report')).toBe(`results/${jobId}/attempt-2/f3a9c1d2e4b5/report.json`);
+    expect(resultLocation('results', { ...run, runId: 'other' }, 'report')).not.toBe(resultLocation('results', run, 'report'));
   });
 
-  it.each(['', '../etc', 'a/b', 'a.json', ' id', 'x'.repeat(129)])('refuses job id %j', (badId) => {
-    expect(() => resultLocation('results', badId, 'json')).toThrow(StorageUriError);
+  it.each(['', '../etc', 'a/b', 'a.json', ' id', 'x'.repeat(129)])('refuses job id and run id %j', (bad) => {
+    expect(() => resultLocation('results', { ...run, jobId: bad }, 'report')).toThrow(StorageUriError);
+    expect(() => resultLocation('results', { ...run, runId: bad }, 'report')).toThrow(StorageUriError);
   });
 
-  it('refuses an unknown extension and an empty prefix', () => {
-    expect(() => resultLocation('results', jobId, 'exe' as 'json')).toThrow(/json" or "csv/);
-    for (const prefix of ['', '/', 's3://', 'file://']) expect(() => resultLocation(prefix, jobId, 'json')).toThrow(StorageUriError);
+  it.each([0, -1, 1.5, Number.NaN])('refuses attempt %j', (attempt) => {
+    expect(() => resultLocation('results', { ...run, attempt }, 'report')).toThrow(/attempt must be a whole number/);
+  });
+
+  it('refuses an unknown part and an empty prefix', () => {
+    expect(() => resultLocation('results', run, 'exe' as 'report')).toThrow(/result part must be one of report, corrected, issues_csv, report_html/);
+    expect(() => resultLocation('results', run, 'toString' as 'report')).toThrow(StorageUriError);
+    for (const prefix of ['', '/', 's3://', 'file://']) expect(() => resultLocation(prefix, run, 'report')).toThrow(StorageUriError);
   });
 });
 

@@ -4,8 +4,9 @@ import { AppConfig } from '@validahub/config';
 import { applyJobEvents } from '@validahub/jobs-persistence';
 import { JobEventConsumer } from '@validahub/jobs-queueing';
 import type { ResolvedGatewayOptions } from '../gateway-options';
-import { GATEWAY_CONFIG, JOB_EVENT_WRITER } from '../gateway.tokens';
+import { EVENT_DEAD_LETTERS, GATEWAY_CONFIG, JOB_EVENT_WRITER } from '../gateway.tokens';
 import { EventApplier, JobEventWriter } from './event-applier';
+import { RedisEventDeadLetters } from './event-dead-letters';
 import { EventStreamConnection } from './event-stream-connection';
 
 /** The event applier with what it consumes and writes through; none of it when the options turn it off. */
@@ -35,6 +36,13 @@ export function eventApplierProviders(options: ResolvedGatewayOptions): Provider
         (dataSource: DataSource): JobEventWriter =>
         (events) =>
           applyJobEvents(dataSource, events),
+    },
+    {
+      // The consumer's own connection: it is free while a batch is being handled.
+      provide: EVENT_DEAD_LETTERS,
+      inject: [GATEWAY_CONFIG, EventStreamConnection],
+      useFactory: (config: AppConfig, connection: EventStreamConnection) =>
+        new RedisEventDeadLetters(connection.redis, config.connections.queuePrefix),
     },
     EventApplier,
   ];

@@ -2,16 +2,26 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { JobEvent } from '@validahub/jobs-domain';
 import { ApplyOutcome } from '@validahub/jobs-persistence';
 import { JobEventConsumer, StreamEvent } from '@validahub/jobs-queueing';
-import { JOB_EVENT_WRITER } from '../gateway.tokens';
+import { EVENT_DEAD_LETTERS, JOB_EVENT_WRITER } from '../gateway.tokens';
+import { isDependencyDown } from '../http/dependency-errors';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { describeError, EventDeadLetters } from './event-dead-letters';
 
 /** Applies a batch of worker events to Postgres in one transaction; one outcome per event, in order. */
 export type JobEventWriter = (events: readonly JobEvent[]) => Promise<ApplyOutcome[]>;
+
+/** Pause before the one retry of an event Postgres refused (a lock timeout or deadlock clears by then). */
+export const REFUSED_EVENT_RETRY_MS = 200;
 
 /**
  * Applies worker events from the Redis stream to Postgres. Replicas share the consumer group,
  * so each event is applied by one of them; an event is acknowledged only after its
  * transaction committed, so a crash or a Postgres outage leaves it pending for a retry.
+ *
+ * An event Postgres refuses (bad data, a constraint) would be read again forever and hold up
+ * every event behind it. So when a batch is refused while Postgres is up, its events are
+ * applied one at a time; one refused again after a short pause is moved to the dead-letter
+ * stream with its error, counted and logged, and the applier moves on.
  */
 @Injectable()
 export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
@@ -21,6 +31,7 @@ export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly consumer: JobEventConsumer,
     @Inject(JOB_EVENT_WRITER) private readonly writeEvents: JobEventWriter,
     private readonly metrics: GatewayMetrics,
+    @Inject(EVENT_DEAD_LETTERS) private readonly deadLetters: EventDeadLetters,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -31,10 +42,39 @@ export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
     await this.consumer.stop();
   }
 
-  /** One transaction per batch; a throw leaves the whole batch pending. */
+  /** One transaction per batch; Postgres being down rejects, so the whole batch stays pending. */
   async applyBatch(batch: StreamEvent[]): Promise<void> {
-    const outcomes = await this.writeEvents(batch.map((entry) => entry.event));
+    let outcomes: ApplyOutcome[];
+    try {
+      outcomes = await this.writeEvents(batch.map((entry) => entry.event));
+    } catch (error) {
+      if (isDependencyDown(error)) throw error;
+      this.logger.warn({ count: batch.length, error: describeError(error) }, 'Postgres refused a batch of events; applying them one by one');
+      for (const entry of batch) await this.applyAlone(entry);
+      return;
+    }
     batch.forEach(({ event, id }, i) => this.record(event, id, outcomes[i]));
+  }
+
+  /** Applies one event, retrying a refusal once; still refused, it is dead-lettered. */
+  private async applyAlone({ event, id }: StreamEvent): Promise<void> {
+    let refusal: unknown;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, REFUSED_EVENT_RETRY_MS));
+      try {
+        const [outcome] = await this.writeEvents([event]);
+        return this.record(event, id, outcome);
+      } catch (error) {
+        if (isDependencyDown(error)) throw error;
+        refusal = error;
+      }
+    }
+    await this.deadLetters.keep({ event, entryId: id, error: refusal });
+    this.metrics.eventsDeadLettered.inc({ type: event.type });
+    this.logger.error(
+      { job_id: event.jobId, entry_id: id, type: event.type, attempt: event.attempt, error: describeError(refusal) },
+      'Postgres refused an event twice; moved it to the dead-letter stream',
+    );
   }
 
   private record(event: JobEvent, entryId: string, outcome: ApplyOutcome): void {

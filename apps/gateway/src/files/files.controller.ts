@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiProblems, ApiTenantRoute } from '../openapi/api-responses';
+import { ApiProblems } from '../openapi/api-responses';
 import { RequireScopes } from '../auth/auth.decorators';
 import { Ctx, RequestContext } from '../jobs/request-context';
 import { FilesService } from './files.service';
@@ -20,7 +20,6 @@ export class UploadedFileView {
 
 @ApiTags('files')
 @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Up to 128 printable characters; generated when absent; echoed.' })
-@ApiTenantRoute()
 @Controller(FILES_ROUTE)
 export class FilesController {
   constructor(private readonly files: FilesService) {}

@@ -6,7 +6,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WorkerRuntime } from '@validahub/worker-runtime';
 import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
 import { expectProblem } from '../testing/http-expect';
-import { createJob, multipartBody, SAMPLE_FEED, startWorker, upload, waitForTerminal } from '../testing/storage-test-kit';
+import { createJob, multipartBody, resultKey, SAMPLE_FEED, startWorker, upload, waitForTerminal } from '../testing/storage-test-kit';
 
 jest.setTimeout(60_000);
 
@@ -40,7 +40,7 @@ describe('uploads and results on local disk, with a real worker', () => {
     await rm(outside, { recursive: true, force: true });
   });
 
-  it('uploads, validates with auto_fix and serves both artefacts, all under the storage root', async () => {
+  it('uploads, validates with auto_fix and serves every artefact, all under the storage root', async () => {
     const uploaded = await upload(app, SAMPLE_FEED, { contentType: 'application/octet-stream', fileName: 'feed.CSV' });
     expect(uploaded.statusCode).toBe(201);
     const { uri, size, sha256 } = uploaded.json() as { uri: string; size: number; sha256: string };
@@ -53,26 +53,60 @@ describe('uploads and results on local disk, with a real worker', () => {
       id: string;
     };
     const job = await waitForTerminal(app, id);
-    expect(job).toMatchObject({
-      status: 'succeeded',
-      result_ref: `results/${id}.json`,
-      summary: { rows_total: 4, report_ref: `results/${id}.json`, corrected_ref: `results/${id}.csv` },
+    const summary = job.summary as Record<string, string>;
+    expect(job).toMatchObject({ status: 'succeeded', result_ref: summary.report_ref, summary: { rows_total: 4 } });
+    expect(summary.report_ref).toMatch(resultKey('results', id, 'report.json'));
+    const folder = summary.report_ref.replace(/report\.json$/, '');
+    expect(summary).toMatchObject({
+      corrected_ref: `${folder}corrected.csv`,
+      issues_csv_ref: `${folder}issues.csv`,
+      report_html_ref: `${folder}report.html`,
     });
 
     const report = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=report` });
     expect(report.headers['content-type']).toMatch(/^application\/json/);
-    expect(report.body).toBe(await readFile(join(harness.storageRoot, 'results', `${id}.json`), 'utf8'));
+    expect(report.headers['content-disposition']).toBe(`attachment; filename="${id}-report.json"`);
+    expect(report.body).toBe(await readFile(join(harness.storageRoot, summary.report_ref), 'utf8'));
     const corrected = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=corrected` });
     expect(corrected.headers['content-type']).toMatch(/^text\/csv/);
-    expect(corrected.body).toBe(await readFile(join(harness.storageRoot, 'results', `${id}.csv`), 'utf8'));
+    expect(corrected.body).toBe(await readFile(join(harness.storageRoot, summary.corrected_ref), 'utf8'));
     expect(corrected.body).not.toContain('Novo');
+
+    const issues = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=issues_csv` });
+    expect(issues.statusCode).toBe(200);
+    expect(issues.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(issues.headers['content-disposition']).toBe(`attachment; filename="${id}-issues.csv"`);
+    expect(issues.headers['x-content-type-options']).toBe('nosniff');
+    expect(issues.body).toBe(await readFile(join(harness.storageRoot, summary.issues_csv_ref), 'utf8'));
+    expect(issues.body.startsWith('\ufeffrow,line,sku,column,rule,severity,message,value,fixed_value,fixable\r\n')).toBe(true);
+    const page = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=report_html` });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-disposition']).toBe(`inline; filename="${id}-report.html"`);
+    expect(page.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    expect(page.body).toContain('<title>');
+    expect(page.body).toBe(await readFile(join(harness.storageRoot, summary.report_html_ref), 'utf8'));
+  });
+
+  it('answers 404 for a part the job does not have and 400 for a part that does not exist', async () => {
+    await writeFile(join(harness.storageRoot, 'feeds', 'x.csv'), SAMPLE_FEED);
+    const { id } = (await createJob(app, 'validate_csv_job', { input_uri: 'feeds/x.csv' })).json() as { id: string };
+    expect(await waitForTerminal(app, id)).toMatchObject({ status: 'succeeded' });
+    const missing = expectProblem(await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=corrected` }), 404);
+    expect(missing.detail).toMatch(/has no corrected result/);
+    for (const bad of ['html', 'issues', 'REPORT', '', 'report&part=corrected']) {
+      const problem = expectProblem(await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=${bad}` }), 400);
+      expect(problem.errors).toEqual([{ field: 'part', message: 'must be one of: report, corrected, issues_csv, report_html' }]);
+    }
   });
 
   it('accepts the same input as a file:// URI inside the root', async () => {
     await writeFile(join(harness.storageRoot, 'feeds', 'in put.csv'), SAMPLE_FEED);
     const fileUri = `file://${join(harness.storageRoot, 'feeds', 'in%20put.csv')}`;
     const { id } = (await createJob(app, 'correct_csv_job', { input_uri: fileUri, marketplace: 'mercado_livre' })).json() as { id: string };
-    expect(await waitForTerminal(app, id)).toMatchObject({ status: 'succeeded', result_ref: `results/${id}.csv` });
+    const job = await waitForTerminal(app, id);
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(job.result_ref).toMatch(resultKey('results', id, 'corrected.csv'));
   });
 
   it('fails a missing local input with input_not_found after one attempt and no retries', async () => {

@@ -11,6 +11,7 @@ import {
   dropBucket,
   listKeys,
   readObject,
+  resultKey,
   s3Env,
   SAMPLE_FEED,
   startWorker,
@@ -67,18 +68,22 @@ describe('uploads and results in S3 (s3rver), with a real worker', () => {
     expect(created.statusCode).toBe(202);
     const { id } = created.json() as { id: string };
     const job = await waitForTerminal(app, id);
-    expect(job).toMatchObject({ status: 'succeeded', result_ref: `s3://${bucket}/results/${id}.csv` });
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(job.result_ref).toMatch(resultKey(`s3://${bucket}/results`, id, 'corrected.csv'));
+    const folder = job.result_ref!.replace(/corrected\.csv$/, '');
     expect(job.summary).toMatchObject({
       rows_total: 4,
-      report_ref: `s3://${bucket}/results/${id}.json`,
-      corrected_ref: `s3://${bucket}/results/${id}.csv`,
+      report_ref: `${folder}report.json`,
+      corrected_ref: job.result_ref,
+      issues_csv_ref: `${folder}issues.csv`,
+      report_html_ref: `${folder}report.html`,
     });
     expect(Number(job.summary?.fixes_applied)).toBeGreaterThan(0);
 
     const corrected = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content` });
     expect(corrected.statusCode).toBe(200);
     expect(corrected.headers['content-type']).toMatch(/^text\/csv/);
-    expect(corrected.headers['content-disposition']).toBe(`attachment; filename="${id}.csv"`);
+    expect(corrected.headers['content-disposition']).toBe(`attachment; filename="${id}-corrected.csv"`);
     expect(corrected.body).toBe(await readObject(client, job.result_ref!));
     expect(corrected.body).not.toContain('R$ 59,90');
     expect(corrected.body).toContain('SKU-2');
@@ -88,8 +93,16 @@ describe('uploads and results in S3 (s3rver), with a real worker', () => {
     const report = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=report` });
     expect(report.statusCode).toBe(200);
     expect(report.headers['content-type']).toMatch(/^application\/json/);
-    expect(report.body).toBe(await readObject(client, `s3://${bucket}/results/${id}.json`));
+    expect(report.body).toBe(await readObject(client, `${folder}report.json`));
     expect((report.json() as { summary: { rows_total: number } }).summary.rows_total).toBe(4);
+    for (const [part, file, type] of [
+      ['issues_csv', 'issues.csv', 'text/csv; charset=utf-8'],
+      ['report_html', 'report.html', 'text/html; charset=utf-8'],
+    ]) {
+      const response = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=${part}` });
+      expect([part, response.statusCode, response.headers['content-type']]).toEqual([part, 200, type]);
+      expect(response.body).toBe(await readObject(client, `${folder}${file}`));
+    }
   });
 
   it('runs validate_csv_job with auto_fix: the report by default, the corrected CSV by ?part=corrected', async () => {
@@ -98,12 +111,13 @@ describe('uploads and results in S3 (s3rver), with a real worker', () => {
       id: string;
     };
     const job = await waitForTerminal(app, id);
-    expect(job).toMatchObject({ status: 'succeeded', result_ref: `s3://${bucket}/results/${id}.json` });
+    expect(job).toMatchObject({ status: 'succeeded' });
+    expect(job.result_ref).toMatch(resultKey(`s3://${bucket}/results`, id, 'report.json'));
     const report = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content` });
     expect(report.json()).toMatchObject({ summary: { rows_total: 4 } });
     const corrected = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=corrected` });
     expect(corrected.statusCode).toBe(200);
-    expect(corrected.body).toBe(await readObject(client, `s3://${bucket}/results/${id}.csv`));
+    expect(corrected.body).toBe(await readObject(client, job.result_ref!.replace(/report\.json$/, 'corrected.csv')));
   });
 
   it('refuses an unknown part (400) and a corrected part that was never written (404)', async () => {
@@ -151,7 +165,7 @@ describe('uploads and results in S3 (s3rver), with a real worker', () => {
     const { id } = (await createJob(app, 'correct_csv_job', { input_uri: await uploadSample(), marketplace: 'mercado_livre' })).json() as {
       id: string;
     };
-    await waitForTerminal(app, id);
+    const job = await waitForTerminal(app, id);
     for (const part of ['', '?part=report']) {
       const response = await presigning.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content${part}` });
       expect(response.statusCode).toBe(302);
@@ -159,7 +173,7 @@ describe('uploads and results in S3 (s3rver), with a real worker', () => {
       expect(location).toMatch(/X-Amz-Signature=/);
       const fetched = await fetch(location);
       expect(fetched.status).toBe(200);
-      const expected = await readObject(client, `s3://${bucket}/results/${id}.${part ? 'json' : 'csv'}`);
+      const expected = await readObject(client, part ? (job.summary!.report_ref as string) : job.result_ref!);
       expect(await fetched.text()).toBe(expected);
     }
     await harness.stop(presigning);

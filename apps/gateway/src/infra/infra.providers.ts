@@ -3,13 +3,16 @@ import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@validahub/config';
 import { TaskRegistry } from '@validahub/jobs-domain';
-import { createJobsDataSource, JobRepository, migrateWithLock, UnfinishedJobs } from '@validahub/jobs-persistence';
+import { createJobsDataSource, JobRepository, LeaderLock, migrateWithLock, UnfinishedJobs } from '@validahub/jobs-persistence';
 import { createRedis, JobQueues, redisOptions } from '@validahub/jobs-queueing';
 import { createTaskRegistry } from '@validahub/jobs-tasks';
 import { createStorageFromConfig } from '@validahub/storage';
 import { GATEWAY_EXTRA_ENTITIES, GATEWAY_EXTRA_MIGRATIONS } from './gateway-schema';
 import type { ResolvedGatewayOptions } from '../gateway-options';
-import { GATEWAY_CONFIG, GATEWAY_OPTIONS, OBJECT_STORAGE, PRODUCER_REDIS } from '../gateway.tokens';
+import { GATEWAY_CONFIG, GATEWAY_OPTIONS, OBJECT_STORAGE, PRODUCER_REDIS, RECONCILER_LEADER_LOCK } from '../gateway.tokens';
+
+/** The reconciler's advisory lock key: any constant, the same in every replica (the migration lock is 7_310_442_001). */
+const RECONCILER_LOCK_KEY = 7_310_442_002;
 
 const logger = new Logger('Infrastructure');
 
@@ -63,6 +66,7 @@ export const infraProviders: Provider[] = [
   { provide: OBJECT_STORAGE, inject: [GATEWAY_CONFIG], useFactory: (config: AppConfig) => createStorageFromConfig(config.storage) },
   { provide: JobRepository, inject: [DataSource], useFactory: (dataSource: DataSource) => new JobRepository(dataSource) },
   { provide: UnfinishedJobs, inject: [DataSource], useFactory: (dataSource: DataSource) => new UnfinishedJobs(dataSource) },
+  { provide: RECONCILER_LEADER_LOCK, inject: [DataSource], useFactory: (dataSource: DataSource) => new LeaderLock(dataSource, RECONCILER_LOCK_KEY) },
   {
     provide: TaskRegistry,
     inject: [GATEWAY_CONFIG],

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { IdempotencyContext, IdempotencyCtx, Idempotent } from '@validahub/idempotency';
-import { ApiProblems, ApiTenantRoute } from '../openapi/api-responses';
+import { ApiProblems } from '../openapi/api-responses';
 import { RequireScopes } from '../auth/auth.decorators';
 import { CreateJobDto } from './create-job.dto';
 import { JobIdPipe } from './job-id.pipe';
@@ -20,7 +20,7 @@ import {
 import { JobCreator } from './job-creator';
 import { JobsService } from './jobs.service';
 import { ListJobsQuery } from './list-jobs.query';
-import { contentTypeOf, parseResultPart, RESULT_PARTS } from './result-content';
+import { parseResultPart, RESULT_PARTS } from './result-content';
 import { ResultContentService } from './result-content.service';
 import { Ctx, RequestContext } from './request-context';
 
@@ -29,10 +29,11 @@ export const JOBS_PATH = 'api/v1/jobs';
 const jobLocation = (id: string) => `/${JOBS_PATH}/${id}`;
 
 const JOB_ID = ApiParam({ name: 'id', format: 'uuid', description: 'The job id (a UUID; anything else is 400).' });
+/** The stored report page: inline styles only, nothing fetched, no script, its own opaque origin. */
+const REPORT_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 @ApiTags('jobs')
 @ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Up to 128 printable characters; generated when absent; echoed.' })
-@ApiTenantRoute()
 @ApiProblems(400, 503)
 @Controller(JOBS_PATH)
 export class JobsController {
@@ -136,7 +137,7 @@ export class JobsController {
     name: 'part',
     required: false,
     enum: RESULT_PARTS,
-    description: 'CSV jobs: which artefact (`report` JSON, `corrected` CSV, ...); default `result_ref`.',
+    description: 'CSV jobs: `report` (JSON), `corrected` (CSV), `issues_csv` (CSV) or `report_html` (HTML); default `result_ref`.',
   })
   @ApiProduces('application/json', 'text/csv', 'text/html')
   @ApiOkResponse({
@@ -165,9 +166,12 @@ export class JobsController {
       return;
     }
     if (content.opened.size !== undefined) void reply.header('Content-Length', content.opened.size);
+    // The report page is shown, not downloaded: in a sandbox (an opaque origin, no script) that may fetch nothing.
+    if (content.inline) void reply.header('Content-Security-Policy', REPORT_PAGE_POLICY);
     await reply
-      .type(contentTypeOf(content))
-      .header('Content-Disposition', `attachment; filename="${content.fileName.replace(/"/g, '')}"`)
+      .type(content.contentType)
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Disposition', `${content.inline ? 'inline' : 'attachment'}; filename="${content.fileName.replace(/"/g, '')}"`)
       .send(content.opened.stream);
   }
 

@@ -1,11 +1,10 @@
-import { basename } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@validahub/config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { TenantStorage } from '../tenancy/tenant-storage';
 import { JobsService } from './jobs.service';
 import { RequestContext } from './request-context';
-import { ResultContent, ResultPart, resultUriFor, viaStorage } from './result-content';
+import { contentTypeOf, downloadName, ResultContent, ResultPart, resultUriFor, viaStorage } from './result-content';
 
 /**
  * Opens the stored result of a succeeded job for streaming, or presigns a URL to it when
@@ -30,7 +29,8 @@ export class ResultContentService {
         if (url) return { kind: 'redirect', url };
       }
       const opened = await storage.openRead(uri);
-      return { kind: 'stream', opened, fileName: basename(uri) };
+      const contentType = contentTypeOf(opened, uri, part);
+      return { kind: 'stream', opened, fileName: downloadName(id, uri), contentType, inline: contentType.startsWith('text/html') };
     }, id);
   }
 }

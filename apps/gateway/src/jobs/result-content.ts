@@ -1,13 +1,26 @@
-import { ObjectNotFoundError, OpenedObject, StorageAccessError, StorageUnavailableError, StorageUriError } from '@validahub/storage';
+import {
+  ObjectNotFoundError,
+  OpenedObject,
+  RESULT_FILES,
+  type ResultPart,
+  StorageAccessError,
+  StorageUnavailableError,
+  StorageUriError,
+} from '@validahub/storage';
 import { DependencyUnavailableError } from '../http/dependency-errors';
 import { problems } from '../http/problem';
 
-export type ResultContent = { kind: 'stream'; opened: OpenedObject; fileName: string } | { kind: 'redirect'; url: string };
+export type ResultContent =
+  { kind: 'stream'; opened: OpenedObject; fileName: string; contentType: string; inline: boolean } | { kind: 'redirect'; url: string };
 
-const CONTENT_TYPES: Record<string, string> = { json: 'application/json', csv: 'text/csv; charset=utf-8' };
+const BY_EXTENSION: Record<string, string> = Object.fromEntries(
+  Object.values(RESULT_FILES).map(({ file, contentType }) => [file.split('.').pop(), contentType]),
+);
 
-export function contentTypeOf(content: { opened: OpenedObject; fileName: string }): string {
-  return content.opened.contentType ?? CONTENT_TYPES[content.fileName.split('.').pop() ?? ''] ?? 'application/octet-stream';
+/** The part's own type when one was asked for; else what storage says, else the extension's. */
+export function contentTypeOf(opened: OpenedObject, uri: string, part?: ResultPart): string {
+  if (part) return RESULT_FILES[part].contentType;
+  return opened.contentType ?? BY_EXTENSION[uri.split('.').pop() ?? ''] ?? 'application/octet-stream';
 }
 
 /**
@@ -28,9 +41,12 @@ export async function viaStorage<T>(operation: () => Promise<T>, jobId: string):
   }
 }
 
-/** Which artefact of a CSV job to download: `report` (JSON) or `corrected` (CSV). Absent: `result_ref`. */
-export type ResultPart = 'report' | 'corrected';
-export const RESULT_PARTS: readonly ResultPart[] = ['report', 'corrected'];
+/**
+ * Which artefact of a CSV job to download: `report` (JSON), `corrected` (CSV), `issues_csv`
+ * (the issues as a spreadsheet-safe CSV), `report_html` (the report as a page). Absent: `result_ref`.
+ */
+export type { ResultPart };
+export const RESULT_PARTS: readonly ResultPart[] = ['report', 'corrected', 'issues_csv', 'report_html'];
 
 export function parseResultPart(raw: unknown): ResultPart | undefined {
   if (raw === undefined) return undefined;
@@ -38,10 +54,17 @@ export function parseResultPart(raw: unknown): ResultPart | undefined {
   throw problems.validation([{ field: 'part', message: `must be one of: ${RESULT_PARTS.join(', ')}` }], 'Invalid query parameter part.');
 }
 
+const MISSING_WHY: Partial<Record<ResultPart, string>> = {
+  corrected: ' (only correct_csv_job, or validate_csv_job with auto_fix, writes one)',
+  issues_csv: ' (CSV jobs store one beside their report)',
+  report_html: ' (CSV jobs store one beside their report)',
+};
+
 /**
- * The URI of the requested artefact. CSV jobs put both in their summary (`report_ref`,
- * `corrected_ref`); a job without them has only `result_ref`, which serves as its report
- * when it names a JSON object.
+ * The URI of the requested artefact. CSV jobs put each in their summary (`report_ref`,
+ * `corrected_ref`, `issues_csv_ref`, `report_html_ref`), written by the attempt Postgres
+ * recorded as the outcome; a job without them has only `result_ref`, which serves as its
+ * report when it names a JSON object.
  */
 export function resultUriFor(job: { id: string; resultRef: string | null; summary: Record<string, unknown> | null }, part?: ResultPart): string {
   if (!part) {
@@ -51,6 +74,11 @@ export function resultUriFor(job: { id: string; resultRef: string | null; summar
   const fromSummary = job.summary?.[`${part}_ref`];
   if (typeof fromSummary === 'string' && fromSummary !== '') return fromSummary;
   if (part === 'report' && job.resultRef?.endsWith('.json')) return job.resultRef;
-  const why = part === 'corrected' ? ' (only correct_csv_job, or validate_csv_job with auto_fix, writes one)' : '';
-  throw problems.notFound(`Job ${job.id} has no ${part} result${why}.`);
+  throw problems.notFound(`Job ${job.id} has no ${part} result${MISSING_WHY[part] ?? ''}.`);
+}
+
+/** The download's file name: the job id and the stored file's own name (`<id>-corrected.csv`). */
+export function downloadName(jobId: string, uri: string): string {
+  const file = uri.split('/').pop() ?? '';
+  return file.startsWith(jobId) ? file : `${jobId}-${file}`;
 }

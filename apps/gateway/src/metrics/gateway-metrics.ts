@@ -13,6 +13,7 @@ export class GatewayMetrics {
   readonly eventsApplied: Counter<'outcome'>;
   readonly enqueueFailures: Counter<'plan'>;
   readonly reconcilerActions: Counter<'action'>;
+  readonly eventsDeadLettered: Counter<'type'>;
 
   constructor(@Inject(METRICS_REGISTRY) readonly registry: Registry) {
     this.httpDuration = httpDurationHistogram(registry);
@@ -28,5 +29,11 @@ export class GatewayMetrics {
     this.eventsApplied = counter(registry, 'job_events_consumed_total', 'Worker events consumed, by outcome', ['outcome']);
     this.enqueueFailures = counter(registry, 'job_enqueue_failures_total', 'Accepted jobs whose enqueue failed (the reconciler retries)', ['plan']);
     this.reconcilerActions = counter(registry, 'job_reconciler_actions_total', 'Jobs the reconciler re-enqueued or expired', ['action']);
+    this.eventsDeadLettered = counter(
+      registry,
+      'validahub_events_dead_lettered_total',
+      'Worker events Postgres refused twice, moved to the dead-letter stream',
+      ['type'],
+    );
   }
 }

@@ -19,7 +19,7 @@ describe('Reconciler decisions', () => {
     const { reconciler, unfinished, payloadOf, metrics } = setup();
     unfinished.add(storedJob({ id: id(1), status: 'queued', updatedAt: longAgo() }));
     const report = await reconciler.reconcileOnce();
-    expect(report).toEqual({ checked: 1, enqueued: 1, expired: 0, cancelled: 0 });
+    expect(report).toEqual({ leader: true, checked: 1, enqueued: 1, expired: 0, cancelled: 0 });
     expect(payloadOf(id(1))).toMatchObject({ jobId: id(1), maxAttempts: 4 });
     expect(payloadOf(id(1))?.attemptBase).toBeUndefined();
     expect(await metricCount(metrics.reconcilerActions, { action: 'enqueued' })).toBe(1);
@@ -77,7 +77,7 @@ describe('Reconciler decisions', () => {
     });
     await reconciler.reconcileOnce();
     const report = await reconciler.reconcileOnce();
-    expect(report).toEqual({ checked: states.length, enqueued: 0, expired: 0, cancelled: 0 });
+    expect(report).toEqual({ leader: true, checked: states.length, enqueued: 0, expired: 0, cancelled: 0 });
     expect(queues.bulks).toEqual([]);
   });
 
@@ -123,7 +123,7 @@ describe('Reconciler decisions', () => {
   it('skips jobs touched within the minimum age (their create may still be enqueueing)', async () => {
     const { reconciler, unfinished, queues } = setup();
     unfinished.add(storedJob({ id: id(50), status: 'queued', updatedAt: new Date() }));
-    expect(await reconciler.reconcileOnce()).toEqual({ checked: 0, enqueued: 0, expired: 0, cancelled: 0 });
+    expect(await reconciler.reconcileOnce()).toEqual({ leader: true, checked: 0, enqueued: 0, expired: 0, cancelled: 0 });
     expect(queues.bulks).toEqual([]);
   });
 
@@ -140,7 +140,8 @@ describe('Reconciler decisions', () => {
 
   it('enqueues every lost job of a pass, oldest first', async () => {
     const { reconciler, unfinished, queues } = setup();
-    for (let n = 70; n < 75; n += 1) unfinished.add(storedJob({ id: id(n), status: 'queued', updatedAt: new Date(Date.now() - minute - n) }));
+    const base = Date.now() - minute; // one clock reading: the 1 ms steps must not collapse into ties
+    for (let n = 70; n < 75; n += 1) unfinished.add(storedJob({ id: id(n), status: 'queued', updatedAt: new Date(base - n) }));
     expect((await reconciler.reconcileOnce()).enqueued).toBe(5);
     expect(queues.bulks.flat().map((item) => item.payload.jobId)).toEqual([74, 73, 72, 71, 70].map(id));
   });

@@ -1,7 +1,18 @@
 // Test-only: in-memory stand-ins for what the gateway's services talk to, for unit tests (no
 // servers). Each implements just the methods the services call, checked against the real types.
 import { ANONYMOUS_TENANT_ID, type JobEvent, type JobPayload, type Plan } from '@validahub/jobs-domain';
-import { ApplyOutcome, CreateJobOptions, JobEntity, JobRepository, NewJob, UnfinishedJobs } from '@validahub/jobs-persistence';
+import type { EventDeadLetters } from '../events/event-dead-letters';
+import {
+  ApplyOutcome,
+  CreateJobOptions,
+  JobEntity,
+  JobRepository,
+  NewJob,
+  PageKey,
+  QuietPage,
+  UnfinishedJobs,
+  UnfinishedKind,
+} from '@validahub/jobs-persistence';
 import type { BatchHandler, EnqueueOptions, JobEventConsumer, JobQueues, StreamEvent } from '@validahub/jobs-queueing';
 
 /** A stored job as Postgres would return it right after create, with the given changes. */
@@ -91,18 +102,26 @@ export class FakeJobRepository implements Pick<JobRepository, 'create' | 'create
 }
 
 /** The reconciler's view of Postgres: the unfinished rows, changed by expire/cancelLost like the guarded SQL would. */
-export class FakeUnfinishedJobs implements Pick<UnfinishedJobs, 'quietSince' | 'expire' | 'cancelLost'> {
+export class FakeUnfinishedJobs implements Pick<UnfinishedJobs, 'quietPage' | 'expire' | 'cancelLost'> {
   readonly rows = new Map<string, JobEntity>();
+  /** Every page asked for, to check the reconciler's budgets and cursors. */
+  readonly pages: Array<{ kind: UnfinishedKind; after: PageKey | null; returned: number }> = [];
 
   add(...jobs: JobEntity[]): void {
     for (const job of jobs) this.rows.set(job.id, job);
   }
 
-  async quietSince(quietSince: Date, limit: number): Promise<JobEntity[]> {
-    return [...this.rows.values()]
-      .filter((job) => ['queued', 'retrying', 'running'].includes(job.status) && job.updatedAt < quietSince)
-      .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime())
+  async quietPage(kind: UnfinishedKind, quietSince: Date, after: PageKey | null, limit: number): Promise<QuietPage> {
+    const statuses = kind === 'started' ? ['running', 'retrying'] : ['queued'];
+    const key = (job: JobEntity) => `${job.updatedAt.toISOString()}|${job.id}`;
+    const jobs = [...this.rows.values()]
+      .filter((job) => statuses.includes(job.status) && job.updatedAt < quietSince)
+      .filter((job) => !after || key(job) > `${after.at}|${after.id}`)
+      .sort((a, b) => (key(a) < key(b) ? -1 : 1))
       .slice(0, limit);
+    const last = jobs.at(-1);
+    this.pages.push({ kind, after, returned: jobs.length });
+    return { jobs, next: jobs.length === limit && last ? { at: last.updatedAt.toISOString(), id: last.id } : null };
   }
 
   async expire(id: string, at: Date): Promise<boolean> {
@@ -147,10 +166,42 @@ export class FakeJobEventWriter {
   readonly batches: JobEvent[][] = [];
   outcomes: (event: JobEvent) => ApplyOutcome = () => ({ kind: 'progress' });
   failWith?: Error;
+  /** Refuses (as Postgres would, in one transaction) any batch holding an event this returns an error for. */
+  refuse: (event: JobEvent) => Error | undefined = () => undefined;
+  /** Every call, applied or not, for counting tries. */
+  readonly calls: JobEvent[][] = [];
 
   readonly write = async (events: readonly JobEvent[]): Promise<ApplyOutcome[]> => {
+    this.calls.push([...events]);
     if (this.failWith) throw this.failWith;
+    const refusal = events.map((event) => this.refuse(event)).find(Boolean);
+    if (refusal) throw refusal;
     this.batches.push([...events]);
     return events.map((event) => this.outcomes(event));
   };
+}
+
+/** Leadership among replicas: this one leads unless a test says otherwise. */
+export class FakeLeadership {
+  leads = true;
+  released = 0;
+
+  async acquire(): Promise<boolean> {
+    return this.leads;
+  }
+
+  async release(): Promise<void> {
+    this.released += 1;
+  }
+}
+
+/** Keeps what the applier dead-lettered. */
+export class FakeEventDeadLetters implements EventDeadLetters {
+  readonly kept: Array<{ event: JobEvent; entryId: string; error: unknown }> = [];
+  failWith?: Error;
+
+  async keep(entry: { event: JobEvent; entryId: string; error: unknown }): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.kept.push(entry);
+  }
 }

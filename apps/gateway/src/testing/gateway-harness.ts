@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import IORedis from 'ioredis';
 import { AppConfig, loadConfig } from '@validahub/config';
-import { createRedis, JobEventPublisher, JobQueues, jobEventsStreamKey, redisOptions } from '@validahub/jobs-queueing';
+import { createRedis, JobEventPublisher, JobQueues, jobEventsDeadLetterKey, jobEventsStreamKey, redisOptions } from '@validahub/jobs-queueing';
 import { createTestDatabase, TEST_REDIS_URL, TestDatabase, uniqueQueuePrefix } from '@validahub/testing';
 import { createGatewayApp, CreateGatewayAppOptions } from '../create-gateway-app';
 
@@ -69,7 +69,7 @@ export async function createGatewayHarness(label: string, env: Record<string, st
       await Promise.allSettled([...apps].map((app) => app.close()));
       for (const queue of queues.all()) await queue.obliterate({ force: true }).catch(() => undefined);
       await queues.close();
-      await redis.del(jobEventsStreamKey(prefix));
+      await redis.del(jobEventsStreamKey(prefix), jobEventsDeadLetterKey(prefix));
       await redis.quit();
       await db.drop();
       await rm(storageRoot, { recursive: true, force: true });

@@ -16,7 +16,15 @@ import { JobEnqueuer } from '../jobs/job-enqueuer';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { Reconciler } from '../reconciler/reconciler';
 import { TenantStorage } from '../tenancy/tenant-storage';
-import { FakeJobEventConsumer, FakeJobEventWriter, FakeJobQueues, FakeJobRepository, FakeUnfinishedJobs } from './gateway-fakes';
+import {
+  FakeEventDeadLetters,
+  FakeJobEventConsumer,
+  FakeLeadership,
+  FakeJobEventWriter,
+  FakeJobQueues,
+  FakeJobRepository,
+  FakeUnfinishedJobs,
+} from './gateway-fakes';
 
 /**
  * The fakes implement only what the services call (each `implements Pick<Real, ...>`), so
@@ -40,6 +48,8 @@ export function newTestServices(env: Record<string, string> = {}, options: Gatew
     unfinished: new FakeUnfinishedJobs(),
     consumer: new FakeJobEventConsumer(),
     eventWriter: new FakeJobEventWriter(),
+    deadLetters: new FakeEventDeadLetters(),
+    leadership: new FakeLeadership(),
   };
   const queues = as<JobQueues>(fakes.queues);
   const enqueuer = new JobEnqueuer(config, registry, queues, metrics);
@@ -57,8 +67,8 @@ export function newTestServices(env: Record<string, string> = {}, options: Gatew
       enqueuer,
       metrics,
     ),
-    reconciler: new Reconciler(resolveGatewayOptions(options), as<UnfinishedJobs>(fakes.unfinished), queues, enqueuer, metrics),
-    applier: new EventApplier(as<JobEventConsumer>(fakes.consumer), fakes.eventWriter.write, metrics),
+    reconciler: new Reconciler(resolveGatewayOptions(options), as<UnfinishedJobs>(fakes.unfinished), queues, enqueuer, metrics, fakes.leadership),
+    applier: new EventApplier(as<JobEventConsumer>(fakes.consumer), fakes.eventWriter.write, metrics, fakes.deadLetters),
   };
 }
 

@@ -120,9 +120,15 @@ export async function waitForTerminal(app: NestFastifyApplication, id: string, m
   );
 }
 
-/** A worker serving the given plans with the production handlers (storage confined per job), built from the same config as the gateway. */
+/** A worker serving the given plans with the production handlers in their sandbox (storage confined per job), built from the same config as the gateway. */
 export async function startWorker(config: AppConfig, plans: Plan[] = ['free']): Promise<WorkerRuntime> {
   const runtime = new WorkerRuntime({ config, plans });
   await runtime.start();
   return runtime;
+}
+
+/** Where attempt `attempt` of job `id` stores a part (`report.json`, `corrected.csv`, ...): a pattern, the run id being random. */
+export function resultKey(prefix: string, id: string, file: string, attempt = 1): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`^${escape(prefix)}/${id}/attempt-${attempt}/[0-9a-f]{12}/${escape(file)}$`);
 }

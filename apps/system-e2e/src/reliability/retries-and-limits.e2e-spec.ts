@@ -100,13 +100,13 @@ describe('reliability: retries, time limits and expiry', () => {
     expect(firstPlans.size).toBeGreaterThan(1); // jittered: four draws are not all the same
   });
 
-  it('a job past its time limit fails with time_limit, even when it ignores its signal, and frees its slot', async () => {
+  it('a job past its time limit fails with time_limit_exceeded, even when it ignores its signal, and frees its slot', async () => {
     const started = Date.now();
     const ignoring = await submit('sleep_job', { ms: 600_000, ignore_signal: true }, 'free');
     const honouring = await submit('sleep_job', { ms: 600_000 }, 'free');
     const after = [await submit('noop_job', {}, 'free'), await submit('noop_job', {}, 'free')];
     const limited = (o: JobOutcome) => [
-      ...errorIs(o.job.error, 'time_limit', false),
+      ...errorIs(o.job.error, 'time_limit_exceeded', false),
       ...attemptsAre(o.job.attempts, o.trail, 1),
       ...ranFor(o, 2_500, 7_000),
     ];

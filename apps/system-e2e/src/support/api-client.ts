@@ -47,6 +47,14 @@ export class ApiClient {
     return this.client.getJobEvents(id, { signal: AbortSignal.timeout(15_000) });
   }
 
+  /** What GET .../result/content serves (the stored result or one of its parts), as text. */
+  async resultContent(id: string, part?: string): Promise<{ status: number; contentType: string | null; text: string }> {
+    const response = await fetch(`${this.baseUrl}/api/v1/jobs/${id}/result/content${part ? `?part=${part}` : ''}`, {
+      signal: AbortSignal.timeout(15_000),
+    });
+    return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
+  }
+
   async cancel(id: string): Promise<ApiResponse<JobView>> {
     return this.request<JobView>('DELETE', `/api/v1/jobs/${id}`);
   }

@@ -3,7 +3,9 @@ export const JOB_ERROR_CODES = {
   inputNotFound: 'input_not_found',
   unreadableCsv: 'unreadable_csv',
   invalidParams: 'invalid_params',
-  timeLimit: 'time_limit',
+  timeLimit: 'time_limit_exceeded',
+  /** The attempt's sandbox ran out of memory, or its output passed its cap. */
+  resourceLimit: 'resource_limit_exceeded',
   storageUnavailable: 'storage_unavailable',
   storageAccess: 'storage_access_denied',
   handlerError: 'handler_error',

@@ -16,5 +16,6 @@ export type { ApplyOutcome } from './apply-outcome';
 export { guardedTransition, type TransitionRequest, type TransitionChanges } from './transitions';
 export { insertAuditRow, type AuditRow } from './audit-rows';
 export type { NewJob, JobListFilter, JobPage } from './job-records';
-export { UnfinishedJobs } from './unfinished-jobs';
+export { UnfinishedJobs, type PageKey, type QuietPage, type UnfinishedKind } from './unfinished-jobs';
+export { LeaderLock } from './leader-lock';
 export { returnedRows } from './sql/raw-rows';

@@ -41,7 +41,11 @@ describe('jobs persistence (Postgres)', () => {
   beforeAll(async () => {
     db = await createTestDatabase('persistence');
     dataSource = await createJobsDataSource({ databaseUrl: db.url }).initialize();
-    expect(await migrateWithLock(dataSource)).toEqual(['CreateJobs1764300000000', 'JobsTenantIdUuid1767300000000']);
+    expect(await migrateWithLock(dataSource)).toEqual([
+      'CreateJobs1764300000000',
+      'JobsTenantIdUuid1767300000000',
+      'ReconcilerQuietIndexes1767800000000',
+    ]);
     jobs = new JobRepository(dataSource);
   });
 
@@ -105,8 +109,11 @@ describe('jobs persistence (Postgres)', () => {
           'jobs_tenant_status_created_idx',
           'jobs_tenant_task_created_idx',
           'jobs_tenant_plan_created_idx',
+          'jobs_started_quiet_idx',
+          'jobs_queued_quiet_idx',
         ]),
       );
+      expect(rows.map((r) => r.indexname)).not.toContain('jobs_waiting_idx');
     });
   });
 
@@ -399,7 +406,8 @@ describe('jobs persistence (Postgres)', () => {
       const unfinished = new UnfinishedJobs(dataSource);
       const a = await jobs.create(newJob({ tenantId: EXP }));
       const b = await jobs.create(newJob({ tenantId: EXP_OTHER }));
-      const quiet = (await unfinished.quietSince(new Date(Date.now() + 1_000), 1_000)).filter((j) => [EXP, EXP_OTHER].includes(j.tenantId));
+      const { jobs: page } = await unfinished.quietPage('queued', new Date(Date.now() + 1_000), null, 1_000);
+      const quiet = page.filter((j) => [EXP, EXP_OTHER].includes(j.tenantId));
       expect(quiet.map((j) => j.id)).toEqual([a.id, b.id]);
       expect(await unfinished.expire(a.id, new Date())).toBe(true);
       expect(await unfinished.expire(a.id, new Date())).toBe(false);

@@ -1,5 +1,5 @@
 export { redisOptions, createRedis, connectRedis } from './redis-connection';
-export { jobEventsStreamKey, cancelChannel, JOB_EVENTS_GROUP } from './keys';
+export { jobEventsStreamKey, jobEventsDeadLetterKey, cancelChannel, JOB_EVENTS_GROUP } from './keys';
 export { JobQueues, bullConnection, RETENTION, RETRY_BACKOFF_TYPE, type EnqueueOptions } from './job-queues';
 export { JobEventPublisher } from './job-event-publisher';
 export { JobEventConsumer, type JobEventConsumerOptions, type ConsumerLogger, type StreamEvent, type BatchHandler } from './job-event-consumer';

@@ -1,5 +1,13 @@
 export type { TaskContext, TaskHandler, TaskHandlers, TaskLogger, TaskResult } from './task-handler';
 export { defineTask, reservedTask, type Task, type TaskDeps, type TaskSpec } from './task';
-export { createTaskHandlers, createTaskRegistry, TASKS, taskHandlerFactory, type TaskHandlerFactory, type TaskSelection } from './registry';
+export {
+  createTaskHandlers,
+  createTaskRegistry,
+  TASKS,
+  taskHandlerFactory,
+  taskSettingsFromConfig,
+  type TaskHandlerFactory,
+  type TaskSelection,
+} from './registry';
 export type { CsvJobParams } from './csv-job/csv-job-params';
 export type { CsvJobDeps } from './csv-job/run-csv-job';

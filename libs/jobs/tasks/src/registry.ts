@@ -1,3 +1,4 @@
+import type { AppConfig } from '@validahub/config';
 import { TaskRegistry } from '@validahub/jobs-domain';
 import * as registeredTasks from './registered-tasks';
 import { Task, TaskDeps } from './task';
@@ -59,5 +60,14 @@ export function taskHandlerFactory(selection: TaskSelection = {}): TaskHandlerFa
   return {
     names: creators.map(([name]) => name),
     create: (deps) => Object.fromEntries(creators.map(([name, create]) => [name, create(deps)])),
+  };
+}
+
+/** What every job's handlers share, from validated configuration: the worker adds each job's storage. */
+export function taskSettingsFromConfig(config: AppConfig): Omit<TaskDeps, 'storage' | 'resultsUri'> {
+  return {
+    maxUploadBytes: config.storage.maxUploadBytes,
+    outbound: { allowPrivate: config.outbound.allowPrivateTargets },
+    maxColumns: config.taskLimits.maxColumns,
   };
 }

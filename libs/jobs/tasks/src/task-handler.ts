@@ -11,6 +11,11 @@ export interface TaskContext<P = unknown> {
   jobId: string;
   /** 1-based attempt number (first run = 1, first retry = 2). */
   attempt: number;
+  /**
+   * Random per run of an attempt (a job recovered after a stall runs the same attempt again):
+   * results are stored under job, attempt and run, so no two runs share an object key.
+   */
+  runId: string;
   /** Params already parsed and defaulted by the task registry. */
   params: P;
   correlationId: string;

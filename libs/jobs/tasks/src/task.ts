@@ -16,6 +16,8 @@ export interface TaskDeps {
   outbound?: OutboundClientOptions;
   /** How long a feed source may send nothing (contract: 60 s); tests shorten it. */
   syncIdleTimeoutMs?: number;
+  /** Widest CSV header accepted (config.taskLimits.maxColumns; the engine's default when absent). */
+  maxColumns?: number;
 }
 
 /** One task: its definition (the gateway checks requests with it) and how a worker builds its handler. */

@@ -7,3 +7,5 @@ export { classifyError, TRANSIENT_SYSTEM_CODES, IO_ERROR_CODE } from './processi
 export { ProgressThrottle, type ProgressReport } from './processing/progress-throttle';
 export { JobRun, type AbortReason, type RunOutcome } from './processing/job-run';
 export { createWorkerLogger } from './runtime/logger';
+export { ThreadSandbox, type ThreadSandboxOptions } from './sandbox/thread-sandbox';
+export { InProcessExecutor, type AttemptExecution, type TaskExecutor } from './processing/task-executor';

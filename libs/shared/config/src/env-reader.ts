@@ -97,6 +97,13 @@ export class EnvReader {
       .filter(Boolean);
   }
 
+  /** Names of the set (non-empty) variables that start with `prefix`, sorted. */
+  namesStartingWith(prefix: string): string[] {
+    return Object.keys(this.env)
+      .filter((name) => name.startsWith(prefix) && this.raw(name) !== undefined)
+      .sort();
+  }
+
   /** Record a problem found by a caller's own check. */
   problem(name: string, message: string): void {
     this.problems.push(`${name} ${message}`);

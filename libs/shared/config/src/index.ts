@@ -20,3 +20,4 @@ export {
   type VariableDoc,
 } from './docs/describe-config';
 export { VARIABLE_MEANINGS } from './docs/variable-meanings';
+export { taskMemoryMb, type TaskLimitsConfig } from './sections/task-limits';

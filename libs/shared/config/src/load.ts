@@ -5,6 +5,7 @@ import { HttpConfig, readHttp } from './sections/http';
 import { OutboundConfig, readOutbound } from './sections/outbound';
 import { readSecurity, SecurityConfig } from './sections/security';
 import { readStorage, StorageConfig } from './sections/storage';
+import { readTaskLimits, TaskLimitsConfig } from './sections/task-limits';
 import { readWorker, WorkerConfig } from './sections/worker';
 
 export interface AppConfig {
@@ -15,6 +16,7 @@ export interface AppConfig {
   worker: WorkerConfig;
   outbound: OutboundConfig;
   security: SecurityConfig;
+  taskLimits: TaskLimitsConfig;
 }
 
 /** Every section of AppConfig and its reader: loadConfig runs them, and the generated docs describe what they read. */
@@ -26,6 +28,7 @@ export const CONFIG_SECTIONS: { readonly [K in keyof AppConfig]: (reader: EnvRea
   worker: readWorker,
   outbound: readOutbound,
   security: readSecurity,
+  taskLimits: readTaskLimits,
 };
 
 /**

@@ -4,3 +4,4 @@ export { freePort, portOpen, waitFor } from './ports';
 export { startPrivateRedis, startPrivatePostgres, type PrivateRedis, type PrivatePostgres } from './private-servers';
 export { startApp, WORKSPACE_ROOT, type AppProcess } from './processes';
 export { startTestPlatform, type TestPlatform } from './test-platform';
+export { procStatusKb, RssSampler } from './rss-sampler';

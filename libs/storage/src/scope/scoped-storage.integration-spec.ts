@@ -46,9 +46,9 @@ describe('ScopedStorage on local disk', () => {
     expect(stored.uri).toMatch(/^uploads\/\d{4}\/\d{2}\/[0-9a-f-]{36}\.csv$/);
     expect(readFileSync(join(root, 'tenants', A, stored.uri), 'utf8')).toBe('sku\n1\n');
 
-    const result = await a.write(resultLocation(a.resultsUri, 'job-1', 'json'), '{}');
-    expect(result.uri).toBe('results/job-1.json');
-    expect(existsSync(join(root, 'tenants', A, 'results', 'job-1.json'))).toBe(true);
+    const result = await a.write(resultLocation(a.resultsUri, { jobId: 'job-1', attempt: 1, runId: 'r1' }, 'report'), '{}');
+    expect(result.uri).toBe('results/job-1/attempt-1/r1/report.json');
+    expect(existsSync(join(root, 'tenants', A, 'results', 'job-1', 'attempt-1', 'r1', 'report.json'))).toBe(true);
     expect((await readAll((await a.openRead(result.uri)).stream)).toString()).toBe('{}');
 
     // B names the same relative paths and finds only its own (nothing), never A's bytes.
@@ -77,9 +77,9 @@ describe('ScopedStorage with the results bucket as home', () => {
     const stored = await storeUpload(a, Readable.from(['sku\n2\n']), { targetUri: a.uploadTarget(), maxBytes: 1024 });
     expect(stored.uri).toMatch(/^uploads\//);
     expect(await listKeys(admin, bucket, `tenants/${A}/uploads/`)).toEqual([`tenants/${A}/${stored.uri}`]);
-    const written = await a.write(resultLocation(a.resultsUri, 'job-2', 'csv'), 'sku\n');
-    expect(written.uri).toBe('results/job-2.csv');
-    expect(await a.exists(`s3://${bucket}/tenants/${A}/results/job-2.csv`)).toBe(true);
+    const written = await a.write(resultLocation(a.resultsUri, { jobId: 'job-2', attempt: 1, runId: 'r1' }, 'corrected'), 'sku\n');
+    expect(written.uri).toBe('results/job-2/attempt-1/r1/corrected.csv');
+    expect(await a.exists(`s3://${bucket}/tenants/${A}/results/job-2/attempt-1/r1/corrected.csv`)).toBe(true);
 
     const b = new ScopedStorage(base, config, tenantScope(B));
     expect(await b.exists(stored.uri)).toBe(false);

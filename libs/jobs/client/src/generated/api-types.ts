@@ -1263,8 +1263,8 @@ export interface operations {
     getJobResultContent: {
         parameters: {
             query?: {
-                /** @description CSV jobs: which artefact (`report` JSON, `corrected` CSV, ...); default `result_ref`. */
-                part?: "report" | "corrected";
+                /** @description CSV jobs: `report` (JSON), `corrected` (CSV), `issues_csv` (CSV) or `report_html` (HTML); default `result_ref`. */
+                part?: "report" | "corrected" | "issues_csv" | "report_html";
             };
             header?: {
                 /** @description Up to 128 printable characters; generated when absent; echoed. */

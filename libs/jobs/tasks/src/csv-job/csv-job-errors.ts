@@ -1,4 +1,4 @@
-import { CsvRulesError, UnreadableCsvError } from '@validahub/csv-rules';
+import { CsvRulesError, OutputLimitExceededError, UnreadableCsvError } from '@validahub/csv-rules';
 import { JOB_ERROR_CODES, PermanentJobError, TransientJobError } from '@validahub/jobs-domain';
 import { clientStorageMessage, isTransientStorageError, ObjectNotFoundError, StorageError } from '@validahub/storage';
 
@@ -22,6 +22,10 @@ export function toCsvJobError(error: unknown, inputUri: string, signal: AbortSig
   }
   if (error instanceof UnreadableCsvError) {
     return new PermanentJobError(JOB_ERROR_CODES.unreadableCsv, `input is not a readable CSV: ${error.message}`, { cause: error });
+  }
+  // A hard limit of the attempt, like running out of its memory: permanent, the same input hits it again.
+  if (error instanceof OutputLimitExceededError) {
+    return new PermanentJobError(JOB_ERROR_CODES.resourceLimit, error.message, { cause: error });
   }
   // Unknown ruleset, bad options: the request itself is wrong, another attempt changes nothing.
   if (error instanceof CsvRulesError) return new PermanentJobError(error.code, error.message, { cause: error });

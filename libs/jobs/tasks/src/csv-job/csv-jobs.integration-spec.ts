@@ -40,6 +40,7 @@ describe('CSV task handlers on local-disk storage', () => {
     const ctx: TaskContext<CsvJobParams> = {
       jobId: randomUUID(),
       attempt: 1,
+      runId: 'run-a',
       correlationId: 'corr',
       params: { input_uri: 'feed.csv', marketplace: 'mercado_livre', ruleset: 'default', auto_fix: false, ...params },
       signal,
@@ -52,8 +53,15 @@ describe('CSV task handlers on local-disk storage', () => {
   it('validate_csv_job stores the report, returns its URI and the summary, and reports progress', async () => {
     const { ctx, progress } = context({});
     const result = await validateCsvHandler(deps)(ctx);
-    expect(result.resultRef).toBe(`results/${ctx.jobId}.json`);
-    expect(result.summary).toMatchObject({ rows_total: 3_003, report_ref: result.resultRef, corrected_ref: null });
+    const folder = `results/${ctx.jobId}/attempt-1/run-a`;
+    expect(result.resultRef).toBe(`${folder}/report.json`);
+    expect(result.summary).toMatchObject({
+      rows_total: 3_003,
+      report_ref: result.resultRef,
+      corrected_ref: null,
+      issues_csv_ref: `${folder}/issues.csv`,
+      report_html_ref: `${folder}/report.html`,
+    });
     expect(result.summary!.rows_invalid).toBeGreaterThanOrEqual(2);
     const report = JSON.parse(await readFile(join(root, result.resultRef!), 'utf8'));
     expect(report.summary).toEqual(Object.fromEntries(Object.keys(report.summary).map((k) => [k, result.summary![k]])));
@@ -61,14 +69,52 @@ describe('CSV task handlers on local-disk storage', () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toEqual({ percent: 100, message: 'Validated 3003 rows' });
     expect(progress.some((p) => /^Validating \d+ rows$/.test(p.message ?? ''))).toBe(true);
-    expect(await storage.exists(`results/${ctx.jobId}.csv`)).toBe(false);
+    expect(await storage.exists(`${folder}/corrected.csv`)).toBe(false);
+    const issuesCsv = await readFile(join(root, folder, 'issues.csv'), 'utf8');
+    expect(issuesCsv.startsWith('\ufeffrow,line,sku,column,rule,severity,message,value,fixed_value,fixable\r\n')).toBe(true);
+    expect(issuesCsv.split('\r\n').length - 2).toBe(report.issues.length);
+    const html = await readFile(join(root, folder, 'report.html'), 'utf8');
+    expect(html).toContain('<title>feed.csv</title>');
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('each attempt and each run writes under its own keys: a later one never overwrites an earlier one', async () => {
+    const { ctx } = context({ auto_fix: true });
+    const first = await correctCsvHandler(deps)(ctx);
+    const second = await correctCsvHandler(deps)({ ...ctx, attempt: 2, runId: 'run-b' });
+    const rerun = await correctCsvHandler(deps)({ ...ctx, runId: 'run-c' });
+    expect(first.resultRef).toBe(`results/${ctx.jobId}/attempt-1/run-a/corrected.csv`);
+    expect(second.resultRef).toBe(`results/${ctx.jobId}/attempt-2/run-b/corrected.csv`);
+    expect(rerun.resultRef).toBe(`results/${ctx.jobId}/attempt-1/run-c/corrected.csv`);
+    for (const result of [first, second, rerun]) expect(await storage.exists(result.summary!.report_ref as string)).toBe(true);
+  });
+
+  it('a corrected CSV past the output cap is a permanent resource_limit_exceeded, and no corrected CSV is kept', async () => {
+    // 42 KB that pads out to ~40 MB: a header of 2,000 columns, then one-cell rows; the cap is input + 64 MiB.
+    const header = Array.from({ length: 2_000 }, (_, i) => `c${i}`).join(',');
+    await writeFile(join(root, 'padded.csv'), [header, ...Array.from({ length: 40_000 }, () => 'x')].join('\n'));
+    const { ctx } = context({ input_uri: 'padded.csv', marketplace: 'generic', auto_fix: true });
+    const error = await correctCsvHandler(deps)(ctx).catch((e) => e);
+    expect(error).toBeInstanceOf(PermanentJobError);
+    expect(error).toMatchObject({ code: 'resource_limit_exceeded', retryable: false });
+    expect(error.message).toMatch(/corrected CSV would be larger than \d+ bytes/);
+    expect(await storage.exists(`results/${ctx.jobId}/attempt-1/run-a/corrected.csv`)).toBe(false);
+  });
+
+  it('a header wider than maxColumns ends in a report with too_many_columns, not an error', async () => {
+    await writeFile(join(root, 'wide.csv'), `${Array.from({ length: 50 }, (_, i) => `c${i}`).join(',')}\n${'1,'.repeat(49)}1\n`);
+    const { ctx } = context({ input_uri: 'wide.csv', marketplace: 'generic' });
+    const result = await validateCsvHandler({ ...deps, maxColumns: 10 })(ctx);
+    expect(result.summary).toMatchObject({ rows_total: 0, errors: 1 });
+    const report = JSON.parse(await readFile(join(root, result.resultRef!), 'utf8'));
+    expect(report.issues[0]).toMatchObject({ row: 0, rule: 'too_many_columns', severity: 'error' });
   });
 
   it('correct_csv_job streams the corrected CSV to storage and points result_ref at it', async () => {
     const { ctx } = context({ auto_fix: true });
     const result = await correctCsvHandler(deps)(ctx);
-    expect(result.resultRef).toBe(`results/${ctx.jobId}.csv`);
-    expect(result.summary).toMatchObject({ report_ref: `results/${ctx.jobId}.json`, corrected_ref: result.resultRef });
+    expect(result.resultRef).toBe(`results/${ctx.jobId}/attempt-1/run-a/corrected.csv`);
+    expect(result.summary).toMatchObject({ report_ref: `results/${ctx.jobId}/attempt-1/run-a/report.json`, corrected_ref: result.resultRef });
     expect(result.summary!.fixes_applied).toBeGreaterThanOrEqual(2);
     const corrected = await readFile(join(root, result.resultRef!), 'utf8');
     const lines = corrected.trim().split(/\r?\n/);
@@ -114,7 +160,7 @@ describe('CSV task handlers on local-disk storage', () => {
       ...storage,
       openRead: (uri, options) => storage.openRead(uri, options),
       write: async (uri, body) => {
-        if (!uri.endsWith('.csv') || typeof body === 'string' || Buffer.isBuffer(body)) return storage.write(uri, body);
+        if (!uri.endsWith('corrected.csv') || typeof body === 'string' || Buffer.isBuffer(body)) return storage.write(uri, body);
         const failure = new StorageUnavailableError('upload reset by peer');
         await new Promise((resolve) => setTimeout(resolve, 5));
         body.destroy();
@@ -134,7 +180,7 @@ describe('CSV task handlers on local-disk storage', () => {
     const error = await correctCsvHandler(deps)(ctx).catch((e) => e);
     expect(error).not.toBeInstanceOf(PermanentJobError);
     expect(error).not.toBeInstanceOf(TransientJobError);
-    expect(await storage.exists(`results/${ctx.jobId}.json`)).toBe(false);
-    expect(await storage.exists(`results/${ctx.jobId}.csv`)).toBe(false);
+    expect(await storage.exists(`results/${ctx.jobId}/attempt-1/run-a/report.json`)).toBe(false);
+    expect(await storage.exists(`results/${ctx.jobId}/attempt-1/run-a/corrected.csv`)).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { validateCsv } from '@validahub/csv-rules';
-import { type ObjectStorage, resultLocation } from '@validahub/storage';
+import { type ObjectStorage, RESULT_FILES, resultLocation, type ResultPart, type ResultRun } from '@validahub/storage';
 import type { TaskDeps } from '../task';
 import { TaskContext, TaskResult } from '../task-handler';
 import type { CsvJobParams } from './csv-job-params';
 import { toCsvJobError } from './csv-job-errors';
 import { progressReporter } from './csv-progress';
+import { ReportParts, storeReport } from './store-report';
 
 export interface CsvJobDeps {
   storage: ObjectStorage;
@@ -13,34 +14,39 @@ export interface CsvJobDeps {
   resultsUri: string;
   /** Cap on detailed issues kept in a report (counts stay exact). */
   maxIssues?: number;
+  /** Widest header accepted; the engine's default when absent. */
+  maxColumns?: number;
   /** Builds a result URI; injected so this file does not care how storage names results. */
-  resultLocation(resultsUri: string, jobId: string, kind: 'json' | 'csv'): string;
+  resultLocation(resultsUri: string, run: ResultRun, part: ResultPart): string;
 }
 
 /** The CSV runner's view of a worker's dependencies. */
 export function csvJobDeps(deps: TaskDeps): CsvJobDeps {
-  return { storage: deps.storage, resultsUri: deps.resultsUri, maxIssues: deps.maxIssues, resultLocation };
+  return { storage: deps.storage, resultsUri: deps.resultsUri, maxIssues: deps.maxIssues, maxColumns: deps.maxColumns, resultLocation };
 }
 
-export interface CsvJobOutcome {
-  reportUri: string;
+export interface CsvJobOutcome extends ReportParts {
   correctedUri: string | null;
   summary: Record<string, unknown>;
 }
 
 /**
  * Streams the input through the engine; with auto-fix, the corrected CSV is streamed into
- * storage while it is produced (never held in memory), then the report is stored as JSON.
+ * storage while it is produced (never held in memory, and capped by the engine at
+ * max(2 x input, input + 64 MiB)), then the report is stored as JSON with its renderings.
+ * Everything goes under this run's own keys (job, attempt, run).
  */
 export async function runCsvJob(ctx: TaskContext<CsvJobParams>, deps: CsvJobDeps, autoFix: boolean): Promise<CsvJobOutcome> {
-  const { params, signal, jobId } = ctx;
+  const { params, signal } = ctx;
+  const run: ResultRun = { jobId: ctx.jobId, attempt: ctx.attempt, runId: ctx.runId };
+  const locate = (part: ResultPart) => deps.resultLocation(deps.resultsUri, run, part);
   try {
     const input = await deps.storage.openRead(params.input_uri, { signal });
     ctx.logger.info({ inputUri: params.input_uri, size: input.size ?? null, autoFix }, 'csv job: input opened');
 
     const corrected = autoFix ? new PassThrough() : undefined;
     const correctedUpload = corrected
-      ? deps.storage.write(deps.resultLocation(deps.resultsUri, jobId, 'csv'), corrected, { contentType: 'text/csv; charset=utf-8', signal })
+      ? deps.storage.write(locate('corrected'), corrected, { contentType: RESULT_FILES.corrected.contentType, signal })
       : null;
     // When the upload fails first (storage down), the engine only sees its output destroyed:
     // remember the upload's own error, which says what really happened.
@@ -55,9 +61,11 @@ export async function runCsvJob(ctx: TaskContext<CsvJobParams>, deps: CsvJobDeps
         ruleset: params.ruleset,
         autoFix,
         signal,
+        // Also what the engine's default output cap is derived from.
         totalBytes: input.size,
         correctedOutput: corrected,
         maxIssues: deps.maxIssues,
+        maxColumns: deps.maxColumns,
         onProgress: progressReporter(ctx),
       });
     } catch (error) {
@@ -68,20 +76,27 @@ export async function runCsvJob(ctx: TaskContext<CsvJobParams>, deps: CsvJobDeps
     if (corrected && !corrected.writableEnded) corrected.end();
     const correctedUri = correctedUpload ? (await correctedUpload).uri : null;
 
-    const reportBody = JSON.stringify(report);
-    const written = await deps.storage.write(deps.resultLocation(deps.resultsUri, jobId, 'json'), reportBody, {
-      contentType: 'application/json',
-      signal,
-    });
+    const parts = await storeReport(deps.storage, report, { locate, signal, title: fileNameOf(params.input_uri) });
     ctx.reportProgress(100, `Validated ${report.summary.rows_total} rows`);
-    return { reportUri: written.uri, correctedUri, summary: { ...report.summary } };
+    return { ...parts, correctedUri, summary: { ...report.summary } };
   } catch (error) {
     throw toCsvJobError(error, params.input_uri, signal);
   }
 }
 
-/** The engine's summary plus where both artefacts went, so either is findable from the job record. */
+/** The page title of the HTML report: the input's file name, not its whole (storage-specific) URI. */
+function fileNameOf(uri: string): string {
+  return uri.split(/[/\\]/).filter(Boolean).pop() ?? uri;
+}
+
+/** The engine's summary plus where every artefact went, so each is findable from the job record. */
 export function csvTaskResult(outcome: CsvJobOutcome, ref: 'report' | 'corrected'): TaskResult {
-  const summary = { ...outcome.summary, report_ref: outcome.reportUri, corrected_ref: outcome.correctedUri };
+  const summary = {
+    ...outcome.summary,
+    report_ref: outcome.reportUri,
+    corrected_ref: outcome.correctedUri,
+    issues_csv_ref: outcome.issuesCsvUri,
+    report_html_ref: outcome.reportHtmlUri,
+  };
   return { resultRef: ref === 'corrected' && outcome.correctedUri ? outcome.correctedUri : outcome.reportUri, summary };
 }

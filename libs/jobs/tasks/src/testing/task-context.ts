@@ -7,6 +7,7 @@ export function taskContext<P>(params: P, overrides: Partial<Omit<TaskContext<P>
   return {
     jobId: 'job-1',
     attempt: 1,
+    runId: 'run-1',
     params,
     correlationId: 'corr-1',
     signal: new AbortController().signal,

@@ -2,6 +2,7 @@ import { Inject, Type } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { Plan, queueForPlan } from '@validahub/jobs-domain';
+import { ActiveRuns } from '../processing/active-runs';
 import { JobProcessor, ProcessResult } from '../processing/job-processor';
 import { reportLostJob } from '../runtime/lost-jobs';
 import { WorkerConnections } from '../runtime/worker-connections';
@@ -23,6 +24,7 @@ export abstract class PlanQueueProcessor extends WorkerHost {
     @Inject(JobProcessor) private readonly jobs: JobProcessor,
     @Inject(WorkerConnections) private readonly connections: WorkerConnections,
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
+    @Inject(ActiveRuns) private readonly activeRuns: ActiveRuns,
   ) {
     super();
   }
@@ -36,6 +38,16 @@ export abstract class PlanQueueProcessor extends WorkerHost {
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, error: Error): void {
     reportLostJob(job, error, this.connections.events, this.settings.logger);
+  }
+
+  /**
+   * BullMQ's signal that a job's lock is gone (its renewal found another token or no lock): the
+   * job may already run elsewhere, so the run here is aborted (and killed after the grace).
+   */
+  @OnWorkerEvent('lockRenewalFailed')
+  onLockRenewalFailed(jobIds: string[]): void {
+    const aborted = this.activeRuns.abortLockLost(jobIds);
+    this.settings.logger.warn({ jobIds, aborted, plan: this.plan }, 'job lock lost: aborting the runs that held it');
   }
 
   @OnWorkerEvent('error')

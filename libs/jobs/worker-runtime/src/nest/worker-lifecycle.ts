@@ -48,6 +48,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     const { logger, config } = this.settings;
     const { queuePrefix } = config.connections;
     await checkEvictionPolicy(this.connections.publisher, logger);
+    // The sandbox loads before any job is taken: a worker whose task code cannot load never takes one.
+    await this.tasks.executor.start();
     this.unsubscribe = await subscribeCancels(this.connections.subscriber, queuePrefix, ({ jobId, reason }) => {
       const accepted = this.activeRuns.cancel(jobId, reason);
       if (accepted) logger.info({ jobId, reason }, 'cancel request: aborting the running attempt');
@@ -86,6 +88,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       await closed;
     }
     await this.unsubscribe?.().catch(() => undefined);
+    // Every attempt has ended (finished, or handed back and killed): the sandbox threads can go.
+    await this.tasks.executor.close();
     await this.connections.close();
     logger.info('worker runtime stopped');
   }

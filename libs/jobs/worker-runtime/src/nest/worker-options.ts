@@ -21,11 +21,16 @@ export function bullRootOptions(settings: WorkerSettings): BullRootModuleOptions
 /** Worker options a @Processor carries; the connection comes from the shared options. */
 export type ProcessorWorkerOptions = Omit<WorkerOptions, 'connection'>;
 
+/** Jobs one plan's processor runs at once: WORKER_CONCURRENCY, else the plan's default. */
+export function planConcurrency(plan: Plan, settings: WorkerSettings): number {
+  return settings.config.worker.concurrency ?? PLAN_SETTINGS[plan].defaultConcurrency;
+}
+
 /** The BullMQ worker options of one plan's processor, from validated config. */
 export function workerOptionsFor(plan: Plan, settings: WorkerSettings, retryDelays: RetryDelays): ProcessorWorkerOptions {
   return {
     name: settings.workerName,
-    concurrency: settings.config.worker.concurrency ?? PLAN_SETTINGS[plan].defaultConcurrency,
+    concurrency: planConcurrency(plan, settings),
     lockDuration: settings.stall.lockDurationMs,
     stalledInterval: settings.stall.stalledIntervalMs,
     maxStalledCount: settings.stall.maxStalledCount,

@@ -8,7 +8,7 @@ import { WorkerConnections } from '../runtime/worker-connections';
 import { resolveWorkerSettings, WORKER_SETTINGS, WorkerRuntimeOptions, WorkerSettings } from '../runtime/worker-settings';
 import { QUEUE_PROCESSORS, queueProcessorFor } from './plan-queue-processor';
 import { WorkerLifecycle } from './worker-lifecycle';
-import { bullRootOptions, workerOptionsFor } from './worker-options';
+import { bullRootOptions, planConcurrency, workerOptionsFor } from './worker-options';
 
 /**
  * A worker process as a Nest module: one @nestjs/bullmq processor per served plan, all
@@ -20,8 +20,11 @@ export class WorkerRuntimeModule {
   /** Throws at once, before anything touches Redis, when the handlers and the task registry disagree. */
   static forRoot(options: WorkerRuntimeOptions): DynamicModule {
     const settings = resolveWorkerSettings(options);
-    const tasks = TaskHandlerLookup.forWorker(settings.config, options);
-    tasks.assertComplete();
+    const { plans, logger } = settings;
+    // Every attempt in flight may need its own sandbox thread.
+    const maxThreads = plans.reduce((sum, plan) => sum + planConcurrency(plan, settings), 0);
+    const tasks = TaskHandlerLookup.forWorker(settings.config, { plans, maxThreads, logger }, options);
+    tasks.assertComplete(settings.config);
     const { retryBackoffBaseMs, retryBackoffCapMs } = settings.config.execution;
     const retryDelays = new RetryDelays(retryBackoffBaseMs, retryBackoffCapMs);
     const processors = settings.plans.map((plan) => queueProcessorFor(plan, workerOptionsFor(plan, settings, retryDelays)));
@@ -51,6 +54,7 @@ export class WorkerRuntimeModule {
               workerName: s.workerName,
               progressThrottleMs: s.config.worker.progressThrottleMs,
               abortGraceMs: s.abortGraceMs,
+              lockDurationMs: s.stall.lockDurationMs,
             }),
           inject: [WORKER_SETTINGS, WorkerConnections, ActiveRuns],
         },

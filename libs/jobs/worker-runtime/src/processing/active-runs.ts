@@ -11,8 +11,16 @@ export class ActiveRuns {
 
   constructor(private readonly rememberCancelMs = 60_000) {}
 
-  add(jobId: string, run: JobRun): void {
+  /**
+   * A new run of a job still running here means the older run lost its lock (the job was
+   * recovered as stalled and fetched again by this very worker, whose lock renewals now carry
+   * the new token): the older run is aborted as `lock_lost`. True when that happened.
+   */
+  add(jobId: string, run: JobRun): boolean {
+    const older = this.runs.get(jobId);
+    older?.abort('lock_lost');
     this.runs.set(jobId, run);
+    return older !== undefined;
   }
 
   remove(jobId: string, run: JobRun): void {
@@ -37,6 +45,11 @@ export class ActiveRuns {
     const found = this.recentCancels.get(jobId);
     this.recentCancels.delete(jobId);
     return found && found.until > Date.now() ? found.reason : null;
+  }
+
+  /** BullMQ could not renew these jobs' locks: their runs here must stop (another worker may own them now). */
+  abortLockLost(jobIds: readonly string[]): string[] {
+    return jobIds.filter((jobId) => this.runs.get(jobId)?.abort('lock_lost') ?? false);
   }
 
   abortAll(reason: AbortReason): number {

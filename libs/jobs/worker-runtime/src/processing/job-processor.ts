@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Logger } from 'pino';
 import { attemptNumber, isUuid, JobError, JobEvent, JOB_ERROR_CODES, JobPayload, payloadProblems } from '@validahub/jobs-domain';
@@ -5,6 +6,7 @@ import type { TaskResult } from '@validahub/jobs-tasks';
 import { ActiveRuns } from './active-runs';
 import { classifyError } from './error-classifier';
 import { JobRun, RunOutcome } from './job-run';
+import { keepLock } from './lock-keeper';
 import { ProgressThrottle } from './progress-throttle';
 import { RetryDelays } from './retry-delays';
 import { TaskHandlerLookup } from './task-handler-lookup';
@@ -14,7 +16,7 @@ export interface EventSink {
 }
 
 /** The parts of a BullMQ job the processor reads or moves. */
-export type QueueJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'opts' | 'queueName' | 'moveToWait'>;
+export type QueueJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'opts' | 'queueName' | 'moveToWait' | 'extendLock'>;
 
 export interface JobProcessorDeps {
   tasks: TaskHandlerLookup;
@@ -25,6 +27,8 @@ export interface JobProcessorDeps {
   workerName: string;
   progressThrottleMs: number;
   abortGraceMs: number;
+  /** BullMQ's lockDuration, for the one case the processor renews a lock itself (see keepLock). */
+  lockDurationMs: number;
 }
 
 /** What the processor returns to BullMQ for jobs it completes. */
@@ -46,6 +50,8 @@ export class JobProcessor {
     if (problems.length) return this.rejectPayload(job, problems);
     const payload = job.data as JobPayload;
     const attempt = attemptNumber(payload, job.attemptsMade);
+    // Names this run's result objects: a stalled job run again keeps its attempt number, not its run id.
+    const runId = randomBytes(6).toString('hex');
     // Attempts this BullMQ job may still make, counted in the job's own numbering.
     const lastAttempt = (payload.attemptBase ?? 0) + (job.opts.attempts ?? 1);
     const logger = this.deps.logger.child({
@@ -54,6 +60,7 @@ export class JobProcessor {
       attempt,
       correlationId: payload.correlationId,
       queue: job.queueName,
+      runId,
     });
     const at = () => new Date().toISOString();
 
@@ -79,21 +86,27 @@ export class JobProcessor {
     });
     // Registered before `started` is published, so a cancel sent as soon as the job shows as running finds it.
     const run = new JobRun({ timeLimitMs: payload.timeLimitSeconds * 1_000, abortGraceMs: this.deps.abortGraceMs });
-    this.deps.activeRuns.add(payload.jobId, run);
+    const replacedOlderRun = this.deps.activeRuns.add(payload.jobId, run);
+    const stopKeepingLock =
+      replacedOlderRun && token ? keepLock(job, token, this.deps.lockDurationMs, () => run.abort('lock_lost')) : () => undefined;
     const startedAt = at();
     let outcome: RunOutcome;
     try {
       await this.deps.events.publish({ type: 'started', jobId: payload.jobId, attempt, at: startedAt, worker: this.deps.workerName });
       logger.info({ maxAttempts: lastAttempt, timeLimitSeconds: payload.timeLimitSeconds }, 'attempt started');
-      outcome = await run.execute(found.handler, {
+      const execution = this.deps.tasks.executor.prepare({ name: found.task, plan: payload.plan, scope: found.scope });
+      outcome = await run.execute(execution, {
         jobId: payload.jobId,
         attempt,
+        runId,
         params: found.params,
         correlationId: payload.correlationId,
+        tenantId: payload.tenantId,
         reportProgress: (percent, message) => progress.report(percent, message),
         logger,
       });
     } finally {
+      stopKeepingLock();
       this.deps.activeRuns.remove(payload.jobId, run);
     }
     if (outcome.kind === 'succeeded') progress.flush();
@@ -123,6 +136,7 @@ export class JobProcessor {
       case 'aborted':
         if (outcome.abandoned) logger.warn({ reason: outcome.reason }, 'handler ignored its abort signal; no longer waiting for it');
         if (outcome.reason === 'shutdown') return this.handBack(job, a.token, logger);
+        if (outcome.reason === 'lock_lost') return this.letGo(logger);
         if (outcome.reason === 'cancelled') {
           await this.deps.events.publish({ type: 'cancelled', ...base, reason: outcome.detail ?? 'cancelled' });
           logger.info({ reason: outcome.detail }, 'attempt cancelled');
@@ -173,6 +187,16 @@ export class JobProcessor {
       // Lock gone or Redis unreachable: stalled-job recovery returns it once the lock expires.
       logger.warn({ err: error }, 'worker stopping: could not hand the job back; stalled-job recovery will');
     }
+    throw new WaitingError();
+  }
+
+  /**
+   * The job's lock was lost (Redis unreachable past the lock duration, or the job was taken
+   * away): another worker may be running it already, so this run reports nothing and leaves
+   * the job alone. Whatever it stored stays under its own run's keys, which nothing points at.
+   */
+  private letGo(logger: Logger): never {
+    logger.warn("lost the job lock: attempt aborted; the job is no longer this worker's");
     throw new WaitingError();
   }
 

@@ -1,17 +1,18 @@
 import type { TaskContext, TaskResult } from '@validahub/jobs-tasks';
+import type { AttemptExecution } from './task-executor';
 
-/** Why the runtime aborted a handler. */
-export type AbortReason = 'cancelled' | 'time_limit' | 'shutdown';
+/** Why the runtime aborted a handler. `lock_lost`: BullMQ could not renew the job's lock (another worker may own it now). */
+export type AbortReason = 'cancelled' | 'time_limit' | 'shutdown' | 'lock_lost';
 
 export type RunOutcome =
   | { kind: 'succeeded'; result: TaskResult }
   | { kind: 'threw'; error: unknown }
-  /** `abandoned`: the handler ignored the abort past the grace period and was left behind. */
+  /** `abandoned`: the handler ignored the abort past the grace period; it was killed (sandbox) or left behind (in-process). */
   | { kind: 'aborted'; reason: AbortReason; detail?: string; error?: unknown; abandoned: boolean };
 
 export interface JobRunOptions {
   timeLimitMs: number;
-  /** How long an aborted handler gets to stop before the runtime stops waiting for it. */
+  /** How long an aborted handler gets to stop before the runtime kills it (or, in-process, stops waiting for it). */
   abortGraceMs: number;
 }
 
@@ -25,6 +26,7 @@ export class JobRun {
   private readonly controller = new AbortController();
   private abortReason: { reason: AbortReason; detail?: string } | null = null;
   private settled = false;
+  private execution?: AttemptExecution;
   private releaseAbandoned: (outcome: RunOutcome) => void = () => undefined;
   private readonly abandoned = new Promise<RunOutcome>((resolve) => (this.releaseAbandoned = resolve));
   private timers: NodeJS.Timeout[] = [];
@@ -41,15 +43,22 @@ export class JobRun {
     this.abortReason = { reason, detail };
     this.controller.abort(reason);
     // A handler that ignores its signal is not awaited forever: after the grace period the
-    // attempt ends without it (the stray promise is left to finish or die on its own).
-    this.timers.push(setTimeout(() => this.releaseAbandoned({ kind: 'aborted', reason, detail, abandoned: true }), this.options.abortGraceMs));
+    // attempt ends without it, and its execution is killed (a sandbox thread is terminated,
+    // which stops even a loop that never yields).
+    this.timers.push(
+      setTimeout(() => {
+        this.releaseAbandoned({ kind: 'aborted', reason, detail, abandoned: true });
+        this.execution?.kill();
+      }, this.options.abortGraceMs),
+    );
     return true;
   }
 
-  /** Runs the handler; an abort that came before this call is seen by the handler as an aborted signal. */
-  async execute(handler: (ctx: TaskContext) => Promise<TaskResult>, ctx: Omit<TaskContext, 'signal'>): Promise<RunOutcome> {
+  /** Runs the attempt; an abort that came before this call is seen by the handler as an aborted signal. */
+  async execute(execution: AttemptExecution, ctx: Omit<TaskContext, 'signal'>): Promise<RunOutcome> {
+    this.execution = execution;
     this.timers.push(setTimeout(() => this.abort('time_limit'), this.options.timeLimitMs));
-    const finished = runHandler(handler, { ...ctx, signal: this.controller.signal }).then((settled) => this.interpret(settled));
+    const finished = runHandler(execution, { ...ctx, signal: this.controller.signal }).then((settled) => this.interpret(settled));
     try {
       return await Promise.race([finished, this.abandoned]);
     } finally {
@@ -67,9 +76,9 @@ export class JobRun {
   }
 }
 
-async function runHandler(handler: (ctx: TaskContext) => Promise<TaskResult>, ctx: TaskContext) {
+async function runHandler(execution: AttemptExecution, ctx: TaskContext) {
   try {
-    const result = await handler(ctx);
+    const result = await execution.run(ctx);
     return { ok: true as const, result: result ?? {} };
   } catch (error) {
     return { ok: false as const, error };

@@ -1,37 +1,51 @@
 import type { AppConfig } from '@validahub/config';
 import { ANONYMOUS_TENANT_ID, JobError, JobPayload } from '@validahub/jobs-domain';
 import { checkPayloadSignature } from '@validahub/jobs-queueing';
-import { CompositeStorage, createStorageFromConfig, openScope, ScopedStorage, storageHome, StorageHome, tenantScope } from '@validahub/storage';
+import {
+  CompositeStorage,
+  createStorageFromConfig,
+  openScope,
+  ScopedStorage,
+  storageHome,
+  StorageHome,
+  StorageScope,
+  tenantScope,
+} from '@validahub/storage';
 
-export type JobStorage = { ok: true; storage: ScopedStorage } | { ok: false; error: JobError };
+export type JobScope = { ok: true; scope: StorageScope } | { ok: false; error: JobError };
 
 /**
- * The storage one job may use, decided by the worker from the payload alone (workers hold no
+ * The storage scope of one job, decided by the worker from the payload alone (workers hold no
  * database credentials): every path is confined to the payload's tenant prefix (the open-mode
  * layout for the anonymous tenant, and for payloads from before tenancy). What the worker
  * cannot re-check, an input in another bucket, it accepts only from a payload the gateway
- * signed, and only for the buckets the signed params name.
+ * signed, and only for the buckets the signed params name. A scope is plain data, so it
+ * crosses into the attempt's sandbox thread, where `JobStorageFactory` turns it into storage.
  */
-export class JobStorageScopes {
+export function jobScopeOf(payload: JobPayload, payloadSigningSecret: string): JobScope {
+  const signature = checkPayloadSignature(payloadSigningSecret, payload);
+  if (signature === 'invalid') {
+    const message =
+      'payload signature does not match: it was not written by the gateway, or PAYLOAD_SIGNING_SECRET differs between gateway and workers';
+    return { ok: false, error: { code: 'invalid_payload', message, retryable: false } };
+  }
+  const buckets = signature === 'valid' ? bucketsNamedIn(payload.params) : [];
+  const tenantId = payload.tenantId ?? ANONYMOUS_TENANT_ID;
+  return { ok: true, scope: tenantId === ANONYMOUS_TENANT_ID ? openScope(buckets) : tenantScope(tenantId, buckets) };
+}
+
+/** Storage confined to one job's scope, over one shared backend. */
+export class JobStorageFactory {
   private readonly base: CompositeStorage;
   private readonly home: StorageHome;
 
-  constructor(private readonly config: AppConfig) {
-    this.base = createStorageFromConfig(config.storage);
-    this.home = storageHome(config.storage);
+  constructor(private readonly storageConfig: AppConfig['storage']) {
+    this.base = createStorageFromConfig(storageConfig);
+    this.home = storageHome(storageConfig);
   }
 
-  forPayload(payload: JobPayload): JobStorage {
-    const signature = checkPayloadSignature(this.config.security.payloadSigningSecret, payload);
-    if (signature === 'invalid') {
-      const message =
-        'payload signature does not match: it was not written by the gateway, or PAYLOAD_SIGNING_SECRET differs between gateway and workers';
-      return { ok: false, error: { code: 'invalid_payload', message, retryable: false } };
-    }
-    const buckets = signature === 'valid' ? bucketsNamedIn(payload.params) : [];
-    const tenantId = payload.tenantId ?? ANONYMOUS_TENANT_ID;
-    const scope = tenantId === ANONYMOUS_TENANT_ID ? openScope(buckets) : tenantScope(tenantId, buckets);
-    return { ok: true, storage: new ScopedStorage(this.base, this.config.storage, scope, this.home) };
+  forScope(scope: StorageScope): ScopedStorage {
+    return new ScopedStorage(this.base, this.storageConfig, scope, this.home);
   }
 }
 

@@ -1,68 +1,70 @@
 import type { AppConfig } from '@validahub/config';
 import { JobError, JOB_ERROR_CODES, JobPayload, TaskRegistry } from '@validahub/jobs-domain';
-import {
-  createTaskRegistry,
-  Task,
-  TaskContext,
-  TaskDeps,
-  TaskHandler,
-  TaskHandlerFactory,
-  taskHandlerFactory,
-  TaskHandlers,
-  TaskResult,
-} from '@validahub/jobs-tasks';
-import { JobStorageScopes } from './job-storage-scopes';
+import { createTaskRegistry, TaskHandlers, TASKS } from '@validahub/jobs-tasks';
+import type { StorageScope } from '@validahub/storage';
+import type { Logger } from 'pino';
+import { ThreadSandbox } from '../sandbox/thread-sandbox';
+import { jobScopeOf } from './job-storage-scopes';
+import { InProcessExecutor, TaskExecutor } from './task-executor';
 
-/** What a payload runs with: its handler and its params parsed by the registry, or why it cannot run. */
-export type RunnableTask = { ok: true; handler: (ctx: TaskContext) => Promise<TaskResult>; params: unknown } | { ok: false; error: JobError };
+/** What a payload runs as: its task and its params parsed by the registry, or why it cannot run. */
+export type RunnableTask = { ok: true; task: string; params: unknown; scope: StorageScope } | { ok: false; error: JobError };
 
-/**
- * Where handlers come from: built per job with storage confined to the job's tenant (what
- * workers run), or a fixed set a test hands in (fakes that touch no storage).
- */
-type HandlerSource =
-  | { kind: 'per-job'; factory: TaskHandlerFactory; scopes: JobStorageScopes; settings: Omit<TaskDeps, 'storage' | 'resultsUri'> }
-  | { kind: 'fixed'; handlers: TaskHandlers };
+export interface WorkerTaskOptions {
+  /** A test's own handlers: they run in-process (functions cannot be sent to a sandbox thread). */
+  handlers?: TaskHandlers;
+  registry?: TaskRegistry;
+}
 
 /**
- * The one seam between the runtime and the tasks: which handlers this worker runs, the
- * start-up check that they match the task registry, and what a payload's task resolves to.
+ * The one seam between the runtime and the tasks: which tasks this worker runs and where
+ * (`executor`), the start-up check that they match the task registry, and what a payload's
+ * task resolves to.
  */
 export class TaskHandlerLookup {
-  private constructor(
+  constructor(
     private readonly registry: TaskRegistry,
-    private readonly source: HandlerSource,
+    readonly executor: TaskExecutor,
+    /** PAYLOAD_SIGNING_SECRET: what proves a payload's extra buckets came from the gateway. */
+    private readonly payloadSigningSecret = '',
   ) {}
 
-  /** Handlers a test hands in as they are (fakes that touch no storage). */
-  static fixed(registry: TaskRegistry, handlers: TaskHandlers): TaskHandlerLookup {
-    return new TaskHandlerLookup(registry, { kind: 'fixed', handlers });
-  }
-
-  /** The shipped tasks, built per job from config, unless a test hands in its own handlers, tasks or registry. */
+  /**
+   * Production: every shipped task the registry runs, each attempt in the sandbox. A test that
+   * hands in its own handlers gets them run in-process.
+   */
   static forWorker(
     config: AppConfig,
-    overrides: { handlers?: TaskHandlers; registry?: TaskRegistry; tasks?: readonly Task[] } = {},
+    sandbox: { plans: readonly string[]; maxThreads: number; logger: Logger },
+    overrides: WorkerTaskOptions = {},
   ): TaskHandlerLookup {
-    const selection = { includeTestTasks: config.worker.enableTestTasks, tasks: overrides.tasks };
-    const registry = overrides.registry ?? createTaskRegistry(selection);
-    if (overrides.handlers) return TaskHandlerLookup.fixed(registry, overrides.handlers);
-    return new TaskHandlerLookup(registry, {
-      kind: 'per-job',
-      factory: taskHandlerFactory(selection),
-      scopes: new JobStorageScopes(config),
-      // Deployment settings every job's handlers share; storage is built per job.
-      settings: { maxUploadBytes: config.storage.maxUploadBytes, outbound: { allowPrivate: config.outbound.allowPrivateTargets } },
-    });
+    const registry = overrides.registry ?? createTaskRegistry({ includeTestTasks: config.worker.enableTestTasks });
+    const secret = config.security.payloadSigningSecret;
+    if (overrides.handlers) return new TaskHandlerLookup(registry, new InProcessExecutor(overrides.handlers), secret);
+    const shipped = new Set(TASKS.filter((task) => task.createHandler).map((task) => task.definition.name));
+    const taskNames = registry
+      .runnable()
+      .map((task) => task.name)
+      .filter((name) => shipped.has(name));
+    return new TaskHandlerLookup(registry, new ThreadSandbox({ config, taskNames, ...sandbox }), secret);
   }
 
   get taskNames(): string[] {
-    return this.source.kind === 'fixed' ? Object.keys(this.source.handlers) : [...this.source.factory.names];
+    return this.executor.taskNames;
   }
 
-  /** Throws when a runnable task has no handler, has two, or a handler names an unknown task. */
-  assertComplete(): void {
+  /**
+   * Throws when a runnable task has no handler, has two, or a handler names an unknown task,
+   * and when a per-task heap cap (TASK_MEMORY_MB_<TASK>) names a task this worker does not run.
+   */
+  assertComplete(config?: AppConfig): void {
     this.registry.assertHandlers(this.taskNames);
+    const unknown = Object.keys(config?.taskLimits.memoryMbByTask ?? {}).filter((name) => !this.taskNames.includes(name));
+    if (unknown.length) {
+      throw new Error(
+        `${unknown.map((name) => `TASK_MEMORY_MB_${name.toUpperCase()}`).join(', ')} names no task this worker runs; it runs: ${this.taskNames.join(', ')}`,
+      );
+    }
   }
 
   find(payload: JobPayload): RunnableTask {
@@ -87,15 +89,7 @@ export class TaskHandlerLookup {
         error: { code: JOB_ERROR_CODES.invalidParams, message: parsed.errors.map((e) => `${e.field} ${e.message}`).join('; '), retryable: false },
       };
     }
-    const handler = this.handlerFor(payload);
-    return handler.ok ? { ok: true, handler: handler.handler, params: parsed.value } : handler;
-  }
-
-  private handlerFor(payload: JobPayload): { ok: true; handler: TaskHandler } | { ok: false; error: JobError } {
-    if (this.source.kind === 'fixed') return { ok: true, handler: this.source.handlers[payload.task] as TaskHandler };
-    const job = this.source.scopes.forPayload(payload);
-    if (!job.ok) return job;
-    const handlers = this.source.factory.create({ ...this.source.settings, storage: job.storage, resultsUri: job.storage.resultsUri });
-    return { ok: true, handler: handlers[payload.task] as TaskHandler };
+    const job = jobScopeOf(payload, this.payloadSigningSecret);
+    return job.ok ? { ok: true, task: payload.task, params: parsed.value, scope: job.scope } : job;
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { JobEvent } from '@validahub/jobs-domain';
 import { RuntimeHarness } from '../testing/runtime-harness';
 
@@ -16,14 +17,17 @@ const FEED = [
 describe('worker runtime: CSV jobs end to end on local-disk storage', () => {
   let root: string;
   let h: RuntimeHarness;
+  // What the worker logged, parsed: lines from inside the sandbox thread arrive here too.
+  const logged: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'vh-runtime-csv-'));
     await writeFile(join(root, 'feed.csv'), FEED);
     h = new RuntimeHarness('csvjobs', { STORAGE_ROOT: root, RESULTS_URI: 'results', PROGRESS_THROTTLE_MS: '0' });
-    // Every shipped task, built per job with the job's storage scope (these payloads carry no
-    // tenant: they run as the anonymous tenant, in the open-mode layout).
-    await h.startRuntime(['pro'], { tasks: undefined, registry: undefined });
+    // The full registry and the production handlers, run in the sandbox threads as a worker app does
+    // (these payloads carry no tenant: they run as the anonymous tenant, in the open-mode layout).
+    await h.startRuntime(['pro'], { registry: undefined, logger });
   });
   afterAll(async () => {
     await h.close();
@@ -41,20 +45,24 @@ describe('worker runtime: CSV jobs end to end on local-disk storage', () => {
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress.at(-1)).toMatchObject({ progress: 100, message: `Validated ${rows} rows` });
     expect(progress.some((p) => p.progress > 0 && p.progress < 100 && /^Validating \d+ rows$/.test(p.message ?? ''))).toBe(true);
-    expect(done.resultRef).toBe(`results/${job.jobId}.json`);
+    expect(done.resultRef).toMatch(new RegExp(`^results/${job.jobId}/attempt-1/[0-9a-f]{12}/report\\.json$`));
     expect(done.summary).toMatchObject({ rows_total: rows });
     const report = JSON.parse(await readFile(join(root, done.resultRef!), 'utf8'));
     expect(report.summary.rows_total).toBe(rows);
     expect(report.marketplace).toBe('mercado_livre');
+    // The handler logged from its sandbox thread; the line carries the job's bindings.
+    const opened = logged.find((line) => line.msg === 'csv job: input opened' && line.jobId === job.jobId);
+    expect(opened).toMatchObject({ task: 'validate_csv_job', attempt: 1, correlationId: job.correlationId, inputUri: 'feed.csv', autoFix: false });
+    expect(opened?.runId).toMatch(/^[0-9a-f]{12}$/);
   });
 
   it('correct_csv_job: result_ref is the corrected CSV', async () => {
     const job = await h.enqueue('correct_csv_job', { input_uri: 'feed.csv', marketplace: 'mercado_livre' }, { plan: 'pro' });
     const done = (await h.waitForEvent(job.jobId, 'succeeded', 20_000)) as Extract<JobEvent, { type: 'succeeded' }>;
-    expect(done.resultRef).toBe(`results/${job.jobId}.csv`);
+    expect(done.resultRef).toMatch(new RegExp(`^results/${job.jobId}/attempt-1/[0-9a-f]{12}/corrected\\.csv$`));
     const corrected = await readFile(join(root, done.resultRef!), 'utf8');
     expect(corrected).not.toContain(',usado');
-    expect(done.summary).toMatchObject({ report_ref: `results/${job.jobId}.json` });
+    expect(done.summary).toMatchObject({ report_ref: done.resultRef!.replace(/corrected\.csv$/, 'report.json') });
   });
 
   it('a missing input fails with input_not_found and is not retried', async () => {

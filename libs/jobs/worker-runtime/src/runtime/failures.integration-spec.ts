@@ -60,10 +60,10 @@ describe('worker runtime: permanent errors, retries with backoff, time limits', 
     expect((await h.events(job.jobId)).map((e) => e.type)).toEqual(['started', 'retrying', 'started', 'failed']);
   });
 
-  it('aborts a handler that honours its signal at the time limit: failed time_limit, no retry', async () => {
+  it('aborts a handler that honours its signal at the time limit: failed time_limit_exceeded, no retry', async () => {
     const job = await h.enqueue('sleep_job', { ms: 20_000 }, { plan: 'free', timeLimitSeconds: 1, maxAttempts: 3 });
     const failed = (await h.waitForEvent(job.jobId, 'failed', 5_000)) as Failed;
-    expect(failed.error).toEqual({ code: 'time_limit', message: 'time limit of 1s exceeded', retryable: false });
+    expect(failed.error).toEqual({ code: 'time_limit_exceeded', message: 'time limit of 1s exceeded', retryable: false });
     const ranMs = Date.parse(failed.at) - Date.parse(failed.startedAt!);
     expect(ranMs).toBeGreaterThanOrEqual(1_000);
     expect(ranMs).toBeLessThan(1_250);
@@ -76,7 +76,7 @@ describe('worker runtime: permanent errors, retries with backoff, time limits', 
     const stuck = await h.enqueue('sleep_job', { ms: 8_000, ignore_signal: true }, { plan: 'free', timeLimitSeconds: 1 });
     const next = await h.enqueue('noop_job', {}, { plan: 'free' });
     const failed = (await h.waitForEvent(stuck.jobId, 'failed', 5_000)) as Failed;
-    expect(failed.error.code).toBe('time_limit');
+    expect(failed.error.code).toBe('time_limit_exceeded');
     const ranMs = Date.parse(failed.at) - Date.parse(failed.startedAt!);
     expect(ranMs).toBeGreaterThanOrEqual(1_300 - 20); // limit + the harness's 300 ms grace
     expect(ranMs).toBeLessThan(2_000);

@@ -37,8 +37,8 @@ describe('worker runtime: sync_connector_job', () => {
     dev = new RuntimeHarness('sync-dev', { ...env, WEBHOOK_ALLOW_PRIVATE: 'true' });
     prod = new RuntimeHarness('sync-prod', env);
     // The full registry: every shipped task needs its handler or start() refuses to run.
-    await dev.startRuntime(['pro'], { tasks: undefined, registry: undefined });
-    await prod.startRuntime(['pro'], { tasks: undefined, registry: undefined });
+    await dev.startRuntime(['pro'], { registry: undefined });
+    await prod.startRuntime(['pro'], { registry: undefined });
   });
   afterAll(async () => {
     await Promise.all([dev.close(), prod.close()]);

@@ -8,6 +8,7 @@ import type { TaskHandlers } from '@validahub/jobs-tasks';
 import { ActiveRuns } from '../processing/active-runs';
 import { EventSink, JobProcessor, QueueJob } from '../processing/job-processor';
 import { RetryDelays } from '../processing/retry-delays';
+import { InProcessExecutor, TaskExecutor } from '../processing/task-executor';
 import { TaskHandlerLookup } from '../processing/task-handler-lookup';
 
 /** Keeps every event the processor publishes, in publish order. */
@@ -33,10 +34,16 @@ export class RecordingEventSink implements EventSink {
 /** The BullMQ job as the processor sees it, recording the tokens it was handed back with. */
 export interface FakeQueueJob extends QueueJob {
   readonly handedBackWith: Array<string | undefined>;
+  /** Tokens the processor renewed the lock with itself, in order. */
+  readonly lockExtendedWith: string[];
 }
 
-export function fakeQueueJob(data: unknown, options: { attemptsMade?: number; attempts?: number; moveToWaitFails?: boolean } = {}): FakeQueueJob {
+export function fakeQueueJob(
+  data: unknown,
+  options: { attemptsMade?: number; attempts?: number; moveToWaitFails?: boolean; lockLost?: boolean } = {},
+): FakeQueueJob {
   const handedBackWith: Array<string | undefined> = [];
+  const lockExtendedWith: string[] = [];
   const jobId = (data as { jobId?: unknown } | null)?.jobId;
   return {
     id: typeof jobId === 'string' ? jobId : 'bull-1',
@@ -45,6 +52,11 @@ export function fakeQueueJob(data: unknown, options: { attemptsMade?: number; at
     opts: { attempts: options.attempts ?? (data as Partial<JobPayload> | null)?.maxAttempts ?? 1 },
     queueName: 'queue-pro',
     handedBackWith,
+    lockExtendedWith,
+    async extendLock(token: string) {
+      lockExtendedWith.push(token);
+      return options.lockLost ? 0 : 1;
+    },
     async moveToWait(token?: string) {
       if (options.moveToWaitFails) throw new Error('Missing lock for job');
       handedBackWith.push(token);
@@ -55,6 +67,8 @@ export function fakeQueueJob(data: unknown, options: { attemptsMade?: number; at
 
 export interface TestProcessorOptions {
   handlers?: TaskHandlers;
+  /** Instead of handlers: an executor of the test's own (e.g. one that records kills). */
+  executor?: TaskExecutor;
   progressThrottleMs?: number;
   abortGraceMs?: number;
 }
@@ -66,7 +80,7 @@ export function newTestProcessor(options: TestProcessorOptions = {}) {
   const retryDelays = new RetryDelays(1_000, 60_000);
   const registry = createTaskRegistry({ includeTestTasks: true, tasks: TASKS.filter((t) => t.definition.testOnly) });
   const processor = new JobProcessor({
-    tasks: TaskHandlerLookup.fixed(registry, options.handlers ?? { noop_job: async () => ({}) }),
+    tasks: new TaskHandlerLookup(registry, options.executor ?? new InProcessExecutor(options.handlers ?? { noop_job: async () => ({}) })),
     events,
     activeRuns,
     retryDelays,
@@ -74,6 +88,7 @@ export function newTestProcessor(options: TestProcessorOptions = {}) {
     workerName: 'test-worker',
     progressThrottleMs: options.progressThrottleMs ?? 500,
     abortGraceMs: options.abortGraceMs ?? 2_000,
+    lockDurationMs: 30_000,
   });
   return { processor, events, activeRuns, retryDelays };
 }

@@ -37,11 +37,11 @@ export class RuntimeHarness {
     this.queues = new JobQueues(redisOptions(TEST_REDIS_URL, 'producer'), this.prefix);
   }
 
+  /** A runtime on this harness's prefix: the test tasks run in the sandbox unless `handlers` are given. */
   async startRuntime(plans: Plan[], options: Partial<WorkerRuntimeOptions> = {}): Promise<WorkerRuntime> {
     const runtime = new WorkerRuntime({
       config: this.config,
       plans,
-      tasks: TEST_TASKS,
       registry: testTaskRegistry(),
       abortGraceMs: 300,
       stall: { lockDurationMs: 5_000, stalledIntervalMs: 2_000 },

@@ -14,6 +14,9 @@ export const VARIABLE_MEANINGS: Record<string, string> = {
   MAX_RETRIES: 'retries after the first attempt, transient errors only (a task may set its own)',
   MAX_RETRIES_PLAN: 'per-plan override of MAX_RETRIES (`MAX_RETRIES_FREE`, `_PRO`, `_BUSINESS`, `_ENTERPRISE`)',
   TASK_TIME_LIMIT: 'seconds before a running task is aborted',
+  TASK_MEMORY_MB:
+    'heap cap (MiB) of the sandbox thread each attempt runs in; `TASK_MEMORY_MB_<PLAN>` or `TASK_MEMORY_MB_<TASK>` (e.g. `_ENTERPRISE`, `_CORRECT_CSV_JOB`) override it',
+  MAX_COLUMNS: 'widest CSV header a task reads; a wider file ends in a report with one `too_many_columns` error',
   JOB_TTL_SECONDS: 'a job not started by then becomes `expired`',
   JOB_TTL_SECONDS_PLAN: 'per-plan override of JOB_TTL_SECONDS',
   RECONCILE_INTERVAL_MS: 'gateway reconciler period (Postgres vs queues); 0 turns it off',
