@@ -85,8 +85,11 @@ describe('tenant storage in S3 (AUTH_MODE=required, a real worker)', () => {
 
     const { id } = (await create(allowed, uri)).json();
     const job = await finished(allowed, id);
-    expect(job).toMatchObject({ status: 'succeeded', result_ref: `results/${id}.csv`, summary: { report_ref: `results/${id}.json` } });
-    const stored = await readObject(client, `s3://${home}/tenants/${allowed.id}/results/${id}.csv`);
+    // Named relative to the tenant, under the attempt that wrote them.
+    expect(job.status).toBe('succeeded');
+    expect(job.result_ref).toMatch(new RegExp(`^results/${id}/attempt-1/[0-9a-f]+/corrected\\.csv$`));
+    expect(job.summary.report_ref).toBe(job.result_ref.replace(/corrected\.csv$/, 'report.json'));
+    const stored = await readObject(client, `s3://${home}/tenants/${allowed.id}/${job.result_ref}`);
     const content = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content`, headers: allowed.headers });
     expect(content.body).toBe(stored);
     expect((await listKeys(client, home)).every((key) => key.startsWith(`tenants/${allowed.id}/`))).toBe(true);

@@ -8,6 +8,7 @@ import { freePort } from '@validahub/testing';
 import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
 import { OpenApiConformance } from '../testing/openapi-conformance';
 import { multipartBody, s3Env } from '../testing/storage-test-kit';
+import { newTenant } from '../testing/tenant-kit';
 import { TcpProxy } from '../testing/tcp-proxy';
 
 type Injected = Awaited<ReturnType<NestFastifyApplication['inject']>>;
@@ -32,7 +33,7 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
     expect(conformance.problems(operationId, response)).toEqual([]);
     return response;
   };
-  const inject = (target: NestFastifyApplication, method: 'GET' | 'POST' | 'DELETE', url: string, extra: object = {}) =>
+  const inject = (target: NestFastifyApplication, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, extra: object = {}) =>
     target.inject({ method, url, ...extra });
   const now = (offset = 0) => new Date(Date.now() + offset).toISOString();
   const publish = (event: JobEvent) => harness.publisher.publish(event);
@@ -63,6 +64,13 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
         'uploadFile',
         'getLiveness',
         'getReadiness',
+        'createTenant',
+        'listTenants',
+        'getTenant',
+        'updateTenant',
+        'createApiKey',
+        'listApiKeys',
+        'revokeApiKey',
       ]),
     );
     const operations = Object.values(conformance.document.paths).flatMap((item) =>
@@ -221,6 +229,29 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
       await harness.stop(noStorage);
       await proxy.close();
     }
+  });
+
+  it('administers tenants and keys with an admin key (2xx) and refuses bad input and unknown ids (4xx)', async () => {
+    const operators = await newTenant(app, { plan: 'enterprise', key: { admin: true } });
+    const admin = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, payload?: object) =>
+      inject(app, method, `/api/v1/admin/${path}`, { headers: operators.headers, ...(payload ? { payload } : {}) });
+    const name = `conf-${Date.now()}`;
+    const tenant = check('createTenant', await admin('POST', 'tenants', { name, plan: 'free' }), 201).json();
+    check('createTenant', await admin('POST', 'tenants', { name: '', plan: 'gold' }), 400);
+    check('createTenant', await admin('POST', 'tenants', { name, plan: 'free' }), 409);
+    check('listTenants', await admin('GET', 'tenants'), 200);
+    check('getTenant', await admin('GET', `tenants/${tenant.id}`), 200);
+    check('getTenant', await admin('GET', `tenants/${MISSING_ID}`), 404);
+    check('updateTenant', await admin('PATCH', `tenants/${tenant.id}`, { plan: 'pro' }), 200);
+    check('updateTenant', await admin('PATCH', `tenants/${tenant.id}`, { status: 'gone' }), 400);
+    check('updateTenant', await admin('PATCH', `tenants/${MISSING_ID}`, { plan: 'pro' }), 404);
+    const key = check('createApiKey', await admin('POST', `tenants/${tenant.id}/keys`, { scopes: ['jobs:read'] }), 201).json();
+    check('createApiKey', await admin('POST', `tenants/${tenant.id}/keys`, { scopes: ['everything'] }), 400);
+    check('createApiKey', await admin('POST', `tenants/${MISSING_ID}/keys`, {}), 404);
+    check('listApiKeys', await admin('GET', `tenants/${tenant.id}/keys`), 200);
+    check('listApiKeys', await admin('GET', `tenants/${MISSING_ID}/keys`), 404);
+    check('revokeApiKey', await admin('DELETE', `keys/${key.id}`), 200);
+    check('revokeApiKey', await admin('DELETE', `keys/${MISSING_ID}`), 404);
   });
 
   afterAll(() => {

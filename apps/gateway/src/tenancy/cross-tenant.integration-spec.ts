@@ -87,9 +87,11 @@ describe('cross-tenant isolation (AUTH_MODE=required)', () => {
 
   it("A reads its own job, result and content (the positive control: A's bytes are there to leak)", async () => {
     const job = (await asTenant(a, 'GET', `/api/v1/jobs/${aJob}`)).json();
-    expect(job).toMatchObject({ status: 'succeeded', result_ref: `results/${aJob}.csv` });
+    // Results live under the attempt that wrote them, inside the tenant's own prefix.
+    expect(job.status).toBe('succeeded');
+    expect(job.result_ref).toMatch(new RegExp(`^results/${aJob}/attempt-1/[0-9a-f]+/corrected\\.csv$`));
     expect((await asTenant(a, 'GET', `/api/v1/jobs/${aJob}/result/content`)).body).toContain(SECRET);
-    expect(existsSync(join(harness.storageRoot, 'tenants', a.id, 'results', `${aJob}.csv`))).toBe(true);
+    expect(existsSync(join(harness.storageRoot, 'tenants', a.id, job.result_ref))).toBe(true);
     expect(await readFile(join(harness.storageRoot, 'tenants', a.id, aUpload), 'utf8')).toBe(FEED);
   });
 

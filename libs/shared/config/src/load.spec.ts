@@ -39,8 +39,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}).outbound.allowPrivateTargets).toBe(false);
     expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).outbound.allowPrivateTargets).toBe(true);
     expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true', NODE_ENV: 'development' }).outbound.allowPrivateTargets).toBe(true);
-    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'false', NODE_ENV: 'production' }).outbound.allowPrivateTargets).toBe(false);
-    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true', NODE_ENV: 'production' })).toThrow(
+    const production = { NODE_ENV: 'production', PAYLOAD_SIGNING_SECRET: 'a'.repeat(32) };
+    expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE: 'false' }).outbound.allowPrivateTargets).toBe(false);
+    expect(() => loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE: 'true' })).toThrow(
       /WEBHOOK_ALLOW_PRIVATE must not be true with NODE_ENV=production/,
     );
     expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'sometimes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE must be true or false/);

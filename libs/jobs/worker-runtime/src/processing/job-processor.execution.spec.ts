@@ -2,12 +2,15 @@ import { UnrecoverableError, WaitingError } from 'bullmq';
 import { JOB_ERROR_CODES, PermanentJobError } from '@validahub/jobs-domain';
 import type { TaskContext, TaskResult } from '@validahub/jobs-tasks';
 import { deferred, fakeQueueJob, newTestProcessor, testPayload, untilAborted } from '../testing/job-processor-kit';
-import type { AttemptExecution, TaskExecutor } from './task-executor';
+import type { AttemptExecution, AttemptTask, TaskExecutor } from './task-executor';
 
 // The processor's side of the executor seam: what it asks the executor for, when it kills an
 // attempt, and how it ends attempts the sandbox stopped (memory cap) or BullMQ took away (lock lost).
 beforeEach(() => jest.useFakeTimers({ now: Date.parse('2030-01-02T03:04:05.000Z') }));
 afterEach(() => jest.useRealTimers());
+
+// A payload without a tenant (open mode) reads and writes the storage root and no extra bucket.
+const OPEN_MODE_SCOPE = { prefix: null, readableBuckets: [] };
 
 const settle = <T>(promise: Promise<T>) =>
   promise.then(
@@ -17,7 +20,7 @@ const settle = <T>(promise: Promise<T>) =>
 
 /** An executor running one function per attempt, recording what it was asked to prepare and what it killed. */
 class RecordingExecutor implements TaskExecutor {
-  readonly prepared: Array<{ name: string; plan: string }> = [];
+  readonly prepared: AttemptTask[] = [];
   readonly contexts: TaskContext[] = [];
   kills = 0;
   constructor(private readonly run: (ctx: TaskContext) => Promise<TaskResult>) {}
@@ -30,7 +33,7 @@ class RecordingExecutor implements TaskExecutor {
   close() {
     return Promise.resolve();
   }
-  prepare(task: { name: string; plan: string }): AttemptExecution {
+  prepare(task: AttemptTask): AttemptExecution {
     this.prepared.push(task);
     return {
       run: (ctx) => (this.contexts.push(ctx), this.run(ctx)),
@@ -47,8 +50,8 @@ describe('JobProcessor and its executor', () => {
     await processor.process(fakeQueueJob(payload));
     await processor.process(fakeQueueJob(payload));
     expect(executor.prepared).toEqual([
-      { name: 'noop_job', plan: 'business' },
-      { name: 'noop_job', plan: 'business' },
+      { name: 'noop_job', plan: 'business', scope: OPEN_MODE_SCOPE },
+      { name: 'noop_job', plan: 'business', scope: OPEN_MODE_SCOPE },
     ]);
     const [first, second] = executor.contexts;
     expect(first).toMatchObject({ jobId: payload.jobId, attempt: 1 });

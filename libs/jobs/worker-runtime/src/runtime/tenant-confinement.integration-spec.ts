@@ -59,9 +59,10 @@ describe('worker runtime: every storage path confined to the payload tenant', ()
   it("reads and writes inside the tenant's own prefix, and reports URIs relative to it", async () => {
     const done = (await run(A, 'uploads/feed.csv')) as Succeeded;
     expect(done.type).toBe('succeeded');
-    expect(done.resultRef).toBe(`results/${done.jobId}.csv`);
-    expect(done.summary).toMatchObject({ report_ref: `results/${done.jobId}.json` });
-    expect(await readFile(join(root, 'tenants', A, 'results', `${done.jobId}.csv`), 'utf8')).toContain('A-1');
+    const resultRef = done.resultRef ?? '';
+    expect(resultRef).toMatch(new RegExp(`^results/${done.jobId}/attempt-1/[0-9a-f]+/corrected\\.csv$`));
+    expect(done.summary).toMatchObject({ report_ref: resultRef.replace(/corrected\.csv$/, 'report.json') });
+    expect(await readFile(join(root, 'tenants', A, resultRef), 'utf8')).toContain('A-1');
   });
 
   it.each([
