@@ -45,6 +45,8 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
   app.useGlobalFilters(problemFilter);
   app.useGlobalPipes(createValidationPipe());
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(GatewayMetrics));
+  // Queue depth per tier from the gateway too: it is scraped even when a tier has no worker running.
+  app.get(GatewayMetrics).watchQueueDepth(() => app.get(JobQueues).depths());
   installShutdownDrain(app.getHttpAdapter().getInstance(), config.http.shutdownDrainMs);
   await registerMultipart(app, config);
   // The document is always served at /docs-json; the UI (whose static-file plugin jest cannot load) only with `docs`.

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { counter, histogram, httpDurationHistogram } from '@validahub/observability';
+import { counter, histogram, httpDurationHistogram, queueDepthGauge } from '@validahub/observability';
 import { METRICS_REGISTRY } from '../gateway.tokens';
 
 /** The gateway's own series; one instance per app, on the app's registry. */
@@ -35,5 +35,10 @@ export class GatewayMetrics {
       'Worker events Postgres refused twice, moved to the dead-letter stream',
       ['type'],
     );
+  }
+
+  /** Adds `validahub_queue_jobs{plan,state}`, read at each scrape (once per app). */
+  watchQueueDepth(read: Parameters<typeof queueDepthGauge>[1]): void {
+    if (!this.registry.getSingleMetric('validahub_queue_jobs')) queueDepthGauge(this.registry, read);
   }
 }

@@ -17,6 +17,9 @@ export const RETENTION = {
   removeOnFail: { age: 24 * 3_600, count: 5_000 },
 } as const;
 
+/** The states the queue-depth metric reports (priority jobs sit in `prioritized`, not `waiting`). */
+const DEPTH_STATES = ['waiting', 'prioritized', 'delayed', 'active'] as const;
+
 /** BullMQ's option type has no `retryStrategy: null`; ours never sets null, so drop the field's null case. */
 export function bullConnection(options: RedisOptions): ConnectionOptions {
   const { retryStrategy, ...rest } = options;
@@ -45,6 +48,11 @@ export class JobQueues {
 
   all(): Queue[] {
     return PLANS.map((plan) => this.queue(plan));
+  }
+
+  /** Each plan's job counts by BullMQ state (one round trip per plan), for the queue-depth metric. */
+  async depths(plans: readonly Plan[] = PLANS): Promise<Array<{ plan: Plan; counts: Record<string, number> }>> {
+    return Promise.all(plans.map(async (plan) => ({ plan, counts: await this.queue(plan).getJobCounts(...DEPTH_STATES) })));
   }
 
   async enqueue(payload: JobPayload, options: EnqueueOptions): Promise<Job> {

@@ -6,5 +6,14 @@ export {
   type CorrelationIdResolution,
 } from './correlation-id';
 export { pinoLoggerParams, type LoggingOptions } from './logging';
-export { createMetricsRegistry, httpDurationHistogram, counter, histogram, type MetricsRegistryOptions } from './metrics';
+export {
+  createMetricsRegistry,
+  httpDurationHistogram,
+  counter,
+  histogram,
+  queueDepthGauge,
+  QUEUE_DEPTH_STATES,
+  type QueueDepthState,
+  type MetricsRegistryOptions,
+} from './metrics';
 export { prettyTransport, wantsPrettyLogs } from './log-format';

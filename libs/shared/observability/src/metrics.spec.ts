@@ -1,4 +1,4 @@
-import { counter, createMetricsRegistry, httpDurationHistogram } from './metrics';
+import { counter, createMetricsRegistry, httpDurationHistogram, queueDepthGauge } from './metrics';
 
 describe('metrics registry helpers', () => {
   it('gives each registry its own series so two apps in one process do not collide', async () => {
@@ -19,5 +19,20 @@ describe('metrics registry helpers', () => {
 
   it('includes process metrics unless turned off', async () => {
     expect(await createMetricsRegistry().metrics()).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('reads queue depth at scrape time, every state of every plan, 0 for a state the reader left out', async () => {
+    const registry = createMetricsRegistry({ processMetrics: false });
+    let waiting = 3;
+    queueDepthGauge(registry, async () => [
+      { plan: 'pro', counts: { waiting, prioritized: 2, delayed: 1, active: 4 } },
+      { plan: 'free', counts: { waiting: 1 } },
+    ]);
+    expect(await registry.metrics()).toContain('validahub_queue_jobs{plan="pro",state="waiting"} 3');
+    waiting = 7;
+    const text = await registry.metrics();
+    expect(text).toContain('validahub_queue_jobs{plan="pro",state="waiting"} 7');
+    expect(text).toContain('validahub_queue_jobs{plan="pro",state="prioritized"} 2');
+    expect(text).toContain('validahub_queue_jobs{plan="free",state="active"} 0');
   });
 });

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface MetricsRegistryOptions {
   /** Labels added to every series (e.g. `{ service: 'gateway' }`). */
@@ -38,4 +38,29 @@ export function histogram<L extends string>(
   buckets: number[],
 ): Histogram<L> {
   return new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+}
+
+/** The BullMQ states a queue-depth series is exported for (`prioritized` holds jobs with a priority, not `waiting`). */
+export const QUEUE_DEPTH_STATES = ['waiting', 'prioritized', 'delayed', 'active'] as const;
+export type QueueDepthState = (typeof QUEUE_DEPTH_STATES)[number];
+
+/**
+ * `validahub_queue_jobs{plan,state}`, read from Redis at scrape time (never cached: autoscaling
+ * acts on it). `read` returns each plan's counts; a plan missing a state reports 0.
+ */
+export function queueDepthGauge(
+  registry: Registry,
+  read: () => Promise<Array<{ plan: string; counts: Partial<Record<string, number>> }>>,
+): Gauge<'plan' | 'state'> {
+  return new Gauge({
+    name: 'validahub_queue_jobs',
+    help: 'Jobs in each plan queue by BullMQ state (waiting + prioritized are ready to run)',
+    labelNames: ['plan', 'state'],
+    registers: [registry],
+    async collect() {
+      for (const { plan, counts } of await read()) {
+        for (const state of QUEUE_DEPTH_STATES) this.set({ plan, state }, counts[state] ?? 0);
+      }
+    },
+  });
 }

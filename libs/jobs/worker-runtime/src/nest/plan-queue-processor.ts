@@ -2,6 +2,7 @@ import { Inject, Type } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { Plan, queueForPlan } from '@validahub/jobs-domain';
+import { WorkerMetrics } from '../http/worker-metrics';
 import { ActiveRuns } from '../processing/active-runs';
 import { JobProcessor, ProcessResult } from '../processing/job-processor';
 import { reportLostJob } from '../runtime/lost-jobs';
@@ -25,6 +26,7 @@ export abstract class PlanQueueProcessor extends WorkerHost {
     @Inject(WorkerConnections) private readonly connections: WorkerConnections,
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
     @Inject(ActiveRuns) private readonly activeRuns: ActiveRuns,
+    @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {
     super();
   }
@@ -32,7 +34,7 @@ export abstract class PlanQueueProcessor extends WorkerHost {
   // Two parameters on purpose: BullMQ creates a per-job AbortController only for processors
   // declaring a third one; JobRun owns the attempt's abort signal instead.
   process(job: Job, token?: string): Promise<ProcessResult> {
-    return this.jobs.process(job, token);
+    return this.metrics.measure(this.plan, job, () => this.jobs.process(job, token));
   }
 
   @OnWorkerEvent('failed')

@@ -21,6 +21,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   private workers: Worker[] = [];
   private unsubscribe?: () => Promise<void>;
   private stopping?: Promise<void>;
+  private started = false;
 
   constructor(
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
@@ -37,6 +38,11 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
 
   get plans(): readonly Plan[] {
     return this.settings.plans;
+  }
+
+  /** True once every queue is served, false again as soon as the drain starts (readiness). */
+  get serving(): boolean {
+    return this.started && !this.stopping;
   }
 
   /** Jobs this process is running right now. */
@@ -61,6 +67,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       logger.info({ plan, queue: worker.name, concurrency: worker.concurrency, prefix: queuePrefix }, 'serving queue');
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    this.started = true;
     logger.info({ tasks: this.tasks.taskNames }, 'worker runtime started');
   }
 

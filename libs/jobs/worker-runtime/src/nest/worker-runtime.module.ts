@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
+import { WorkerMetrics } from '../http/worker-metrics';
 import { ActiveRuns } from '../processing/active-runs';
 import { JobProcessor } from '../processing/job-processor';
 import { RetryDelays } from '../processing/retry-delays';
@@ -7,6 +8,7 @@ import { TaskHandlerLookup } from '../processing/task-handler-lookup';
 import { WorkerConnections } from '../runtime/worker-connections';
 import { resolveWorkerSettings, WORKER_SETTINGS, WorkerRuntimeOptions, WorkerSettings } from '../runtime/worker-settings';
 import { QUEUE_PROCESSORS, queueProcessorFor } from './plan-queue-processor';
+import { WorkerHttp } from './worker-http';
 import { WorkerLifecycle } from './worker-lifecycle';
 import { bullRootOptions, planConcurrency, workerOptionsFor } from './worker-options';
 
@@ -60,9 +62,14 @@ export class WorkerRuntimeModule {
         },
         ...processors,
         { provide: QUEUE_PROCESSORS, useFactory: (...served: unknown[]) => served, inject: processors },
+        {
+          provide: WorkerMetrics,
+          useFactory: () => new WorkerMetrics({ taskNames: tasks.taskNames, defaultLabels: { service: 'worker' } }),
+        },
         WorkerLifecycle,
+        WorkerHttp,
       ],
-      exports: [WorkerLifecycle],
+      exports: [WorkerLifecycle, WorkerHttp, WorkerMetrics],
     };
   }
 }

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { Plan } from '@validahub/jobs-domain';
+import { WorkerHttp } from '../nest/worker-http';
 import { WorkerLifecycle } from '../nest/worker-lifecycle';
 import { WorkerRuntimeModule } from '../nest/worker-runtime.module';
 import { resolveWorkerSettings, WorkerRuntimeOptions } from './worker-settings';
@@ -27,6 +28,11 @@ export class WorkerRuntime {
   /** Jobs this process is running right now. */
   get runningJobs(): number {
     return this.app?.get(WorkerLifecycle).runningJobs ?? 0;
+  }
+
+  /** The bound port of the health and metrics endpoint, when config.worker.httpPort is set. */
+  get httpPort(): number | undefined {
+    return this.app?.get(WorkerHttp).endpoint?.port;
   }
 
   async start(): Promise<void> {

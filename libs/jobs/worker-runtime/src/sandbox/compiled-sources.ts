@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { transformSync, type Options } from '@swc/core';
+import type { Options } from '@swc/core';
 
 const TEST_FILE = /\.(spec|integration-spec|e2e-spec)\.ts$/;
 const COMPLETE_MARKER = '.complete';
@@ -73,6 +73,8 @@ function compileLibraries(root: string): string {
   const target = join(tmpdir(), `validahub-sandbox-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(join(target, COMPLETE_MARKER))) return target;
 
+  // Loaded here, not at the top: a built worker (production dependencies only) never gets this far.
+  const { transformSync } = require('@swc/core') as typeof import('@swc/core');
   const staging = `${target}.${process.pid}-${randomBytes(4).toString('hex')}`;
   sources.forEach((file, i) => {
     const out = join(staging, relative(root, file)).replace(/\.ts$/, '.js');

@@ -54,6 +54,7 @@ export const VARIABLE_MEANINGS: Record<string, string> = {
   WEB_ASSETS_DIR: 'the built web page served at `/app` (`npm run build:web`), relative to the working directory',
   WORKER_PLANS: 'plans (queues) one worker process serves, comma-separated (default: its tier)',
   WORKER_CONCURRENCY: "jobs a worker runs at once (default: the tier's 1/2/3/5)",
+  WORKER_HTTP_PORT: "port of a worker's `/health/live`, `/health/ready` and `/metrics` (unset: no HTTP port; 0: any free port)",
   WORKER_SHUTDOWN_GRACE_SECONDS: 'on SIGTERM, how long running jobs may finish before being handed back',
   PROGRESS_THROTTLE_MS: 'least time between two progress reports of one job',
   ENABLE_TEST_TASKS: 'registers the test-only tasks (noop, sleep, flaky): benchmarks and fault tests only',

@@ -12,6 +12,8 @@ export interface WorkerConfig {
   shutdownGraceSeconds: number;
   /** Minimum milliseconds between two progress reports of one job. */
   progressThrottleMs: number;
+  /** Port of the worker's health and metrics endpoint (/health/live, /health/ready, /metrics); off when unset. */
+  httpPort?: number;
   /** Registers the test-only tasks (noop/sleep/flaky) used by benchmarks and fault-injection tests. */
   enableTestTasks: boolean;
 }
@@ -26,6 +28,7 @@ export function readWorker(env: EnvReader): WorkerConfig {
     concurrency,
     shutdownGraceSeconds: env.int('WORKER_SHUTDOWN_GRACE_SECONDS', 30, { min: 0 }),
     progressThrottleMs: env.int('PROGRESS_THROTTLE_MS', 500, { min: 0 }),
+    httpPort: env.raw('WORKER_HTTP_PORT') ? env.int('WORKER_HTTP_PORT', 0, { min: 0, max: 65_535 }) : undefined,
     enableTestTasks: env.bool('ENABLE_TEST_TASKS', false),
   };
 }

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// CI's check of the production build: prepares dist/runtime (the bundles and `npm ci --omit=dev`,
+// what the image holds), then from that folder alone, with NODE_ENV=production and plain `node`:
+// migrates a fresh database (migrate.js), creates a tenant and key (the admin bundle), starts the
+// gateway and the pro worker (health and metrics port on), runs the sample CSV job to succeeded,
+// validates a file with the CLI bundle, and measures idle RSS. The same gateway and worker are
+// then started the development way (TypeScript through @swc-node/register) for the comparison.
+// Prints a JSON report; exits 1 on any failure. `--skip-prepare` reuses an existing dist/runtime.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { root } from './apps.mjs';
+import { prepareRuntime, runtimeDir } from './prepare-runtime.mjs';
+
+const children = new Set();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+const duBytes = (path) => Number(execFileSync('du', ['-sb', path], { encoding: 'utf8' }).split('\t')[0]);
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
+function start(name, args, cwd, env) {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output = (output + d).slice(-20_000)));
+  child.stderr.on('data', (d) => (output = (output + d).slice(-20_000)));
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return { name, child, output: () => output };
+}
+
+async function stop(proc) {
+  if (proc.child.exitCode !== null) return;
+  const exited = new Promise((r) => proc.child.once('exit', r));
+  proc.child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15_000).then(() => proc.child.kill('SIGKILL'))]);
+}
+
+async function waitOk(url, proc, ms = 60_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode}):\n${proc.output()}`);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(250);
+  }
+  throw new Error(`${proc.name}: ${url} not ready after ${ms} ms:\n${proc.output()}`);
+}
+
+function runNode(args, cwd, env) {
+  return execFileSync(process.execPath, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Idle RSS after start-up and one job: a few seconds settled, the largest of three samples. */
+async function idleRss(pid) {
+  await sleep(3_000);
+  const samples = [];
+  for (let i = 0; i < 3; i++, await sleep(500)) samples.push(rssMb(pid));
+  return Math.round(Math.max(...samples));
+}
+
+async function runJob(base, key, storageRoot) {
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  mkdirSync(join(storageRoot, 'samples'), { recursive: true });
+  copyFileSync(join(root, 'samples', 'mercado-livre-electronics.csv'), join(storageRoot, 'samples', 'check.csv'));
+  const body = { task: 'validate_csv_job', params: { input_uri: 'samples/check.csv', marketplace: 'mercado_livre', category: 'electronics' } };
+  const created = await fetch(`${base}/api/v1/jobs`, { method: 'POST', headers, body: JSON.stringify(body) });
+  if (created.status !== 202) throw new Error(`create: ${created.status} ${await created.text()}`);
+  const { id } = await created.json();
+  for (const until = Date.now() + 60_000; Date.now() < until; await sleep(300)) {
+    const job = await (await fetch(`${base}/api/v1/jobs/${id}`, { headers })).json();
+    if (job.status === 'succeeded') return job;
+    if (['failed', 'cancelled', 'expired'].includes(job.status)) throw new Error(`job ended ${job.status}: ${JSON.stringify(job.error)}`);
+  }
+  throw new Error(`job ${id} did not succeed within 60 s`);
+}
+
+/** Gateway + pro worker from `cwd` with `entry(app)` as their command; returns idle RSS of both. */
+async function serve(label, cwd, entry, env, check) {
+  const port = await freePort();
+  const workerPort = await freePort();
+  const gateway = start(`${label} gateway`, entry('gateway'), cwd, { ...env, PORT: String(port) });
+  const worker = start(`${label} worker-pro`, entry('worker-pro'), cwd, { ...env, WORKER_HTTP_PORT: String(workerPort) });
+  try {
+    await waitOk(`http://127.0.0.1:${port}/health/ready`, gateway);
+    await waitOk(`http://127.0.0.1:${workerPort}/health/ready`, worker);
+    const result = await check?.(`http://127.0.0.1:${port}`, workerPort);
+    return { gatewayRssMb: await idleRss(gateway.child.pid), workerRssMb: await idleRss(worker.child.pid), ...result };
+  } finally {
+    await Promise.all([stop(gateway), stop(worker)]);
+  }
+}
+
+async function main() {
+  const skipPrepare = process.argv.includes('--skip-prepare');
+  if (!skipPrepare) await prepareRuntime({ install: true });
+  const database = `validahub_runtime_check_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: process.env.CHECK_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const storageRoot = mkdtempSync(join(tmpdir(), 'validahub-runtime-check-'));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${database}`,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    QUEUE_PREFIX: `rtcheck-${randomBytes(4).toString('hex')}`,
+    STORAGE_ROOT: storageRoot,
+    RESULTS_URI: 'results/',
+    API_KEY_HMAC_SECRET: randomBytes(32).toString('hex'),
+    PAYLOAD_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    METRICS_TOKEN: randomBytes(16).toString('hex'),
+  };
+  try {
+    runNode(['dist/apps/gateway/migrate.js'], runtimeDir, env);
+    runNode(['dist/apps/admin/main.js', 'tenants', 'create', '--name', 'check', '--plan', 'pro', '--json'], runtimeDir, env);
+    const key = JSON.parse(runNode(['dist/apps/admin/main.js', 'keys', 'create', '--tenant', 'check', '--json'], runtimeDir, env)).key;
+    const built = await serve(
+      'built',
+      runtimeDir,
+      (app) => [`dist/apps/${app}/main.js`],
+      env,
+      async (base, workerPort) => {
+        const job = await runJob(base, key, storageRoot);
+        const metrics = await (await fetch(`http://127.0.0.1:${workerPort}/metrics`)).text();
+        const run = metrics.split('\n').find((l) => l.startsWith('validahub_job_run_seconds_count{') && l.includes('task="validate_csv_job"'));
+        if (!run?.includes('outcome="succeeded"') || !run.endsWith(' 1')) {
+          throw new Error(
+            `the built worker did not export the run-time histogram of the job it ran:\n${metrics
+              .split('\n')
+              .filter((l) => l.includes('validahub_'))
+              .join('\n')}`,
+          );
+        }
+        return { job: { status: job.status, summary: job.summary } };
+      },
+    );
+    let cliExit = 0;
+    try {
+      runNode(
+        ['dist/apps/cli/main.js', 'validate', join(root, 'samples', 'mercado-livre-electronics.csv'), '-m', 'mercado_livre', '-c', 'electronics'],
+        runtimeDir,
+        env,
+      );
+    } catch (error) {
+      cliExit = error.status;
+    }
+    if (cliExit !== 0 && cliExit !== 1) throw new Error(`the built CLI exited ${cliExit} (0 valid, 1 the file has errors)`);
+    const dev = await serve('source', root, (app) => ['-r', '@swc-node/register', `apps/${app}/src/main.ts`], env);
+    const report = {
+      runtimeFolderMb: Math.round(duBytes(runtimeDir) / 2 ** 20),
+      runtimePackages: Number(
+        execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: runtimeDir, encoding: 'utf8' }).trim().split('\n').length - 1,
+      ),
+      fullInstallMb: Math.round(duBytes(join(root, 'node_modules')) / 2 ** 20),
+      built,
+      cliExit,
+      source: dev,
+    };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(storageRoot, { recursive: true, force: true });
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`runtime check failed: ${error.stack ?? error}\n`);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(1);
+});
