@@ -42,7 +42,7 @@ export class JobStreamSession {
     this.raw.on('close', () => this.close());
     this.unlisten = this.deps.bus.listen(this.deps.jobId, (notice) => this.onNotice(notice));
     this.message = job.message;
-    this.write('retry: 2000\n\n');
+    this.write(`retry: ${this.deps.settings.retryMs}\n\n`);
     if (!resumeFrom) {
       this.auditId = latestAuditId;
       this.sendStatus(job, latestAuditId);

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, OnModuleDestroy, Param, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isTerminal } from '@validahub/jobs-domain';
 import { RequireScopes } from '../auth/auth.decorators';
 import { problems } from '../http/problem';
 import { JobIdPipe } from '../jobs/job-id.pipe';
@@ -40,7 +41,8 @@ export class JobStreamController implements OnModuleDestroy {
     description:
       'First a `status` event with the job as `GET /jobs/{id}` shows it, then `status` on every transition and `progress` ' +
       '(`{progress, message}`, at most 4 per second) on progress reports. Every event has an `id`; reconnecting with ' +
-      '`Last-Event-ID` sends the transitions missed and the current progress. A comment every 15 s; the stream ends after the terminal status.',
+      '`Last-Event-ID` sends the transitions missed and the current progress (204 when the client already has the terminal status). ' +
+      'A comment every 15 s; the stream ends after the terminal status.',
   })
   @ApiOkResponse({ description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiProblems(404)
@@ -53,6 +55,11 @@ export class JobStreamController implements OnModuleDestroy {
     const resumeFrom = lastEventIdOf(request);
     // Errors up to here are ordinary problem answers; after hijack the stream is ours.
     const { job, latestAuditId } = await this.snapshot(id, ctx);
+    if (resumeFrom && isTerminal(job.status) && resumeFrom.auditId >= latestAuditId) {
+      // The client has the terminal event already: 204 tells an EventSource to stop reconnecting.
+      await reply.status(204).send();
+      return;
+    }
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {

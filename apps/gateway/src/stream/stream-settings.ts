@@ -6,8 +6,10 @@ export interface StreamSettings {
   pollMs: number;
   /** Progress events of one job are coalesced to at most one per this interval (contract: 4 per second). */
   progressIntervalMs: number;
+  /** The `retry:` the stream tells clients: how long to wait before reconnecting after a drop. */
+  retryMs: number;
 }
 
 export function resolveStreamSettings(overrides: Partial<StreamSettings> = {}): StreamSettings {
-  return { heartbeatMs: 15_000, pollMs: 2_000, progressIntervalMs: 250, ...overrides };
+  return { heartbeatMs: 15_000, pollMs: 2_000, progressIntervalMs: 250, retryMs: 2_000, ...overrides };
 }
