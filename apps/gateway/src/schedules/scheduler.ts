@@ -12,7 +12,8 @@ const MAX_DUE_PER_TICK = 1_000;
 
 /**
  * Fires due schedules. Runs in every gateway replica: each tick takes due schedules with
- * `FOR UPDATE SKIP LOCKED`, so a schedule is handled by one replica at a time, fires its due
+ * `FOR NO KEY UPDATE SKIP LOCKED` (NO KEY: the fire's `schedule_runs` row references the schedule
+ * from another transaction, and its foreign-key check must not wait for this one), so a schedule is handled by one replica at a time, fires its due
  * times through ScheduleFirer (idempotent: a replica that died after creating a fire's job but
  * before moving `next_run_at` on leaves a fire that the next one replays, not repeats), then
  * moves `next_run_at` to the next fire after now and commits.
@@ -46,7 +47,7 @@ export class Scheduler implements OnApplicationBootstrap, OnModuleDestroy {
     return this.dataSource.transaction(async (manager) => {
       const rows: Record<string, unknown>[] = await manager.query(
         `SELECT ${SCHEDULE_COLUMNS} FROM schedules WHERE enabled AND next_run_at <= now()
-          ORDER BY next_run_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          ORDER BY next_run_at LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
         [this.settings.batchSize],
       );
       for (const row of rows) await this.handle(manager, toSchedule(row));
