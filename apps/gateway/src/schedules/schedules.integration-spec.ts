@@ -91,6 +91,10 @@ describe('schedules: cron fires through the idempotent create path, exactly once
 
   it('one fire raced by both replicas’ firers creates one job', async () => {
     const schedule = await create({ cron: '0 0 1 1 *', enabled: false });
+    // An endpoint that is never reachable, with retries far apart: the delivery row stays to be looked at.
+    const endpoint = (await api('POST', '/api/v1/webhooks', { url: 'https://unreachable.invalid/hooks', events: ['schedule.fired'] })).json() as {
+      id: string;
+    };
     const record = await replicas[0].get(ScheduleStore).get(enterprise.id, schedule.id);
     const at = new Date('2031-01-01T00:00:00Z');
     const outcomes = await Promise.all(replicas.flatMap((app) => [app, app].map((a) => a.get(ScheduleFirer).fire(record!, at))));
@@ -98,6 +102,13 @@ describe('schedules: cron fires through the idempotent create path, exactly once
     expect(outcomes.every((o) => ['created', 'existing', 'busy'].includes(o.kind))).toBe(true);
     expect(await jobsOf(schedule.id)).toHaveLength(1);
     expect(await runs(schedule.id)).toHaveLength(1);
+    // schedule.fired went to the outbox with the job, once.
+    const announced = await replicas[0]
+      .get(DataSource)
+      .query(`SELECT data FROM webhook_deliveries WHERE event_type = 'schedule.fired' AND endpoint_id = $1`, [endpoint.id]);
+    expect(announced).toEqual([
+      { data: { schedule_id: schedule.id, name: 'test', scheduled_for: at.toISOString(), job_id: (await runs(schedule.id))[0].job_id } },
+    ]);
     // Fired again later (a restarted scheduler): replayed, not repeated.
     expect((await replicas[1].get(ScheduleFirer).fire(record!, at)).kind).toBe('existing');
     expect(await jobsOf(schedule.id)).toHaveLength(1);
