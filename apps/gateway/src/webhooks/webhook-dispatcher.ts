@@ -9,6 +9,13 @@ import { attemptDelivery, AttemptOutcome } from './webhook-sender';
 import { WebhookSettings } from './webhook-settings';
 import { WEBHOOK_CLIENT, WEBHOOK_SETTINGS } from './webhook.tokens';
 
+interface Attempted {
+  delivery: DeliveryRecord;
+  /** Undefined when the endpoint was disabled or deleted (nothing was sent). */
+  endpoint: EndpointRecord | undefined;
+  outcome: AttemptOutcome;
+}
+
 /**
  * The delivery worker: sends what the outbox holds. It polls Postgres rather than a queue of its
  * own because the outbox rows are already the record (written with the transition), so Redis
@@ -54,7 +61,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       if (!claimed.length) return total;
       total += claimed.length;
       const endpoints = await this.endpointsOf(claimed);
-      await Promise.all(claimed.map((delivery) => this.send(delivery, endpoints.get(delivery.endpointId))));
+      const attempts = await Promise.all(claimed.map((delivery) => this.send(delivery, endpoints.get(delivery.endpointId))));
+      await this.record(attempts);
       if (!this.running && this.loop) return total;
     }
   }
@@ -103,22 +111,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     return new Map(rows.map((row) => [row.id as string, toEndpoint(row)]));
   }
 
-  private async send(delivery: DeliveryRecord, endpoint: EndpointRecord | undefined): Promise<void> {
+  private async send(delivery: DeliveryRecord, endpoint: EndpointRecord | undefined): Promise<Attempted> {
     if (!endpoint || !endpoint.enabled) {
       const reason = endpoint?.disabledReason ?? 'deleted';
-      return this.record(delivery, endpoint, { kind: 'failed', statusCode: null, error: `endpoint disabled (${reason})` }, false);
+      return { delivery, endpoint: undefined, outcome: { kind: 'failed', statusCode: null, error: `endpoint disabled (${reason})` } };
     }
     const secrets = [endpoint.secret];
     if (endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil.getTime() > Date.now()) {
       secrets.push(endpoint.previousSecret);
     }
     const body = JSON.stringify({ type: delivery.eventType, timestamp: delivery.occurredAt.toISOString(), data: this.dataOf(delivery) });
-    const outcome = await attemptDelivery(
-      this.client,
-      { url: endpoint.url, messageId: delivery.messageId, body, secrets },
-      this.settings.attemptTimeoutMs,
-    );
-    await this.record(delivery, endpoint, outcome, true);
+    const message = { url: endpoint.url, messageId: delivery.messageId, body, secrets };
+    return { delivery, endpoint, outcome: await attemptDelivery(this.client, message, this.settings.attemptTimeoutMs) };
   }
 
   /** Job events carry the job as GET shows it; other events (the test message) their data as stored. */
@@ -126,30 +130,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     return delivery.eventType.startsWith('job.') ? jobViewFromRow(this.dataSource, delivery.data) : delivery.data;
   }
 
-  private async record(
-    delivery: DeliveryRecord,
-    endpoint: EndpointRecord | undefined,
-    outcome: AttemptOutcome,
-    countsAgainstEndpoint: boolean,
-  ): Promise<void> {
-    const error = 'error' in outcome ? outcome.error.slice(0, 1_000) : null;
-    const delay = outcome.kind === 'retry' ? nextRetryDelay(delivery.attempts, this.settings.retryDelaysMs) : null;
-    const status = outcome.kind === 'delivered' ? 'succeeded' : delay === null ? 'failed' : 'pending';
+  /** One statement for the batch's deliveries; endpoint writes only where a streak starts, ends or disables. */
+  private async record(attempts: Attempted[]): Promise<void> {
+    const rows = attempts.map(({ delivery, outcome }) => {
+      const delay = outcome.kind === 'retry' ? nextRetryDelay(delivery.attempts, this.settings.retryDelaysMs) : null;
+      const status = outcome.kind === 'delivered' ? 'succeeded' : delay === null ? 'failed' : 'pending';
+      return { id: delivery.id, status, code: outcome.statusCode, error: 'error' in outcome ? outcome.error.slice(0, 1_000) : null, delay };
+    });
     await this.dataSource.query(
-      `UPDATE webhook_deliveries SET status = $2, last_status_code = $3, last_error = $4,
-              next_attempt_at = CASE WHEN $5::bigint IS NULL THEN NULL ELSE now() + $5::bigint * interval '1 millisecond' END
-        WHERE id = $1`,
-      [delivery.id, status, outcome.statusCode, error, delay],
+      `UPDATE webhook_deliveries d SET status = u.status, last_status_code = u.code, last_error = u.error,
+              next_attempt_at = CASE WHEN u.delay IS NULL THEN NULL ELSE now() + u.delay * interval '1 millisecond' END
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::bigint[]) AS u(id, status, code, error, delay)
+        WHERE d.id = u.id`,
+      [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.code), rows.map((r) => r.error), rows.map((r) => r.delay)],
     );
-    if (!endpoint || !countsAgainstEndpoint) return;
+    for (const { endpoint, outcome } of attempts) if (endpoint) await this.updateEndpoint(endpoint, outcome);
+  }
+
+  private async updateEndpoint(endpoint: EndpointRecord, outcome: AttemptOutcome): Promise<void> {
     if (outcome.kind === 'delivered') {
-      await this.dataSource.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [endpoint.id]);
+      // Only an endpoint that was failing needs a write (its streak ends).
+      if (endpoint.failingSince) await this.dataSource.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1`, [endpoint.id]);
       return;
     }
-    if (outcome.kind === 'gone') {
-      await this.disable(endpoint.id, 'the endpoint answered 410 Gone');
-      return;
-    }
+    if (outcome.kind === 'gone') return this.disable(endpoint.id, 'the endpoint answered 410 Gone');
     // Failing for DISABLE_AFTER_FAILING_MS without one success in between disables the endpoint.
     const rows = await returnedRows<{ failing_since: Date }>(
       this.dataSource.query(`UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now()) WHERE id = $1 RETURNING failing_since`, [
