@@ -84,6 +84,20 @@ describe('validahub against a running platform', () => {
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code, stderr: expect.stringMatching(message) });
   });
 
+  it('watch follows a job over the event stream to its end; a missing job exits 4', async () => {
+    const submitted = await remote(['submit', SAMPLE, '-m', 'mercado_livre', '--plan', 'pro']);
+    const id = /job ([0-9a-f-]{36})/.exec(submitted.stdout)![1];
+    const run = await remote(['watch', id]);
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    expect(run.stderr).toMatch(/^job succeeded 100%/m);
+    expect(run.stderr).toContain('(followed by event stream)');
+    expect(run.stdout).toContain(`${id} validate_csv_job succeeded 100%`);
+    const json = await remote(['watch', id, '--json', '--quiet']);
+    expect([json.code, JSON.parse(json.stdout).status, json.stderr]).toEqual([0, 'succeeded', '']);
+    const missing = await remote(['watch', MISSING_JOB]);
+    expect([missing.code, missing.stderr]).toEqual([4, expect.stringContaining('404')]);
+  });
+
   it('exits 5 when the gateway cannot be reached, naming it', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const run = await validahub(['jobs', 'list', '--url', closed]);

@@ -1,5 +1,8 @@
 import type { DataSourceSettings } from '@validahub/jobs-persistence';
 import type { GatewayIdempotencyOverrides } from './idempotency/gateway-idempotency';
+import type { SchedulerSettings } from './schedules/scheduler-settings';
+import type { StreamSettings } from './stream/stream-settings';
+import type { WebhookSettings } from './webhooks/webhook-settings';
 
 /** Knobs for tests and embedding; production uses the defaults. */
 export interface GatewayOptions {
@@ -20,6 +23,12 @@ export interface GatewayOptions {
   dashboard?: boolean;
   /** Idempotency retention/lock/purge for tests and benchmarks (default: from the config). */
   idempotency?: GatewayIdempotencyOverrides;
+  /** Event stream timings (heartbeat, fallback poll, progress coalescing). */
+  stream?: Partial<StreamSettings>;
+  /** Webhook delivery worker knobs (off, poll interval, retry gaps, lease). */
+  webhooks?: Partial<WebhookSettings>;
+  /** Scheduler knobs (off, tick, misfire grace). */
+  schedules?: Partial<SchedulerSettings>;
 }
 
 export interface ResolvedGatewayOptions extends Required<Omit<GatewayOptions, 'extraEntities' | 'extraMigrations'>> {
@@ -38,5 +47,8 @@ export function resolveGatewayOptions(options: GatewayOptions = {}): ResolvedGat
     docs: options.docs ?? true,
     dashboard: options.dashboard ?? true,
     idempotency: options.idempotency ?? {},
+    stream: options.stream ?? {},
+    webhooks: options.webhooks ?? {},
+    schedules: options.schedules ?? {},
   };
 }

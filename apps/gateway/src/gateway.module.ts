@@ -26,6 +26,12 @@ import { MetricsController } from './metrics/metrics.controller';
 import { Reconciler } from './reconciler/reconciler';
 import { WebAppController } from './web/web-app.controller';
 import { tenancyProviders } from './tenancy/tenancy.providers';
+import { SchedulesController } from './schedules/schedules.controller';
+import { scheduleProviders } from './schedules/schedules.providers';
+import { JobStreamController } from './stream/job-stream.controller';
+import { streamProviders } from './stream/stream.providers';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { webhookProviders } from './webhooks/webhooks.providers';
 
 /**
  * The jobs API (idempotent create included), uploads, tenants and API keys (the global auth
@@ -49,7 +55,17 @@ export class GatewayModule {
         TerminusModule.forRoot({ logger: false }),
         gatewayIdempotencyModule(config, resolved.idempotency),
       ],
-      controllers: [JobsController, FilesController, AdminController, HealthController, MetricsController, WebAppController],
+      controllers: [
+        JobsController,
+        JobStreamController,
+        FilesController,
+        AdminController,
+        HealthController,
+        MetricsController,
+        WebAppController,
+        WebhooksController,
+        SchedulesController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_OPTIONS, useValue: resolved },
@@ -70,6 +86,9 @@ export class GatewayModule {
         JobCanceller,
         FilesService,
         Reconciler,
+        ...streamProviders,
+        ...webhookProviders,
+        ...scheduleProviders,
         ...eventApplierProviders(resolved),
       ],
       exports: [

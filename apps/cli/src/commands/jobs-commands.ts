@@ -12,7 +12,7 @@ const coloured = (colors: Colors, status: string): string => {
   return paint(status);
 };
 
-function printJob(context: RemoteContext, job: Job, json: boolean): void {
+export function printJob(context: RemoteContext, job: Job, json: boolean): void {
   if (json) return void context.streams.stdout.write(`${JSON.stringify(job, null, 2)}\n`);
   const { out } = context;
   const lines = [

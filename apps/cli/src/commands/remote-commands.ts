@@ -7,6 +7,7 @@ import type { Colors } from '../output/colors';
 import { remoteContext, remoteFailure, type RemoteContext, type RemoteOptions } from '../remote/remote-context';
 import { runJobsCancel, runJobsGet, runJobsList, runJobsRetry, runResult } from './jobs-commands';
 import { runSubmit, type SubmitOptions } from './submit-command';
+import { runWatch, type WatchOptions } from './watch-command';
 
 const PLANS = ['free', 'pro', 'business', 'enterprise'];
 const STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'cancelled', 'expired'];
@@ -44,7 +45,7 @@ function remote<A extends unknown[]>(command: Command, deps: RemoteDeps, action:
     });
 }
 
-/** submit, jobs list|get|cancel|retry, result: the commands that talk to a gateway. */
+/** submit, jobs list|get|cancel|retry, watch, result: the commands that talk to a gateway. */
 export function addRemoteCommands(program: Command, deps: RemoteDeps): void {
   remote<[string, SubmitOptions]>(
     program
@@ -94,6 +95,18 @@ export function addRemoteCommands(program: Command, deps: RemoteDeps): void {
       (context, id, options) => run(id, !!options.json, context),
     );
   }
+
+  remote<[string, WatchOptions]>(
+    program
+      .command('watch')
+      .description('follow a job to its end over the event stream, with a progress bar; exit 0 when it succeeded, 3 when not')
+      .argument('<id>', 'job id')
+      .option('--timeout <seconds>', 'give up waiting after this long', positive, 3_600)
+      .option('--json', 'print the finished job as JSON')
+      .option('-q, --quiet', 'no progress'),
+    deps,
+    (context, id, options) => runWatch(id, options, context),
+  );
 
   remote<[string, { part?: ResultPart; out?: string }]>(
     program

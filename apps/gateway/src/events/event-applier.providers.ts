@@ -8,6 +8,7 @@ import { EVENT_DEAD_LETTERS, GATEWAY_CONFIG, JOB_EVENT_WRITER } from '../gateway
 import { EventApplier, JobEventWriter } from './event-applier';
 import { RedisEventDeadLetters } from './event-dead-letters';
 import { EventStreamConnection } from './event-stream-connection';
+import { JobLiveBus } from '../stream/job-live-bus';
 
 /** The event applier with what it consumes and writes through; none of it when the options turn it off. */
 export function eventApplierProviders(options: ResolvedGatewayOptions): Provider[] {
@@ -31,11 +32,15 @@ export function eventApplierProviders(options: ResolvedGatewayOptions): Provider
     },
     {
       provide: JOB_EVENT_WRITER,
-      inject: [DataSource],
+      inject: [DataSource, JobLiveBus],
+      // After the commit, every replica's event streams hear about the change (see JobLiveBus).
       useFactory:
-        (dataSource: DataSource): JobEventWriter =>
-        (events) =>
-          applyJobEvents(dataSource, events),
+        (dataSource: DataSource, bus: JobLiveBus): JobEventWriter =>
+        async (events) => {
+          const outcomes = await applyJobEvents(dataSource, events);
+          void bus.publishApplied(events, outcomes);
+          return outcomes;
+        },
     },
     {
       // The consumer's own connection: it is free while a batch is being handled.

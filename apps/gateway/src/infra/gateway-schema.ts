@@ -1,5 +1,7 @@
 import { IDEMPOTENCY_ENTITIES, IDEMPOTENCY_MIGRATIONS } from '@validahub/idempotency';
 import { TENANCY_MIGRATIONS } from '@validahub/tenancy';
+import { CreateSchedules1768100000100 } from '../schedules/migrations/1768100000100-create-schedules';
+import { CreateWebhooks1768100000000 } from '../webhooks/migrations/1768100000000-create-webhooks';
 
 /**
  * Tables the gateway adds to the jobs schema (idempotency keys, tenants and API keys): its
@@ -7,4 +9,10 @@ import { TENANCY_MIGRATIONS } from '@validahub/tenancy';
  * tenancy tables come after the jobs and idempotency tables they reference.
  */
 export const GATEWAY_EXTRA_ENTITIES = [...IDEMPOTENCY_ENTITIES];
-export const GATEWAY_EXTRA_MIGRATIONS = [...IDEMPOTENCY_MIGRATIONS, ...TENANCY_MIGRATIONS];
+export const GATEWAY_EXTRA_MIGRATIONS = [
+  ...IDEMPOTENCY_MIGRATIONS,
+  ...TENANCY_MIGRATIONS,
+  // Push: webhook endpoints, deliveries and the outbox trigger; schedules and their runs.
+  CreateWebhooks1768100000000,
+  CreateSchedules1768100000100,
+];

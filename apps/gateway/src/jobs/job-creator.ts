@@ -50,6 +50,11 @@ export class JobCreator {
     return job;
   }
 
+  /** Checks a request as create would (the same 400/403 problems) and stores nothing: schedules check their job when saved. */
+  validate(dto: CreateJobDto, context: RequestContext): void {
+    this.newJob(dto, context, {});
+  }
+
   /** The row to store, with the task's defaults applied; a 403 or 400 problem for anything not allowed or invalid. */
   private newJob(dto: CreateJobDto, context: RequestContext, options: CreateOptions): NewJob {
     const plan = planFor(dto, context.auth);

@@ -1,0 +1,48 @@
+export const MISFIRE_POLICIES = ['skip', 'run_once'] as const;
+export type MisfirePolicy = (typeof MISFIRE_POLICIES)[number];
+
+export interface ScheduleRecord {
+  id: string;
+  tenantId: string;
+  name: string;
+  cron: string;
+  timezone: string;
+  task: string;
+  params: Record<string, unknown>;
+  priority: number | null;
+  enabled: boolean;
+  misfire: MisfirePolicy;
+  nextRunAt: Date | null;
+  lastRunAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ScheduleRun {
+  scheduledFor: Date;
+  jobId: string;
+  jobStatus: string;
+  createdAt: Date;
+}
+
+export const SCHEDULE_COLUMNS =
+  'id, tenant_id, name, cron, timezone, task, params, priority, enabled, misfire, next_run_at, last_run_at, created_at, updated_at';
+
+export function toSchedule(row: Record<string, unknown>): ScheduleRecord {
+  return {
+    id: row.id as string,
+    tenantId: row.tenant_id as string,
+    name: row.name as string,
+    cron: row.cron as string,
+    timezone: row.timezone as string,
+    task: row.task as string,
+    params: row.params as Record<string, unknown>,
+    priority: (row.priority as number | null) ?? null,
+    enabled: row.enabled as boolean,
+    misfire: row.misfire as MisfirePolicy,
+    nextRunAt: (row.next_run_at as Date | null) ?? null,
+    lastRunAt: (row.last_run_at as Date | null) ?? null,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+  };
+}

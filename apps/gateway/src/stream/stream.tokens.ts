@@ -1,0 +1,1 @@
+export const STREAM_SETTINGS = Symbol('STREAM_SETTINGS');
