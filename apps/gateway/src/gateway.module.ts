@@ -15,6 +15,7 @@ import { gatewayIdempotencyModule } from './idempotency/gateway-idempotency';
 import { InfraShutdown } from './infra/infra-shutdown';
 import { infraProviders } from './infra/infra.providers';
 import { newJobEnqueuerProvider } from './jobs/crash-after-insert';
+import { JobBatchCreator } from './jobs/batch/job-batch-creator';
 import { JobCanceller } from './jobs/job-canceller';
 import { JobCreator } from './jobs/job-creator';
 import { JobEnqueuer } from './jobs/job-enqueuer';
@@ -65,6 +66,7 @@ export class GatewayModule {
         JobEnqueuer,
         newJobEnqueuerProvider(config),
         JobCreator,
+        JobBatchCreator,
         JobsService,
         ResultContentService,
         JobCanceller,
