@@ -19,6 +19,9 @@ export interface LoadResult {
   reqPerSecond: number;
   p50: number;
   p99: number;
+  /** When autocannon started and finished sending (epoch ms). */
+  startedAt: number;
+  finishedAt: number;
   /** Responses other than 2xx, and socket errors/timeouts. */
   non2xx: number;
   errors: number;
@@ -42,6 +45,8 @@ export function runAutocannon(request: LoadRequest): Promise<LoadResult> {
           requests: { total: number; average: number };
           latency: { p50: number; p99: number };
           duration: number;
+          start: string;
+          finish: string;
           non2xx: number;
           errors: number;
           timeouts: number;
@@ -55,6 +60,8 @@ export function runAutocannon(request: LoadRequest): Promise<LoadResult> {
           reqPerSecond: answered / seconds,
           p50: r.latency.p50,
           p99: r.latency.p99,
+          startedAt: Date.parse(r.start),
+          finishedAt: Date.parse(r.finish),
           non2xx: r.non2xx,
           errors: r.errors + r.timeouts,
         });

@@ -1,13 +1,14 @@
 /**
  * Create throughput against the framework's ceiling, on one gateway process, in one run:
  * `GET /health/live` and `POST /api/v1/jobs` (an enterprise tenant's API key, no idempotency key,
- * a `validate_csv_job` whose `input_uri` goes through storage confinement), each loaded by
+ * a `validate_csv_job` whose `input_uri` names a file in the tenant's storage, so confinement
+ * checks a real path; logs at the default level, info, one JSON line per request to a pipe), each loaded by
  * autocannon as its own process at 20 connections, alternating, several rounds. Prints req/s,
  * p50/p99, the gateway's CPU ms per request (read from /proc, the least noisy figure on a shared
  * machine) and the create/health ratio per round. No workers run: jobs stay queued.
  *
  * Usage: node -r @swc-node/register bench/load/create-load.ts [--seconds 8] [--rounds 3]
- *        [--connections 20] [--batch 100] [--profile DIR]
+ *        [--connections 20] [--batch 100] [--profile DIR] [--log-level info]
  *   --batch N  also loads POST /api/v1/jobs/batch with N jobs a request (jobs/s reported)
  *   --profile  runs the gateway under --cpu-prof, loads only the create route, prints the top
  *              self-time frames and packages (the profile file stays in DIR)
@@ -15,7 +16,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runAutocannon, LoadResult } from './autocannon-run';
-import { benchTenantKey } from './bench-tenant';
+import { benchFeeds, benchTenantKey } from './bench-tenant';
 import { CpuProfile, printSummary, profilesIn, summariseProfile } from './cpu-profile-summary';
 import { startGatewayUnderTest } from './gateway-under-test';
 import { loadAverage } from './node-process';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     batch: { type: 'string' },
     profile: { type: 'string' },
+    'log-level': { type: 'string', default: 'info' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -34,9 +36,9 @@ const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 const BATCH = values.batch ? Number(values.batch) : 0;
 
-const job = (i: number) => ({ task: 'validate_csv_job', params: { input_uri: `samples/feed-${i % 10}.csv`, marketplace: 'mercado_livre' } });
-const CREATE_BODY = JSON.stringify(job(0));
-const batchBody = (n: number) => JSON.stringify({ jobs: Array.from({ length: n }, (_, i) => job(i)) });
+const FEEDS = 10;
+const job = (inputUri: string) => ({ task: 'validate_csv_job', params: { input_uri: inputUri, marketplace: 'mercado_livre' } });
+const batchBody = (uris: string[], n: number) => JSON.stringify({ jobs: Array.from({ length: n }, (_, i) => job(uris[i % uris.length])) });
 
 interface Measured extends LoadResult {
   cpuMsPerRequest: number;
@@ -50,9 +52,11 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${loadAverage()} (2 cores shared)`);
   const spawnedAt = Date.now();
   let measuredFromMs = 0;
-  const target = await startGatewayUnderTest('createload', { RECONCILE_INTERVAL_MS: '0' }, values.profile);
+  const target = await startGatewayUnderTest('createload', { RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: values['log-level'] as string }, values.profile);
   try {
-    const key = await benchTenantKey(target.databaseUrl, 'enterprise');
+    const { key, tenantId } = await benchTenantKey(target.databaseUrl, 'enterprise');
+    const uris = await benchFeeds(target.env.STORAGE_ROOT, tenantId, FEEDS);
+    const CREATE_BODY = JSON.stringify(job(uris[0]));
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const measure = async (request: Parameters<typeof runAutocannon>[0]): Promise<Measured> => {
       const cpuBefore = target.gateway.cpuSeconds();
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
         url: `${target.base}/api/v1/jobs/batch`,
         method: 'POST',
         headers: auth,
-        body: batchBody(BATCH),
+        body: batchBody(uris, BATCH),
         connections: CONNECTIONS,
         seconds: SECONDS,
       });
