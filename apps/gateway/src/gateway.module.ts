@@ -15,6 +15,7 @@ import { gatewayIdempotencyModule } from './idempotency/gateway-idempotency';
 import { InfraShutdown } from './infra/infra-shutdown';
 import { infraProviders } from './infra/infra.providers';
 import { newJobEnqueuerProvider } from './jobs/crash-after-insert';
+import { JobBatchCreator } from './jobs/batch/job-batch-creator';
 import { JobCanceller } from './jobs/job-canceller';
 import { JobCreator } from './jobs/job-creator';
 import { JobEnqueuer } from './jobs/job-enqueuer';
@@ -33,6 +34,8 @@ import { streamProviders } from './stream/stream.providers';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { webhookProviders } from './webhooks/webhooks.providers';
 
+const LOG_BUFFER_BYTES = 4_096;
+
 /**
  * The jobs API (idempotent create included), uploads, tenants and API keys (the global auth
  * guard and the admin routes), event applier, reconciler, health and metrics, wired from one AppConfig.
@@ -50,6 +53,8 @@ export class GatewayModule {
             level: config.http.logLevel,
             service: 'gateway',
             pretty: wantsPrettyLogs(config.http.logFormat, config.http.nodeEnv, process.stdout.isTTY),
+            // One line per request: gathered into ~4 KiB writes instead of a write per line.
+            bufferBytes: LOG_BUFFER_BYTES,
           }),
         ),
         TerminusModule.forRoot({ logger: false }),
@@ -81,6 +86,7 @@ export class GatewayModule {
         JobEnqueuer,
         newJobEnqueuerProvider(config),
         JobCreator,
+        JobBatchCreator,
         JobsService,
         ResultContentService,
         JobCanceller,

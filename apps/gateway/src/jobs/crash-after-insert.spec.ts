@@ -13,7 +13,10 @@ describe('crash-after-insert fault injection', () => {
 
   const recording = () => {
     const enqueued: string[] = [];
-    const next: NewJobEnqueuer = { enqueue: async (job) => (enqueued.push(job.id), true) };
+    const next: NewJobEnqueuer = {
+      enqueue: async (job) => (enqueued.push(job.id), true),
+      enqueueMany: async (jobs) => (enqueued.push(...jobs.map((job) => job.id)), true),
+    };
     return { next, enqueued };
   };
   const job = (id: string) => ({ id }) as JobEntity;
@@ -40,5 +43,14 @@ describe('crash-after-insert fault injection', () => {
     expect(exit).not.toHaveBeenCalled();
     expect(() => hook.enqueue(job('c'))).toThrow('exit 137');
     expect(enqueued).toEqual(['a', 'b']);
+  });
+
+  it('counts each job of a batch, and exits before enqueueing the batch that reaches n', async () => {
+    const { next, enqueued } = recording();
+    const hook = new CrashAfterInsert(next, 4, exit);
+    await hook.enqueueMany([job('a'), job('b')]);
+    await hook.enqueue(job('c'));
+    expect(() => hook.enqueueMany([job('d'), job('e')])).toThrow('exit 137');
+    expect(enqueued).toEqual(['a', 'b', 'c']);
   });
 });

@@ -5,12 +5,12 @@ import { NEW_JOB_ENQUEUER } from '../gateway.tokens';
 import { JobEnqueuer } from './job-enqueuer';
 
 /** What create needs of the enqueuer (NEW_JOB_ENQUEUER). */
-export type NewJobEnqueuer = Pick<JobEnqueuer, 'enqueue'>;
+export type NewJobEnqueuer = Pick<JobEnqueuer, 'enqueue' | 'enqueueMany'>;
 
 /**
  * Fault-injection wrapper for the reliability suite: with TEST_CRASH_AFTER_INSERT=n (accepted by
  * the config only together with ENABLE_TEST_TASKS=true) the gateway dies like a killed process
- * right after the n-th create committed and before it was enqueued, the gap the reconciler
+ * right after the n-th created job committed (a batch counts each of its jobs) and before it was enqueued, the gap the reconciler
  * exists to close.
  */
 export class CrashAfterInsert implements NewJobEnqueuer {
@@ -26,6 +26,12 @@ export class CrashAfterInsert implements NewJobEnqueuer {
     this.insertsSoFar += 1;
     if (this.insertsSoFar >= this.due) this.exit(137);
     return this.next.enqueue(job);
+  }
+
+  enqueueMany(jobs: readonly JobEntity[]): Promise<boolean> {
+    this.insertsSoFar += jobs.length;
+    if (jobs.length && this.insertsSoFar >= this.due) this.exit(137);
+    return this.next.enqueueMany(jobs);
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@validahub/config';
 import { PLAN_SETTINGS, Plan, queueForPlan, TaskRegistry } from '@validahub/jobs-domain';
+import type { EntityManager } from 'typeorm';
 import { CreateJobOptions, JobEntity, JobRepository, NewJob } from '@validahub/jobs-persistence';
 import { StorageUriError } from '@validahub/storage';
 import { authProblems } from '../auth/auth-problems';
@@ -41,22 +42,34 @@ export class JobCreator {
    * completing an idempotency key).
    */
   async create(dto: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<JobEntity> {
-    const newJob = this.newJob(dto, context, options);
+    const newJob = this.prepare(dto, context, options);
     // Creates without an idempotency key share one insert statement with their neighbours.
     const job = options.within ? await this.jobs.create(newJob, options) : await this.inserts.submit(newJob);
-    this.metrics.jobsCreated.inc({ task: job.taskName, plan: job.plan });
-    this.metrics.transitions.inc({ to_status: 'queued', actor: 'api' });
+    this.countCreated([job]);
     await this.enqueuer.enqueue(job);
     return job;
   }
 
   /** Checks a request as create would (the same 400/403 problems) and stores nothing: schedules check their job when saved. */
   validate(dto: CreateJobDto, context: RequestContext): void {
-    this.newJob(dto, context, {});
+    this.prepare(dto, context);
+  }
+
+  /**
+   * Stores prepared jobs (see `prepare`) with their audit rows in one statement, in one
+   * transaction with `within` when given, then enqueues them all in one round trip. A failed
+   * enqueue leaves them durably queued for the reconciler, as for a single create.
+   */
+  async createPrepared(newJobs: readonly NewJob[], within?: (manager: EntityManager, created: JobEntity[]) => Promise<void>): Promise<JobEntity[]> {
+    if (!newJobs.length) return [];
+    const jobs = await this.jobs.createMany(newJobs, within);
+    this.countCreated(jobs);
+    await this.enqueuer.enqueueMany(jobs);
+    return jobs;
   }
 
   /** The row to store, with the task's defaults applied; a 403 or 400 problem for anything not allowed or invalid. */
-  private newJob(dto: CreateJobDto, context: RequestContext, options: CreateOptions): NewJob {
+  prepare(dto: CreateJobDto, context: RequestContext, options: Pick<CreateOptions, 'idempotencyKey'> = {}): NewJob {
     const plan = planFor(dto, context.auth);
     const priority = priorityFor(dto, plan, context.auth);
     const found = this.registry.lookup(dto.task);
@@ -96,6 +109,11 @@ export class JobCreator {
       idempotencyKey: options.idempotencyKey ?? dto.idempotency_key ?? null,
       expiresAt: new Date(Date.now() + ttlSeconds * 1_000),
     };
+  }
+
+  private countCreated(jobs: readonly JobEntity[]): void {
+    for (const job of jobs) this.metrics.jobsCreated.inc({ task: job.taskName, plan: job.plan });
+    this.metrics.transitions.inc({ to_status: 'queued', actor: 'api' }, jobs.length);
   }
 
   /** Refuses at create time an input outside the caller's storage (its prefix, samples/, its allowed buckets). */

@@ -44,6 +44,25 @@ export class JobEnqueuer {
     }
   }
 
+  /**
+   * A batch's jobs in one round trip per plan (BullMQ addBulk), outside the micro-batch: they
+   * are already together. False (logged, counted) when Redis refused; the reconciler retries.
+   */
+  async enqueueMany(jobs: readonly JobEntity[]): Promise<boolean> {
+    if (!jobs.length) return true;
+    try {
+      await viaRedis(() => this.queues.enqueueMany(jobs.map((job) => ({ payload: this.payloadOf(job), options: { priority: job.priority } }))));
+      return true;
+    } catch (error) {
+      for (const job of jobs) this.metrics.enqueueFailures.inc({ plan: job.plan });
+      this.logger.warn(
+        { job_ids: jobs.map((job) => job.id), correlation_id: jobs[0].correlationId, err: error },
+        'batch enqueue failed; the reconciler will retry',
+      );
+      return false;
+    }
+  }
+
   /** Signed, so a worker can tell what the gateway checked (an input in an allowed bucket) from what anyone could write to Redis. */
   payloadOf(job: JobEntity): JobPayload {
     const task = this.registry.lookup(job.taskName);

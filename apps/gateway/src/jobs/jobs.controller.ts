@@ -5,6 +5,8 @@ import { IdempotencyContext, IdempotencyCtx, Idempotent } from '@validahub/idemp
 import { ApiProblems } from '../openapi/api-responses';
 import { RequireScopes } from '../auth/auth.decorators';
 import { CreateJobDto } from './create-job.dto';
+import { BatchResultView, CreateBatchDto } from './batch/create-batch.dto';
+import { JobBatchCreator } from './batch/job-batch-creator';
 import { JobIdPipe } from './job-id.pipe';
 import {
   CreatedJobView,
@@ -39,6 +41,7 @@ const REPORT_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandb
 export class JobsController {
   constructor(
     private readonly creator: JobCreator,
+    private readonly batches: JobBatchCreator,
     private readonly jobs: JobsService,
     private readonly results: ResultContentService,
   ) {}
@@ -84,6 +87,36 @@ export class JobsController {
     });
     void reply.header('Location', jobLocation(job.id));
     return toCreatedView(job);
+  }
+
+  @Post('batch')
+  @RequireScopes('jobs:write')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Covers the whole batch: a repeat of the same request replays the first answer (no job is created twice).',
+  })
+  @ApiOperation({
+    operationId: 'createJobsBatch',
+    summary: 'Create many jobs',
+    description:
+      'Up to 1,000 create bodies. Each item is validated and answered on its own (one bad item fails alone, with the problem a ' +
+      'single create would get); the valid ones are stored in one transaction and queued in one round trip.',
+  })
+  @ApiOkResponse({ type: BatchResultView, description: 'One outcome per item, in order. A replay adds `Idempotent-Replayed: true`.' })
+  @ApiProblems(409, 413, 415, 422)
+  async createBatch(
+    @Body() body: CreateBatchDto,
+    @Ctx() ctx: RequestContext,
+    @IdempotencyCtx() idempotency: IdempotencyContext,
+  ): Promise<BatchResultView> {
+    return this.batches.create(body.jobs, ctx, {
+      idempotencyKey: idempotency.key,
+      // The key completes in the jobs' own transaction: no jobs without their key, no key without its jobs.
+      within: idempotency.key ? (manager, answer) => idempotency.completeWithin(manager, 200, answer) : undefined,
+    });
   }
 
   @Get()

@@ -55,6 +55,7 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
     expect(new Set(ids)).toEqual(
       new Set([
         'createJob',
+        'createJobsBatch',
         'listJobs',
         'getJob',
         'getJobResult',
@@ -113,6 +114,19 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
     await publish({ type: 'started', jobId: running, attempt: 1, at: now() });
     await waitFor(async () => (await status(running)) === 'running', 10_000, 'job running');
     check('cancelJob', await inject(app, 'DELETE', `/api/v1/jobs/${running}`), 202);
+  });
+
+  it('creates a batch (200, per-item outcomes) and refuses bad batches (4xx)', async () => {
+    const batch = (payload: unknown, headers: Record<string, string> = {}) =>
+      inject(app, 'POST', '/api/v1/jobs/batch', { payload: payload as object, headers: { 'content-type': 'application/json', ...headers } });
+    const answer = check('createJobsBatch', await batch({ jobs: [create, { ...create, task: 'nope' }] }), 200).json();
+    expect(answer.items.map((item: { status: number }) => item.status)).toEqual([202, 400]);
+    check('createJobsBatch', await batch({ jobs: [] }), 400);
+    check('createJobsBatch', await inject(app, 'POST', '/api/v1/jobs/batch', { payload: 'a=b', headers: { 'content-type': 'text/plain' } }), 415);
+    check('createJobsBatch', await batch(JSON.stringify({ jobs: [{ ...create, params: { input_uri: 'x'.repeat(2 * 1024 * 1024) } }] })), 413);
+    const key = { 'idempotency-key': `conf-batch-${Date.now()}` };
+    check('createJobsBatch', await batch({ jobs: [create] }, key), 200);
+    check('createJobsBatch', await batch({ jobs: [create, create] }, key), 422);
   });
 
   it('serves a succeeded job’s result record and artefacts', async () => {
@@ -201,6 +215,32 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
     }
   });
 
+  it('answers 409 to an idempotent batch still in flight', async () => {
+    const [blocker, observer] = [new Client({ connectionString: harness.db.url }), new Client({ connectionString: harness.db.url })];
+    await Promise.all([blocker.connect(), observer.connect()]);
+    try {
+      const send = () => inject(app, 'POST', '/api/v1/jobs/batch', { payload: { jobs: [create] }, headers: { 'idempotency-key': 'inflight-batch' } });
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE jobs IN SHARE ROW EXCLUSIVE MODE');
+      const first = Promise.resolve(send());
+      const waiting = async () =>
+        Number(
+          (
+            await observer.query(
+              "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO%jobs%'",
+            )
+          ).rows[0].n,
+        );
+      await waitFor(async () => (await waiting()) === 1, 5_000, 'first batch waiting on the lock');
+      check('createJobsBatch', await send(), 409);
+      await blocker.query('COMMIT');
+      check('createJobsBatch', await first, 200);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await Promise.all([blocker.end(), observer.end()]);
+    }
+  });
+
   it('answers 503 on every route while a dependency is down', async () => {
     const proxy = await new TcpProxy(5432).start();
     const url = new URL(harness.db.url);
@@ -215,6 +255,7 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
       const id = await newJob(cut);
       await proxy.cut();
       check('createJob', await inject(cut, 'POST', '/api/v1/jobs', { payload: create }), 503);
+      check('createJobsBatch', await inject(cut, 'POST', '/api/v1/jobs/batch', { payload: { jobs: [create] } }), 503);
       check('listJobs', await inject(cut, 'GET', '/api/v1/jobs'), 503);
       check('getJob', await inject(cut, 'GET', `/api/v1/jobs/${id}`), 503);
       check('getJobEvents', await inject(cut, 'GET', `/api/v1/jobs/${id}/events`), 503);

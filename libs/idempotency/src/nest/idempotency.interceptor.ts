@@ -41,9 +41,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
+    // Most requests carry no key: nothing to claim or look up, so no promise to wait for first.
+    if (!this.keyPresented(request, route)) {
+      const unclaimed = new IdempotencyContext(undefined, undefined, this.store, this.options.storagePolicy);
+      attachIdempotencyContext(request, unclaimed);
+      return this.runHandler(next, unclaimed, request, reply);
+    }
     return from(this.decide(request, reply, route)).pipe(
       mergeMap((decision) => (decision.respond ? of(decision.body) : this.runHandler(next, decision.context, request, reply))),
     );
+  }
+
+  /** A key in the header or the body field, valid or not (decide() checks it). */
+  private keyPresented(request: FastifyRequest, route: ResolvedRouteOptions): boolean {
+    if (route.required || request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()] !== undefined) return true;
+    const body = request.body;
+    return route.bodyField !== null && body !== null && typeof body === 'object' && route.bodyField in body;
   }
 
   private async decide(request: FastifyRequest, reply: FastifyReply, route: ResolvedRouteOptions): Promise<Decision> {

@@ -54,10 +54,17 @@ export class JobRepository {
 
   /**
    * Inserts many jobs, each with its first audit row, in one statement (all or none): the
-   * gateway groups concurrent creates through this. Results come back in input order.
+   * gateway groups concurrent creates and batch creates through this. Results come back in
+   * input order. With `within` (a batch's idempotency key) the statement runs in a transaction
+   * with that work.
    */
-  async createMany(jobs: readonly NewJob[]): Promise<JobEntity[]> {
-    return this.insertWithAudit(this.dataSource.manager, jobs);
+  async createMany(jobs: readonly NewJob[], within?: (manager: EntityManager, created: JobEntity[]) => Promise<void>): Promise<JobEntity[]> {
+    if (!within) return this.insertWithAudit(this.dataSource.manager, jobs);
+    return this.dataSource.transaction(async (manager) => {
+      const created = await this.insertWithAudit(manager, jobs);
+      await within(manager, created);
+      return created;
+    });
   }
 
   private async insertWithAudit(manager: EntityManager, jobs: readonly NewJob[]): Promise<JobEntity[]> {

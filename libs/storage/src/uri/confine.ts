@@ -11,7 +11,7 @@ import type { LocalLocation } from './storage-location';
  */
 export function confineToRoot(absolutePath: string, localRoot: string, input: string): LocalLocation {
   const lexicalRoot = resolve(localRoot);
-  const realRoot = realpathOfNearest(lexicalRoot, input);
+  const realRoot = realRootOf(lexicalRoot, input);
   const lexical = resolve(absolutePath);
   const real = realpathOfNearest(lexical, input);
   if (!isInside(real, realRoot)) {
@@ -22,6 +22,29 @@ export function confineToRoot(absolutePath: string, localRoot: string, input: st
   }
   if (real === realRoot) throw refuse('empty', input, 'names the storage root itself, not a file');
   return { kind: 'local', absolutePath: real, relativePath: relative(realRoot, real).split(sep).join('/') };
+}
+
+/**
+ * Real paths of roots (the storage root, a tenant's prefix) that existed when first confined
+ * to: a root is not moved or swapped for a link while a process runs, so each is resolved once
+ * instead of on every request. The path below the root is still resolved every time.
+ */
+const realRoots = new Map<string, string>();
+const MAX_REAL_ROOTS = 10_000;
+
+function realRootOf(lexicalRoot: string, input: string): string {
+  const cached = realRoots.get(lexicalRoot);
+  if (cached !== undefined) return cached;
+  let real: string;
+  try {
+    real = realpathSync.native(lexicalRoot);
+  } catch {
+    // Not there yet (a tenant's first upload): resolve as any path, and remember nothing.
+    return realpathOfNearest(lexicalRoot, input);
+  }
+  if (realRoots.size >= MAX_REAL_ROOTS) realRoots.clear();
+  realRoots.set(lexicalRoot, real);
+  return real;
 }
 
 export function isInside(path: string, root: string): boolean {

@@ -28,6 +28,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create many jobs
+         * @description Up to 1,000 create bodies. Each item is validated and answered on its own (one bad item fails alone, with the problem a single create would get); the valid ones are stored in one transaction and queued in one round trip.
+         */
+        post: operations["createJobsBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}": {
         parameters: {
             query?: never;
@@ -527,6 +547,85 @@ export interface components {
              */
             created_at: string;
         };
+        CreateJobsBatchRequest: {
+            /** @description Create bodies, as POST /api/v1/jobs takes them, except `idempotency_key` (the Idempotency-Key header covers the whole batch). */
+            jobs: components["schemas"]["CreateJobRequest"][];
+        };
+        FieldProblem: {
+            /**
+             * @description The field at fault: a body path (`params.input_uri`), a query parameter or a header.
+             * @example params.input_uri
+             */
+            field: string;
+            /** @example is required */
+            message: string;
+        };
+        Problem: {
+            /**
+             * Format: uri
+             * @description Stable problem type; clients branch on it. Slugs under https://validahub.dev/problems/: validation-error, not-found, job-not-succeeded, job-not-cancellable, idempotency-key-reused, idempotency-request-in-progress, payload-too-large, unsupported-media-type, dependency-unavailable, ...
+             * @example https://validahub.dev/problems/validation-error
+             */
+            type: string;
+            /** @example Invalid request */
+            title: string;
+            /**
+             * @description The HTTP status code.
+             * @example 400
+             */
+            status: number;
+            /**
+             * @description What went wrong and what to do about it.
+             * @example The request is not valid.
+             */
+            detail: string;
+            /** @description One entry per bad field (validation errors). */
+            errors?: components["schemas"]["FieldProblem"][];
+            /**
+             * @description The request’s X-Correlation-Id (generated when absent); quote it when asking for help.
+             * @example req-7f3a
+             */
+            correlation_id: string;
+            /**
+             * @description 409 job-not-succeeded / job-not-cancellable: the job’s status.
+             * @example running
+             */
+            job_status?: string;
+            /**
+             * @description 503: the dependency that is down (`postgres`, `redis`, `storage`).
+             * @example redis
+             */
+            dependency?: string;
+            /**
+             * @description 413 on uploads: the limit in bytes.
+             * @example 1073741824
+             */
+            limit_bytes?: number;
+            /** @description 503 from /health/ready: the state of each dependency. */
+            checks?: {
+                [key: string]: unknown;
+            };
+        };
+        BatchItem: {
+            /**
+             * @description Position of the item in `jobs` (from 0).
+             * @example 0
+             */
+            index: number;
+            /**
+             * @description What a single create of this item would have answered: 202 created, 400/403 refused.
+             * @example 202
+             */
+            status: number;
+            /** @description The created job (status 202). */
+            job?: components["schemas"]["CreatedJob"];
+            /** @description Why this item was refused (status 4xx). */
+            problem?: components["schemas"]["Problem"];
+        };
+        BatchResult: {
+            /** @description One entry per item, in request order. */
+            items: components["schemas"]["BatchItem"][];
+        };
         JobError: {
             /** @example input_not_found */
             code: string;
@@ -992,61 +1091,6 @@ export interface components {
             limit: number;
             offset: number;
         };
-        FieldProblem: {
-            /**
-             * @description The field at fault: a body path (`params.input_uri`), a query parameter or a header.
-             * @example params.input_uri
-             */
-            field: string;
-            /** @example is required */
-            message: string;
-        };
-        Problem: {
-            /**
-             * Format: uri
-             * @description Stable problem type; clients branch on it. Slugs under https://validahub.dev/problems/: validation-error, not-found, job-not-succeeded, job-not-cancellable, idempotency-key-reused, idempotency-request-in-progress, payload-too-large, unsupported-media-type, dependency-unavailable, ...
-             * @example https://validahub.dev/problems/validation-error
-             */
-            type: string;
-            /** @example Invalid request */
-            title: string;
-            /**
-             * @description The HTTP status code.
-             * @example 400
-             */
-            status: number;
-            /**
-             * @description What went wrong and what to do about it.
-             * @example The request is not valid.
-             */
-            detail: string;
-            /** @description One entry per bad field (validation errors). */
-            errors?: components["schemas"]["FieldProblem"][];
-            /**
-             * @description The request’s X-Correlation-Id (generated when absent); quote it when asking for help.
-             * @example req-7f3a
-             */
-            correlation_id: string;
-            /**
-             * @description 409 job-not-succeeded / job-not-cancellable: the job’s status.
-             * @example running
-             */
-            job_status?: string;
-            /**
-             * @description 503: the dependency that is down (`postgres`, `redis`, `storage`).
-             * @example redis
-             */
-            dependency?: string;
-            /**
-             * @description 413 on uploads: the limit in bytes.
-             * @example 1073741824
-             */
-            limit_bytes?: number;
-            /** @description 503 from /health/ready: the state of each dependency. */
-            checks?: {
-                [key: string]: unknown;
-            };
-        };
         /** @description params of correct_csv_job. */
         CorrectCsvJobParams: {
             input_uri: string;
@@ -1292,6 +1336,124 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedJob"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the job’s state (`job_status` says which), or an idempotent create still in flight (Retry-After). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over the limit (1 MiB for JSON; MAX_UPLOAD_BYTES for files). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (JSON routes take application/json; uploads take multipart/form-data with a CSV part). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request (problem `idempotency-key-reused`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createJobsBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 128 printable characters; generated when absent; echoed. */
+                "X-Correlation-Id"?: string;
+                /** @description Covers the whole batch: a repeat of the same request replays the first answer (no job is created twice). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateJobsBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description One outcome per item, in order. A replay adds `Idempotent-Replayed: true`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
                 };
             };
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
