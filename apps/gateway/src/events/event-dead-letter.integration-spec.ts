@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JobEvent } from '@validahub/jobs-domain';
 import { jobEventsDeadLetterKey, jobEventsStreamKey } from '@validahub/jobs-queueing';
-import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
+import { createGatewayHarness, GatewayHarness, TEST_METRICS_TOKEN, waitFor } from '../testing/gateway-harness';
 
 jest.setTimeout(30_000);
 
@@ -59,7 +59,7 @@ describe('event applier: an event Postgres refuses', () => {
     expect(fields.error).toMatch(/^22P05: |^22021: /);
     expect(Date.parse(fields.at)).not.toBeNaN();
 
-    const metrics = (await applier.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await applier.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })).body;
     expect(metrics).toMatch(/^validahub_events_dead_lettered_total\{type="failed",service="gateway"\} 1$/m);
     // Nothing is left pending for the group either: the applier moved on for good.
     const pending = (await harness.redis.xpending(jobEventsStreamKey(harness.prefix), 'gateway')) as [number, ...unknown[]];

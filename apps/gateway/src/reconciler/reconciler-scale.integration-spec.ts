@@ -1,5 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { ANONYMOUS_TENANT_ID } from '@validahub/jobs-domain';
 import { UnfinishedJobs, UnfinishedKind } from '@validahub/jobs-persistence';
 import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
 import { Reconciler } from './reconciler';
@@ -20,8 +21,8 @@ describe('reconciler: index scans, fairness, one replica at a time', () => {
     // History: 50,000 finished jobs, 600 waiting an hour, and one running job, quiet for 30 s, whose queue entry is gone.
     const insert = (status: string, count: number, ago: string) =>
       db.query(
-        `INSERT INTO jobs (id, task_name, status, params, priority, plan, queue, attempts, max_attempts, correlation_id, updated_at)
-         SELECT gen_random_uuid(), 'noop_job', $1, '{}', 5, 'pro', 'queue-pro', $2, 1, 'c', now() - $3::interval - make_interval(secs => g / 1000.0)
+        `INSERT INTO jobs (id, tenant_id, task_name, status, params, priority, plan, queue, attempts, max_attempts, correlation_id, updated_at)
+         SELECT gen_random_uuid(), '${ANONYMOUS_TENANT_ID}', 'noop_job', $1, '{}', 5, 'pro', 'queue-pro', $2, 1, 'c', now() - $3::interval - make_interval(secs => g / 1000.0)
          FROM generate_series(1, $4) AS g`,
         [status, status === 'queued' ? 0 : 1, ago, count],
       );
