@@ -26,6 +26,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { Reconciler } from './reconciler/reconciler';
 import { WebAppController } from './web/web-app.controller';
 import { tenancyProviders } from './tenancy/tenancy.providers';
+import { compositionControllers, compositionProviders } from './workflows/composition.providers';
 
 /**
  * The jobs API (idempotent create included), uploads, tenants and API keys (the global auth
@@ -49,7 +50,15 @@ export class GatewayModule {
         TerminusModule.forRoot({ logger: false }),
         gatewayIdempotencyModule(config, resolved.idempotency),
       ],
-      controllers: [JobsController, FilesController, AdminController, HealthController, MetricsController, WebAppController],
+      controllers: [
+        JobsController,
+        ...compositionControllers,
+        FilesController,
+        AdminController,
+        HealthController,
+        MetricsController,
+        WebAppController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_OPTIONS, useValue: resolved },
@@ -69,6 +78,7 @@ export class GatewayModule {
         ResultContentService,
         JobCanceller,
         FilesService,
+        ...compositionProviders,
         Reconciler,
         ...eventApplierProviders(resolved),
       ],

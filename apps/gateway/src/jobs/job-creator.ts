@@ -15,10 +15,18 @@ import { CreateJobDto } from './create-job.dto';
 import { deploymentParamErrors } from './deployment-params';
 import type { NewJobEnqueuer } from './crash-after-insert';
 import { RequestContext } from './request-context';
+import type { TemplateVersion } from '../templates/template-store';
+import { TemplatesService } from '../templates/templates.service';
+
+/** Where a job comes from, beyond its request: recorded on the job, filterable in the list. */
+export type JobLinks = Pick<NewJob, 'workflowId' | 'stepId' | 'retryOf' | 'scheduleId'>;
 
 export interface CreateOptions extends CreateJobOptions {
   /** The validated idempotency key (header or body) to store on the job. Default: the body's. */
   idempotencyKey?: string;
+  links?: JobLinks;
+  /** Recorded as the job's template when the caller resolved one itself (a retry keeps its job's). */
+  template?: { name: string; version: number };
 }
 
 /** Accepts a job: validates the request, stores the job with its first audit row, enqueues it. */
@@ -33,6 +41,7 @@ export class JobCreator {
     private readonly jobs: JobRepository,
     @Inject(NEW_JOB_ENQUEUER) private readonly enqueuer: NewJobEnqueuer,
     private readonly metrics: GatewayMetrics,
+    private readonly templates: TemplatesService,
   ) {}
 
   /**
@@ -41,7 +50,7 @@ export class JobCreator {
    * completing an idempotency key).
    */
   async create(dto: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<JobEntity> {
-    const newJob = this.newJob(dto, context, options);
+    const newJob = await this.prepare(dto, context, options);
     // Creates without an idempotency key share one insert statement with their neighbours.
     const job = options.within ? await this.jobs.create(newJob, options) : await this.inserts.submit(newJob);
     this.metrics.jobsCreated.inc({ task: job.taskName, plan: job.plan });
@@ -50,8 +59,44 @@ export class JobCreator {
     return job;
   }
 
-  /** The row to store, with the task's defaults applied; a 403 or 400 problem for anything not allowed or invalid. */
-  private newJob(dto: CreateJobDto, context: RequestContext, options: CreateOptions): NewJob {
+  /** Counts and enqueues jobs a caller inserted in its own transaction (workflow steps), after its commit. */
+  async afterInsert(jobs: readonly JobEntity[]): Promise<void> {
+    for (const job of jobs) {
+      this.metrics.jobsCreated.inc({ task: job.taskName, plan: job.plan });
+      this.metrics.transitions.inc({ to_status: 'queued', actor: 'api' });
+    }
+    await Promise.all(jobs.map((job) => this.enqueuer.enqueue(job)));
+  }
+
+  /**
+   * The row to store, with the template resolved and the task's defaults applied; a 403 or 400
+   * problem for anything not allowed or invalid. Nothing is written.
+   */
+  async prepare(request: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<NewJob> {
+    const { dto, template } = await this.withTemplate(request, context);
+    const job = this.newJob(dto, context, options);
+    const recorded = template ?? options.template;
+    return { ...job, ...options.links, template: recorded?.name ?? null, templateVersion: recorded?.version ?? null };
+  }
+
+  /** `task` or `template`, exactly one; a template gives the task, its params under the overrides, its priority. */
+  private async withTemplate(
+    dto: CreateJobDto,
+    context: RequestContext,
+  ): Promise<{ dto: CreateJobDto & { task: string }; template?: TemplateVersion }> {
+    if (dto.task !== undefined && dto.template !== undefined) {
+      throw problems.validation([{ field: 'template', message: 'give either task or template, not both' }]);
+    }
+    if (dto.template === undefined) {
+      if (dto.task === undefined) throw problems.validation([{ field: 'task', message: 'task (or template) is required' }]);
+      if (dto.params === undefined) throw problems.validation([{ field: 'params', message: 'params must be an object' }]);
+      return { dto: { ...dto, task: dto.task } };
+    }
+    const { template, params } = await this.templates.resolve(context.tenantId, dto.template, dto.params ?? {});
+    return { dto: { ...dto, task: template.taskName, params, priority: dto.priority ?? template.priority ?? undefined }, template };
+  }
+
+  private newJob(dto: CreateJobDto & { task: string }, context: RequestContext, options: CreateOptions): NewJob {
     const plan = planFor(dto, context.auth);
     const priority = priorityFor(dto, plan, context.auth);
     const found = this.registry.lookup(dto.task);

@@ -15,7 +15,7 @@ export { applyJobEvent, applyJobEvents } from './event-writer';
 export type { ApplyOutcome } from './apply-outcome';
 export { guardedTransition, type TransitionRequest, type TransitionChanges } from './transitions';
 export { insertAuditRow, type AuditRow } from './audit-rows';
-export type { NewJob, JobListFilter, JobPage } from './job-records';
+export type { NewJob, JobListFilter, JobListCursor, JobPage } from './job-records';
 export { UnfinishedJobs, type PageKey, type QuietPage, type UnfinishedKind } from './unfinished-jobs';
 export { LeaderLock } from './leader-lock';
 export { returnedRows } from './sql/raw-rows';
