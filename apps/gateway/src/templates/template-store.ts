@@ -27,7 +27,8 @@ export class TemplateStore {
       try {
         const rows: Record<string, unknown>[] = await this.dataSource.query(
           `INSERT INTO job_templates (tenant_id, name, version, task_name, params, priority, description)
-           SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4::jsonb, $5, $6 FROM job_templates WHERE tenant_id = $1 AND name = $2
+           SELECT $1::uuid, $2::varchar, coalesce(max(version), 0) + 1, $3::varchar, $4::jsonb, $5::smallint, $6::text
+           FROM job_templates WHERE tenant_id = $1::uuid AND name = $2::varchar
            RETURNING ${COLUMNS}`,
           [tenantId, spec.name, spec.taskName, JSON.stringify(spec.params), spec.priority, spec.description],
         );

@@ -10,7 +10,7 @@ import { decodeListCursor, encodeListCursor } from '../jobs/list-cursor';
 import { RequestContext } from '../jobs/request-context';
 import { TemplatesService } from '../templates/templates.service';
 import { WorkflowAdvancer } from './workflow-advancer';
-import { resolveReferences, workflowShapeProblems } from './workflow-graph';
+import { referencesIn, resolveReferences, workflowShapeProblems } from './workflow-graph';
 import { StepRecord, WorkflowRecord } from './workflow-records';
 import { NewWorkflow, WorkflowStore } from './workflow-store';
 import { CreateWorkflowDto, WorkflowStepDto } from './workflow.dto';
@@ -153,9 +153,11 @@ export class WorkflowsService {
         context,
       );
     } catch (error) {
-      if (error instanceof ProblemException && error.spec.status === 400)
-        throw inStep(error.spec.errors ?? [{ field: 'task', message: error.spec.detail }]);
-      throw error;
+      if (!(error instanceof ProblemException) || error.spec.status !== 400) throw error;
+      // A param that is a reference is checked when its step starts, against the real output.
+      const referenced = new Set(referencesIn(params).map((ref) => `params.${ref.path}`));
+      const errors = (error.spec.errors ?? [{ field: 'task', message: error.spec.detail }]).filter((e) => !referenced.has(e.field));
+      if (errors.length) throw inStep(errors);
     }
     return {
       stepId: step.id,
