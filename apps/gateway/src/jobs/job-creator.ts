@@ -17,6 +17,7 @@ import type { NewJobEnqueuer } from './crash-after-insert';
 import { RequestContext } from './request-context';
 import type { TemplateVersion } from '../templates/template-store';
 import { TemplatesService } from '../templates/templates.service';
+import { JobInputs } from '../reports/report-inputs';
 
 /** Where a job comes from, beyond its request: recorded on the job, filterable in the list. */
 export type JobLinks = Pick<NewJob, 'workflowId' | 'stepId' | 'retryOf' | 'scheduleId'>;
@@ -42,6 +43,7 @@ export class JobCreator {
     @Inject(NEW_JOB_ENQUEUER) private readonly enqueuer: NewJobEnqueuer,
     private readonly metrics: GatewayMetrics,
     private readonly templates: TemplatesService,
+    private readonly inputs: JobInputs,
   ) {}
 
   /**
@@ -51,6 +53,7 @@ export class JobCreator {
    */
   async create(dto: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<JobEntity> {
     const newJob = await this.prepare(dto, context, options);
+    await this.inputs.prepare(newJob, context.auth);
     // Creates without an idempotency key share one insert statement with their neighbours.
     const job = options.within ? await this.jobs.create(newJob, options) : await this.inserts.submit(newJob);
     this.metrics.jobsCreated.inc({ task: job.taskName, plan: job.plan });
@@ -66,6 +69,11 @@ export class JobCreator {
       this.metrics.transitions.inc({ to_status: 'queued', actor: 'api' });
     }
     await Promise.all(jobs.map((job) => this.enqueuer.enqueue(job)));
+  }
+
+  /** Prepares what a job needs before its row is stored (a report's numbers); see JobInputs. */
+  async prepareInputs(job: NewJob, context: RequestContext): Promise<void> {
+    await this.inputs.prepare(job, context.auth);
   }
 
   /**

@@ -139,7 +139,9 @@ export class JobsController {
     name: 'part',
     required: false,
     enum: RESULT_PARTS,
-    description: 'CSV jobs: `report` (JSON), `corrected` (CSV), `issues_csv` (CSV) or `report_html` (HTML); default `result_ref`.',
+    description:
+      'CSV jobs: `report` (JSON), `corrected` (CSV), `issues_csv` (CSV) or `report_html` (HTML); generate_report_job: `html`, `csv` or `json`; ' +
+      'default `result_ref`.',
   })
   @ApiProduces('application/json', 'text/csv', 'text/html')
   @ApiOkResponse({

@@ -2,6 +2,8 @@ import { Provider } from '@nestjs/common';
 import type { JobsSettledHook } from '../events/event-applier';
 import { JOBS_SETTLED_HOOK } from '../gateway.tokens';
 import { JobRetrier } from '../jobs/job-retrier';
+import { ReportAggregates } from '../reports/report-aggregates';
+import { JobInputs } from '../reports/report-inputs';
 import { TemplateStore } from '../templates/template-store';
 import { TemplatesController } from '../templates/templates.controller';
 import { TemplatesService } from '../templates/templates.service';
@@ -15,6 +17,8 @@ import { WorkflowsService } from './workflows.service';
 export const compositionControllers = [TemplatesController, WorkflowsController];
 
 export const compositionProviders: Provider[] = [
+  ReportAggregates,
+  JobInputs,
   TemplateStore,
   TemplatesService,
   JobRetrier,

@@ -107,6 +107,7 @@ export class WorkflowAdvancer {
         links: { workflowId: workflow.id, stepId: step.stepId },
         template: step.template ? { name: step.template, version: step.templateVersion ?? 1 } : undefined,
       });
+      await this.creator.prepareInputs(newJob, context);
       const [job] = await this.jobs.createWithin(manager, [newJob]);
       await this.store.updateStep(manager, workflow.id, { stepId: step.stepId, status: 'running', jobId: job.id });
       Object.assign(step, { status: 'running', jobId: job.id, jobStatus: job.status });
