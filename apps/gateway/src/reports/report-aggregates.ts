@@ -12,38 +12,26 @@ export interface ReportQuery {
 const DAY_MS = 86_400_000;
 const COUNT_COLUMNS = ['rows_checked', 'rows_invalid', 'errors', 'warnings', 'fixes_applied'] as const;
 
-/** A summary number, 0 when it is absent or not a number (a summary is a worker's report, read defensively). */
-const summaryNumber = (key: string) => `CASE WHEN jsonb_typeof(summary->'${key}') = 'number' THEN (summary->>'${key}')::numeric ELSE 0 END`;
-/** A summary object of counts, {} when it is absent or not an object. */
-const summaryObject = (key: string) => `CASE WHEN jsonb_typeof(summary->'${key}') = 'object' THEN summary->'${key}' ELSE '{}'::jsonb END`;
+/** The period's roll-ups (see report-facts-schema.ts): $1 tenant, $2..$3 days (inclusive), $4 marketplace or null. */
+const PERIOD = `tenant_id = $1 AND day BETWEEN $2::date AND $3::date AND ($4::text IS NULL OR marketplace = $4)`;
+
+/** Exported for the benchmark's EXPLAIN ANALYZE (bench/reports). */
+export const TOTALS_SQL = `
+  SELECT marketplace, day::text AS day, GROUPING(marketplace) AS all_marketplaces, GROUPING(day) AS all_days,
+         sum(jobs) AS jobs, sum(jobs) FILTER (WHERE task_name = 'validate_csv_job') AS validate_jobs,
+         sum(rows_checked) AS rows_checked, sum(rows_invalid) AS rows_invalid, sum(errors) AS errors,
+         sum(warnings) AS warnings, sum(fixes_applied) AS fixes_applied
+  FROM report_daily WHERE ${PERIOD}
+  GROUP BY GROUPING SETS ((), (marketplace), (day))`;
+
+export const topCountsSql = (kind: 'rule' | 'column') => `
+  SELECT name, sum(count) AS count FROM report_daily_counts WHERE kind = '${kind}' AND ${PERIOD}
+  GROUP BY name ORDER BY count DESC, name LIMIT ${REPORT_TOP_N}`;
 
 /**
- * The tenant's finished (succeeded) CSV jobs of the period, read through the partial index
- * `jobs_report_facts_idx` (tenant_id, finished_at): only what their summaries recorded at job end
- * (row counts, fixes, per-rule and per-column counts), never the CSVs themselves.
+ * Computes a report's numbers in Postgres from the daily roll-ups recorded when each CSV job
+ * ended (never the CSVs, nor the jobs themselves): three aggregate statements in one snapshot.
  */
-const FACTS = `
-  FROM jobs
-  WHERE tenant_id = $1 AND status = 'succeeded' AND task_name IN ('validate_csv_job', 'correct_csv_job')
-    AND finished_at >= $2 AND finished_at < $3 AND ($4::text IS NULL OR params->>'marketplace' = $4)`;
-
-const TOTALS_SQL = `
-  SELECT coalesce(params->>'marketplace', 'generic') AS marketplace, (finished_at AT TIME ZONE 'UTC')::date::text AS day,
-         GROUPING(coalesce(params->>'marketplace', 'generic')) AS all_marketplaces, GROUPING((finished_at AT TIME ZONE 'UTC')::date) AS all_days,
-         count(*) AS jobs, count(*) FILTER (WHERE task_name = 'validate_csv_job') AS validate_jobs,
-         sum(${summaryNumber('rows_total')}) AS rows_checked, sum(${summaryNumber('rows_invalid')}) AS rows_invalid,
-         sum(${summaryNumber('errors')}) AS errors, sum(${summaryNumber('warnings')}) AS warnings,
-         sum(${summaryNumber('fixes_applied')}) AS fixes_applied
-  ${FACTS}
-  GROUP BY GROUPING SETS ((), (coalesce(params->>'marketplace', 'generic')), ((finished_at AT TIME ZONE 'UTC')::date))`;
-
-const topCountsSql = (key: string) => `
-  SELECT entry.key AS name, sum((entry.value)::text::numeric) AS count
-  FROM (SELECT ${summaryObject(key)} AS counts ${FACTS}) AS facts, jsonb_each(facts.counts) AS entry
-  WHERE jsonb_typeof(entry.value) = 'number'
-  GROUP BY entry.key ORDER BY count DESC, name LIMIT ${REPORT_TOP_N}`;
-
-/** Computes a report's numbers in Postgres: three aggregate statements in one consistent snapshot. */
 @Injectable()
 export class ReportAggregates {
   constructor(private readonly dataSource: DataSource) {}
@@ -52,11 +40,11 @@ export class ReportAggregates {
     const start = parseReportDate(query.from);
     const end = parseReportDate(query.to);
     if (!start || !end) throw new Error(`report period ${query.from}..${query.to} was not validated`);
-    const params = [query.tenantId, start, new Date(end.getTime() + DAY_MS), query.marketplace ?? null];
+    const params = [query.tenantId, query.from, query.to, query.marketplace ?? null];
     const [groups, rules, columns] = await this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => [
       (await manager.query(TOTALS_SQL, params)) as Record<string, unknown>[],
-      (await manager.query(topCountsSql('by_rule'), params)) as { name: string; count: string }[],
-      (await manager.query(topCountsSql('by_column'), params)) as { name: string; count: string }[],
+      (await manager.query(topCountsSql('rule'), params)) as { name: string; count: string }[],
+      (await manager.query(topCountsSql('column'), params)) as { name: string; count: string }[],
     ]);
     // GROUPING() is 1 for what a row sums over: both for the totals, one for a marketplace's or a day's row.
     const totalsRow = groups.find((row) => Number(row.all_marketplaces) === 1 && Number(row.all_days) === 1);

@@ -4,8 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * What composes jobs (contract "push and composition"): the template (and its version) a job
  * was made from, the workflow step it runs, the job it retries, the schedule that fired it.
  * Each list filter gets a partial index on (tenant_id, <column>, created_at DESC, id DESC),
- * the order the list reads in; and report generation reads the finished CSV jobs of a tenant
- * by finish time through a partial index that holds nothing else.
+ * the order the list reads in.
  */
 export class JobCompositionColumns1768200000000 implements MigrationInterface {
   name = 'JobCompositionColumns1768200000000';
@@ -25,14 +24,9 @@ export class JobCompositionColumns1768200000000 implements MigrationInterface {
         `CREATE INDEX IF NOT EXISTS jobs_tenant_${column}_idx ON jobs (tenant_id, ${column}, created_at DESC, id DESC)${where}`,
       );
     }
-    await queryRunner.query(
-      `CREATE INDEX jobs_report_facts_idx ON jobs (tenant_id, finished_at)
-       WHERE status = 'succeeded' AND task_name IN ('validate_csv_job', 'correct_csv_job')`,
-    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX jobs_report_facts_idx`);
     for (const column of ['correlation_id', 'idempotency_key', 'workflow_id', 'template']) {
       await queryRunner.query(`DROP INDEX IF EXISTS jobs_tenant_${column}_idx`);
     }
