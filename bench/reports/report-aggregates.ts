@@ -4,24 +4,17 @@
 // Run: node -r @swc-node/register bench/reports/report-aggregates.ts [N]
 import { randomUUID } from 'node:crypto';
 import { ANONYMOUS_TENANT_ID } from '@validahub/jobs-domain';
-import { createJobsDataSource, runPendingMigrations } from '@validahub/jobs-persistence';
+import { createJobsDataSource, REPORT_TOTALS_SQL, reportTopCountsSql, runPendingMigrations } from '@validahub/jobs-persistence';
 import { createTestDatabase } from '@validahub/testing';
-import { GATEWAY_EXTRA_MIGRATIONS } from '../../apps/gateway/src/infra/gateway-schema';
-import { ReportAggregates, topCountsSql, TOTALS_SQL } from '../../apps/gateway/src/reports/report-aggregates';
 
 const N = Number(process.argv[2] ?? 100_000);
 
 async function main(): Promise<void> {
   const db = await createTestDatabase('bench_reports');
-  const dataSource = await createJobsDataSource({
-    databaseUrl: db.url,
-    extraMigrations: GATEWAY_EXTRA_MIGRATIONS,
-    statementTimeoutMs: 600_000,
-  }).initialize();
+  const dataSource = await createJobsDataSource({ databaseUrl: db.url, statementTimeoutMs: 600_000 }).initialize();
   try {
     await runPendingMigrations(dataSource);
     const other = randomUUID();
-    await dataSource.query(`INSERT INTO tenants (id, name, plan) VALUES ($1, 'bench-other', 'pro')`, [other]);
     // N jobs of the tenant over 2025, N of another tenant: summaries shaped as CSV jobs record them.
     const seed = `
       INSERT INTO jobs (id, tenant_id, task_name, status, params, priority, plan, queue, max_attempts, correlation_id, created_at, finished_at, summary)
@@ -33,7 +26,7 @@ async function main(): Promise<void> {
                'by_column', jsonb_build_object('price', i % 5, 'title', i % 9, 'col_' || (i % 40), 2))
       FROM (SELECT i, timestamptz '2025-01-01' + (i % 365) * interval '1 day' + (i % 86400) * interval '1 second' AS ts
             FROM generate_series(1, $2) AS i) AS g`;
-    let started = Date.now();
+    const started = Date.now();
     await dataSource.query(seed, [ANONYMOUS_TENANT_ID, N]);
     await dataSource.query(seed, [other, N]);
     await dataSource.query('ANALYZE jobs, report_daily, report_daily_counts');
@@ -51,24 +44,24 @@ async function main(): Promise<void> {
       const text = plan.map((row) => row['QUERY PLAN']).join('\n');
       return { ms: Number(/Execution Time: ([\d.]+) ms/.exec(text)?.[1]), text };
     };
+    const statements = { totals: REPORT_TOTALS_SQL, top_rules: reportTopCountsSql('rule', 10), top_columns: reportTopCountsSql('column', 10) };
     // Warm the cache once, then measure.
-    await new ReportAggregates(dataSource).compute({ tenantId: ANONYMOUS_TENANT_ID, from: '2025-01-01', to: '2026-01-01' });
+    for (const sql of Object.values(statements)) await dataSource.query(sql, params);
     const baseline = await executionMs(baselineSql);
-    const statements = { totals: TOTALS_SQL, top_rules: topCountsSql('rule'), top_columns: topCountsSql('column') };
     let database = 0;
     for (const [name, sql] of Object.entries(statements)) {
       const { ms, text } = await executionMs(sql);
       database += ms;
       console.log(`\n--- EXPLAIN ANALYZE ${name}: ${ms.toFixed(1)} ms\n${text}`);
     }
-    started = Date.now();
-    const data = await new ReportAggregates(dataSource).compute({ tenantId: ANONYMOUS_TENANT_ID, from: '2025-01-01', to: '2026-01-01' });
-    const wall = Date.now() - started;
+    const [totals] = (await dataSource.query(`SELECT sum(jobs) AS jobs FROM report_daily WHERE tenant_id = $1`, [ANONYMOUS_TENANT_ID])) as {
+      jobs: string;
+    }[];
     console.log(
-      `\nreport over ${data.totals.jobs} jobs (366 days): database time ${database.toFixed(1)} ms (sum of the three statements' Execution Time)`,
+      `\nreport over ${Number(totals?.jobs ?? 0)} jobs (366 days): database time ${database.toFixed(1)} ms (sum of the three statements' Execution Time)`,
     );
     console.log(
-      `compute() wall time ${wall} ms; baseline: count(*) of the same jobs in the jobs table ${baseline.ms.toFixed(1)} ms; ratio report/baseline ${(database / baseline.ms).toFixed(3)}`,
+      `baseline: count(*) of the same jobs in the jobs table ${baseline.ms.toFixed(1)} ms; ratio report/baseline ${(database / baseline.ms).toFixed(3)}`,
     );
     console.log(`under 2 s of database time: ${database < 2_000 ? 'yes' : 'NO'}`);
   } finally {

@@ -1,6 +1,5 @@
 import { IDEMPOTENCY_ENTITIES, IDEMPOTENCY_MIGRATIONS } from '@validahub/idempotency';
 import { TENANCY_MIGRATIONS } from '@validahub/tenancy';
-import { CreateReportFacts1768200000200 } from '../reports/report-facts-schema';
 import { CreateTemplatesAndWorkflows1768200000100 } from '../workflows/composition-schema';
 
 /**
@@ -10,9 +9,4 @@ import { CreateTemplatesAndWorkflows1768200000100 } from '../workflows/compositi
  * tenancy tables come after the jobs and idempotency tables they reference.
  */
 export const GATEWAY_EXTRA_ENTITIES = [...IDEMPOTENCY_ENTITIES];
-export const GATEWAY_EXTRA_MIGRATIONS = [
-  ...IDEMPOTENCY_MIGRATIONS,
-  ...TENANCY_MIGRATIONS,
-  CreateTemplatesAndWorkflows1768200000100,
-  CreateReportFacts1768200000200,
-];
+export const GATEWAY_EXTRA_MIGRATIONS = [...IDEMPOTENCY_MIGRATIONS, ...TENANCY_MIGRATIONS, CreateTemplatesAndWorkflows1768200000100];

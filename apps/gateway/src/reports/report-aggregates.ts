@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { REPORT_TOTALS_SQL, reportTopCountsSql } from '@validahub/jobs-persistence';
 import { parseReportDate, REPORT_TOP_N, ReportCounts, ReportData } from '@validahub/jobs-tasks';
 
 export interface ReportQuery {
@@ -11,22 +12,6 @@ export interface ReportQuery {
 
 const DAY_MS = 86_400_000;
 const COUNT_COLUMNS = ['rows_checked', 'rows_invalid', 'errors', 'warnings', 'fixes_applied'] as const;
-
-/** The period's roll-ups (see report-facts-schema.ts): $1 tenant, $2..$3 days (inclusive), $4 marketplace or null. */
-const PERIOD = `tenant_id = $1 AND day BETWEEN $2::date AND $3::date AND ($4::text IS NULL OR marketplace = $4)`;
-
-/** Exported for the benchmark's EXPLAIN ANALYZE (bench/reports). */
-export const TOTALS_SQL = `
-  SELECT marketplace, day::text AS day, GROUPING(marketplace) AS all_marketplaces, GROUPING(day) AS all_days,
-         sum(jobs) AS jobs, sum(jobs) FILTER (WHERE task_name = 'validate_csv_job') AS validate_jobs,
-         sum(rows_checked) AS rows_checked, sum(rows_invalid) AS rows_invalid, sum(errors) AS errors,
-         sum(warnings) AS warnings, sum(fixes_applied) AS fixes_applied
-  FROM report_daily WHERE ${PERIOD}
-  GROUP BY GROUPING SETS ((), (marketplace), (day))`;
-
-export const topCountsSql = (kind: 'rule' | 'column') => `
-  SELECT name, sum(count) AS count FROM report_daily_counts WHERE kind = '${kind}' AND ${PERIOD}
-  GROUP BY name ORDER BY count DESC, name LIMIT ${REPORT_TOP_N}`;
 
 /**
  * Computes a report's numbers in Postgres from the daily roll-ups recorded when each CSV job
@@ -42,9 +27,9 @@ export class ReportAggregates {
     if (!start || !end) throw new Error(`report period ${query.from}..${query.to} was not validated`);
     const params = [query.tenantId, query.from, query.to, query.marketplace ?? null];
     const [groups, rules, columns] = await this.dataSource.transaction('REPEATABLE READ', async (manager: EntityManager) => [
-      (await manager.query(TOTALS_SQL, params)) as Record<string, unknown>[],
-      (await manager.query(topCountsSql('rule'), params)) as { name: string; count: string }[],
-      (await manager.query(topCountsSql('column'), params)) as { name: string; count: string }[],
+      (await manager.query(REPORT_TOTALS_SQL, params)) as Record<string, unknown>[],
+      (await manager.query(reportTopCountsSql('rule', REPORT_TOP_N), params)) as { name: string; count: string }[],
+      (await manager.query(reportTopCountsSql('column', REPORT_TOP_N), params)) as { name: string; count: string }[],
     ]);
     // GROUPING() is 1 for what a row sums over: both for the totals, one for a marketplace's or a day's row.
     const totalsRow = groups.find((row) => Number(row.all_marketplaces) === 1 && Number(row.all_days) === 1);

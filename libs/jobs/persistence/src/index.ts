@@ -19,3 +19,4 @@ export type { NewJob, JobListFilter, JobListCursor, JobPage } from './job-record
 export { UnfinishedJobs, type PageKey, type QuietPage, type UnfinishedKind } from './unfinished-jobs';
 export { LeaderLock } from './leader-lock';
 export { returnedRows } from './sql/raw-rows';
+export { REPORT_TOTALS_SQL, reportTopCountsSql } from './report-facts';
