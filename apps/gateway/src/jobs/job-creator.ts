@@ -96,9 +96,12 @@ export class JobCreator {
       throw problems.validation([{ field: 'template', message: 'give either task or template, not both' }]);
     }
     if (dto.template === undefined) {
-      if (dto.task === undefined) throw problems.validation([{ field: 'task', message: 'task (or template) is required' }]);
-      if (dto.params === undefined) throw problems.validation([{ field: 'params', message: 'params must be an object' }]);
-      return { dto: { ...dto, task: dto.task } };
+      const missing = [
+        ...(dto.task === undefined ? [{ field: 'task', message: 'task (or template) is required' }] : []),
+        ...(dto.params === undefined ? [{ field: 'params', message: 'params must be an object' }] : []),
+      ];
+      if (missing.length) throw problems.validation(missing);
+      return { dto: { ...dto, task: dto.task as string } };
     }
     const { template, params } = await this.templates.resolve(context.tenantId, dto.template, dto.params ?? {});
     return { dto: { ...dto, task: template.taskName, params, priority: dto.priority ?? template.priority ?? undefined }, template };
