@@ -33,6 +33,7 @@ import { JobStreamController } from './stream/job-stream.controller';
 import { streamProviders } from './stream/stream.providers';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { webhookProviders } from './webhooks/webhooks.providers';
+import { compositionControllers, compositionProviders } from './workflows/composition.providers';
 
 const LOG_BUFFER_BYTES = 4_096;
 
@@ -63,6 +64,7 @@ export class GatewayModule {
       controllers: [
         JobsController,
         JobStreamController,
+        ...compositionControllers,
         FilesController,
         AdminController,
         HealthController,
@@ -91,6 +93,7 @@ export class GatewayModule {
         ResultContentService,
         JobCanceller,
         FilesService,
+        ...compositionProviders,
         Reconciler,
         ...streamProviders,
         ...webhookProviders,

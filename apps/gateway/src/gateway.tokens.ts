@@ -18,3 +18,5 @@ export const EVENT_DEAD_LETTERS = Symbol('EVENT_DEAD_LETTERS');
 export const RECONCILER_LEADER_LOCK = Symbol('RECONCILER_LEADER_LOCK');
 /** What create hands each stored job to: the JobEnqueuer, or the fault-injection wrapper around it. */
 export const NEW_JOB_ENQUEUER = Symbol('NEW_JOB_ENQUEUER');
+/** Told the jobs that just finished after each applied batch (a JobsSettledHook: workflows advance through it). */
+export const JOBS_SETTLED_HOOK = Symbol('JOBS_SETTLED_HOOK');

@@ -1,7 +1,7 @@
 import { StorageUriError } from './errors';
 
 /** The artefacts a job's attempt can store: the report and its renderings, the corrected CSV. */
-export type ResultPart = 'report' | 'corrected' | 'issues_csv' | 'report_html';
+export type ResultPart = 'report' | 'corrected' | 'issues_csv' | 'report_html' | 'report_csv';
 
 /** File name and content type of each part, so writer and reader agree on both. */
 export const RESULT_FILES: Readonly<Record<ResultPart, { file: string; contentType: string }>> = {
@@ -9,6 +9,7 @@ export const RESULT_FILES: Readonly<Record<ResultPart, { file: string; contentTy
   corrected: { file: 'corrected.csv', contentType: 'text/csv; charset=utf-8' },
   issues_csv: { file: 'issues.csv', contentType: 'text/csv; charset=utf-8' },
   report_html: { file: 'report.html', contentType: 'text/html; charset=utf-8' },
+  report_csv: { file: 'report.csv', contentType: 'text/csv; charset=utf-8' },
 };
 
 /** One run of one attempt of a job: what its results are filed under. */

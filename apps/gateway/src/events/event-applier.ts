@@ -1,14 +1,19 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { JobEvent } from '@validahub/jobs-domain';
 import { ApplyOutcome } from '@validahub/jobs-persistence';
 import { JobEventConsumer, StreamEvent } from '@validahub/jobs-queueing';
-import { EVENT_DEAD_LETTERS, JOB_EVENT_WRITER } from '../gateway.tokens';
+import { EVENT_DEAD_LETTERS, JOB_EVENT_WRITER, JOBS_SETTLED_HOOK } from '../gateway.tokens';
 import { isDependencyDown } from '../http/dependency-errors';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { describeError, EventDeadLetters } from './event-dead-letters';
 
 /** Applies a batch of worker events to Postgres in one transaction; one outcome per event, in order. */
 export type JobEventWriter = (events: readonly JobEvent[]) => Promise<ApplyOutcome[]>;
+
+/** Runs after a batch is applied with the jobs its terminal events were about (replays included: it must be idempotent). */
+export type JobsSettledHook = (jobIds: readonly string[]) => Promise<void>;
+
+const SETTLING_EVENTS: ReadonlySet<JobEvent['type']> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 
 /** Pause before the one retry of an event Postgres refused (a lock timeout or deadlock clears by then). */
 export const REFUSED_EVENT_RETRY_MS = 200;
@@ -32,6 +37,7 @@ export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(JOB_EVENT_WRITER) private readonly writeEvents: JobEventWriter,
     private readonly metrics: GatewayMetrics,
     @Inject(EVENT_DEAD_LETTERS) private readonly deadLetters: EventDeadLetters,
+    @Optional() @Inject(JOBS_SETTLED_HOOK) private readonly onSettled?: JobsSettledHook,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -51,9 +57,26 @@ export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
       if (isDependencyDown(error)) throw error;
       this.logger.warn({ count: batch.length, error: describeError(error) }, 'Postgres refused a batch of events; applying them one by one');
       for (const entry of batch) await this.applyAlone(entry);
-      return;
+      return this.settled(batch);
     }
     batch.forEach(({ event, id }, i) => this.record(event, id, outcomes[i]));
+    await this.settled(batch);
+  }
+
+  /**
+   * Workflows move on before the batch is acknowledged: an applier that dies in between leaves
+   * the batch pending, and its replay (ignored as a transition) calls the hook again. A refusal
+   * that is not an outage is logged and left to the reconciler's repair sweep.
+   */
+  private async settled(batch: StreamEvent[]): Promise<void> {
+    const jobIds = [...new Set(batch.filter(({ event }) => SETTLING_EVENTS.has(event.type)).map(({ event }) => event.jobId))];
+    if (!this.onSettled || !jobIds.length) return;
+    try {
+      await this.onSettled(jobIds);
+    } catch (error) {
+      if (isDependencyDown(error)) throw error;
+      this.logger.warn({ count: jobIds.length, error: describeError(error) }, 'settled-jobs hook failed; the reconciler repairs what it missed');
+    }
   }
 
   /** Applies one event, retrying a refusal once; still refused, it is dead-lettered. */

@@ -2,10 +2,11 @@ import { IDEMPOTENCY_ENTITIES, IDEMPOTENCY_MIGRATIONS } from '@validahub/idempot
 import { TENANCY_MIGRATIONS } from '@validahub/tenancy';
 import { CreateSchedules1768100000100 } from '../schedules/migrations/1768100000100-create-schedules';
 import { CreateWebhooks1768100000000 } from '../webhooks/migrations/1768100000000-create-webhooks';
+import { CreateTemplatesAndWorkflows1768200000100 } from '../workflows/composition-schema';
 
 /**
- * Tables the gateway adds to the jobs schema (idempotency keys, tenants and API keys): its
- * DataSource and `gateway:migrate` both use these. Migrations run in timestamp order, so the
+ * Tables the gateway adds to the jobs schema (idempotency keys, tenants and API keys, webhooks,
+ * schedules, templates and workflows): its DataSource and `gateway:migrate` both use these. Migrations run in timestamp order, so the
  * tenancy tables come after the jobs and idempotency tables they reference.
  */
 export const GATEWAY_EXTRA_ENTITIES = [...IDEMPOTENCY_ENTITIES];
@@ -15,4 +16,6 @@ export const GATEWAY_EXTRA_MIGRATIONS = [
   // Push: webhook endpoints, deliveries and the outbox trigger; schedules and their runs.
   CreateWebhooks1768100000000,
   CreateSchedules1768100000100,
+  // Composition: templates, workflows and their steps.
+  CreateTemplatesAndWorkflows1768200000100,
 ];

@@ -4,14 +4,30 @@ import { MAX_PRIORITY, MIN_PRIORITY, Plan, PLANS } from '@validahub/jobs-domain'
 
 /** Body of POST /api/v1/jobs. `params` is checked per task by the domain's TaskRegistry. */
 export class CreateJobDto {
-  @ApiProperty({ example: 'validate_csv_job', description: 'A registered task name.' })
+  @ApiPropertyOptional({ example: 'validate_csv_job', description: 'A registered task name (this or `template`).' })
+  @IsOptional()
   @IsString()
   @Length(1, 64)
-  task!: string;
+  task?: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { input_uri: 'test.csv', marketplace: 'mercado_livre' } })
+  @ApiPropertyOptional({
+    example: 'ml-electronics-fix@2',
+    description: 'A template, `name` (latest version) or `name@<version>`, instead of `task`: its params with `params` merged on top.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 80)
+  template?: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { input_uri: 'test.csv', marketplace: 'mercado_livre' },
+    description: 'The task’s params (with `template`: overrides of the template’s; may be omitted).',
+  })
+  @IsOptional()
   @IsObject()
-  params!: Record<string, unknown>;
+  params?: Record<string, unknown>;
 
   @ApiPropertyOptional({
     type: 'integer',

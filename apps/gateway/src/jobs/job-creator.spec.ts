@@ -40,15 +40,18 @@ describe('JobCreator', () => {
       expect(spec.detail).toContain('noop_job');
     });
 
-    it('refuses a task the contract reserves but this release does not run, listing the available ones', async () => {
+    it('accepts generate_report_job, preparing its data before the row is stored, and refuses a bad period', async () => {
       const s = setup();
-      const spec = await refused(s.creator.create(dto({ task: 'generate_report_job' }), context), s);
-      expect(spec.detail).toMatch(/^Task "generate_report_job" is not available in this release\. Available tasks: [a-z_, ]+\.$/);
-      const available = spec.detail!.split('Available tasks:')[1];
-      expect(available).toContain('validate_csv_job');
-      expect(available).toContain('correct_csv_job');
-      expect(available).toContain('sync_connector_job');
-      expect(available).not.toContain('generate_report_job');
+      const job = await s.creator.create(dto({ task: 'generate_report_job', params: { from: '2026-11-01', to: '2026-11-30' } }), context);
+      expect(job.params).toEqual({ from: '2026-11-01', to: '2026-11-30', formats: ['html', 'csv', 'json'] });
+      expect(s.jobInputs.prepared).toEqual([job.id]);
+      const fresh = setup();
+      const reversed = await refused(
+        fresh.creator.create(dto({ task: 'generate_report_job', params: { from: '2026-11-30', to: '2026-11-01' } }), context),
+        fresh,
+      );
+      expect(fresh.jobInputs.prepared).toEqual([]);
+      expect(reversed.errors).toEqual([{ field: 'params.to', message: 'must not be before from' }]);
     });
 
     it('refuses test tasks unless test tasks are enabled', async () => {

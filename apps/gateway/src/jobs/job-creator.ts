@@ -16,10 +16,19 @@ import { CreateJobDto } from './create-job.dto';
 import { deploymentParamErrors } from './deployment-params';
 import type { NewJobEnqueuer } from './crash-after-insert';
 import { RequestContext } from './request-context';
+import type { TemplateVersion } from '../templates/template-store';
+import { TemplatesService } from '../templates/templates.service';
+import { JobInputs } from '../reports/report-inputs';
+
+/** Where a job comes from, beyond its request: recorded on the job, filterable in the list. */
+export type JobLinks = Pick<NewJob, 'workflowId' | 'stepId' | 'retryOf' | 'scheduleId'>;
 
 export interface CreateOptions extends CreateJobOptions {
   /** The validated idempotency key (header or body) to store on the job. Default: the body's. */
   idempotencyKey?: string;
+  links?: JobLinks;
+  /** Recorded as the job's template when the caller resolved one itself (a retry keeps its job's). */
+  template?: { name: string; version: number };
 }
 
 /** Accepts a job: validates the request, stores the job with its first audit row, enqueues it. */
@@ -34,6 +43,8 @@ export class JobCreator {
     private readonly jobs: JobRepository,
     @Inject(NEW_JOB_ENQUEUER) private readonly enqueuer: NewJobEnqueuer,
     private readonly metrics: GatewayMetrics,
+    private readonly templates: TemplatesService,
+    private readonly inputs: JobInputs,
   ) {}
 
   /**
@@ -42,7 +53,8 @@ export class JobCreator {
    * completing an idempotency key).
    */
   async create(dto: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<JobEntity> {
-    const newJob = this.prepare(dto, context, options);
+    const newJob = await this.prepare(dto, context, options);
+    await this.inputs.prepare(newJob, context.auth);
     // Creates without an idempotency key share one insert statement with their neighbours.
     const job = options.within ? await this.jobs.create(newJob, options) : await this.inserts.submit(newJob);
     this.countCreated([job]);
@@ -51,14 +63,14 @@ export class JobCreator {
   }
 
   /** Checks a request as create would (the same 400/403 problems) and stores nothing: schedules check their job when saved. */
-  validate(dto: CreateJobDto, context: RequestContext): void {
-    this.prepare(dto, context);
+  async validate(dto: CreateJobDto, context: RequestContext): Promise<void> {
+    await this.prepare(dto, context);
   }
 
   /**
-   * Stores prepared jobs (see `prepare`) with their audit rows in one statement, in one
-   * transaction with `within` when given, then enqueues them all in one round trip. A failed
-   * enqueue leaves them durably queued for the reconciler, as for a single create.
+   * Stores prepared jobs (see `prepare` and `prepareInputs`) with their audit rows in one
+   * statement, in one transaction with `within` when given, then enqueues them all in one round
+   * trip. A failed enqueue leaves them durably queued for the reconciler, as for a single create.
    */
   async createPrepared(newJobs: readonly NewJob[], within?: (manager: EntityManager, created: JobEntity[]) => Promise<void>): Promise<JobEntity[]> {
     if (!newJobs.length) return [];
@@ -68,8 +80,49 @@ export class JobCreator {
     return jobs;
   }
 
-  /** The row to store, with the task's defaults applied; a 403 or 400 problem for anything not allowed or invalid. */
-  prepare(dto: CreateJobDto, context: RequestContext, options: Pick<CreateOptions, 'idempotencyKey'> = {}): NewJob {
+  /** Counts and enqueues jobs a caller inserted in its own transaction (workflow steps), after its commit. */
+  async afterInsert(jobs: readonly JobEntity[]): Promise<void> {
+    this.countCreated(jobs);
+    await Promise.all(jobs.map((job) => this.enqueuer.enqueue(job)));
+  }
+
+  /** Prepares what a job needs before its row is stored (a report's numbers); see JobInputs. */
+  async prepareInputs(job: NewJob, context: RequestContext): Promise<void> {
+    await this.inputs.prepare(job, context.auth);
+  }
+
+  /**
+   * The row to store, with the template resolved and the task's defaults applied; a 403 or 400
+   * problem for anything not allowed or invalid. Nothing is written.
+   */
+  async prepare(request: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<NewJob> {
+    const { dto, template } = await this.withTemplate(request, context);
+    const job = this.newJob(dto, context, options);
+    const recorded = template ?? options.template;
+    return { ...job, ...options.links, template: recorded?.name ?? null, templateVersion: recorded?.version ?? null };
+  }
+
+  /** `task` or `template`, exactly one; a template gives the task, its params under the overrides, its priority. */
+  private async withTemplate(
+    dto: CreateJobDto,
+    context: RequestContext,
+  ): Promise<{ dto: CreateJobDto & { task: string }; template?: TemplateVersion }> {
+    if (dto.task !== undefined && dto.template !== undefined) {
+      throw problems.validation([{ field: 'template', message: 'give either task or template, not both' }]);
+    }
+    if (dto.template === undefined) {
+      const missing = [
+        ...(dto.task === undefined ? [{ field: 'task', message: 'task (or template) is required' }] : []),
+        ...(dto.params === undefined ? [{ field: 'params', message: 'params must be an object' }] : []),
+      ];
+      if (missing.length) throw problems.validation(missing);
+      return { dto: { ...dto, task: dto.task as string } };
+    }
+    const { template, params } = await this.templates.resolve(context.tenantId, dto.template, dto.params ?? {});
+    return { dto: { ...dto, task: template.taskName, params, priority: dto.priority ?? template.priority ?? undefined }, template };
+  }
+
+  private newJob(dto: CreateJobDto & { task: string }, context: RequestContext, options: CreateOptions): NewJob {
     const plan = planFor(dto, context.auth);
     const priority = priorityFor(dto, plan, context.auth);
     const found = this.registry.lookup(dto.task);

@@ -54,6 +54,12 @@ export class JobView extends CreatedJobView {
   @ApiProperty({ nullable: true, format: 'date-time', type: String }) started_at!: string | null;
   @ApiProperty({ nullable: true, format: 'date-time', type: String }) finished_at!: string | null;
   @ApiProperty({ nullable: true, format: 'date-time', type: String }) expires_at!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The template it was made from.' }) template!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) template_version!: number | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The workflow it is a step of.' }) workflow_id!: string | null;
+  @ApiProperty({ nullable: true, type: String }) step_id!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The job it retries.' }) retry_of!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The schedule that created it.' }) schedule_id!: string | null;
 }
 
 @ApiSchema({ name: 'JobList' })
@@ -62,6 +68,8 @@ export class JobListView {
   @ApiProperty({ description: 'Matching jobs in all pages.', example: 1 }) total!: number;
   @ApiProperty({ example: 20 }) limit!: number;
   @ApiProperty({ example: 0 }) offset!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' }) next_cursor!:
+    string | null;
 }
 
 @ApiSchema({ name: 'JobResult' })
@@ -126,6 +134,12 @@ export function toJobView(job: JobEntity): JobView {
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
     expires_at: iso(job.expiresAt),
+    template: job.template ?? null,
+    template_version: job.templateVersion ?? null,
+    workflow_id: job.workflowId ?? null,
+    step_id: job.stepId ?? null,
+    retry_of: job.retryOf ?? null,
+    schedule_id: job.scheduleId ?? null,
   };
 }
 

@@ -148,9 +148,22 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
       expect(badShape.errors).toEqual([{ field: 'params.source.type', message: 'must be one of: http, s3' }]);
     });
 
-    it('rejects a reserved task that has no handler in this release', async () => {
-      const body = expectProblem(await post({ task: 'generate_report_job', params: {} }), 400);
-      expect(body.detail).toMatch(/not available/);
+    it('accepts generate_report_job, and refuses a missing, impossible or too long period, naming the field', async () => {
+      const accepted = await post({ task: 'generate_report_job', params: { from: '2026-01-01', to: '2026-01-31', formats: ['json'] } });
+      expect(accepted.statusCode).toBe(202);
+      expect(expectProblem(await post({ task: 'generate_report_job', params: {} }), 400).errors?.map((e) => e.field)).toEqual([
+        'params.from',
+        'params.to',
+      ]);
+      const impossible = expectProblem(await post({ task: 'generate_report_job', params: { from: '2026-02-30', to: '2026-03-01' } }), 400);
+      expect(impossible.errors).toEqual([{ field: 'params.from', message: 'must be a real date (YYYY-MM-DD)' }]);
+      const long = expectProblem(await post({ task: 'generate_report_job', params: { from: '2025-01-01', to: '2026-01-02' } }), 400);
+      expect(long.errors).toEqual([{ field: 'params.to', message: 'the period may cover at most 366 days (it covers 367)' }]);
+      const formats = expectProblem(
+        await post({ task: 'generate_report_job', params: { from: '2026-01-01', to: '2026-01-01', formats: ['pdf'] } }),
+        400,
+      );
+      expect(formats.errors).toEqual([{ field: 'params.formats', message: 'must hold only: html, csv, json' }]);
     });
 
     it('rejects unknown, missing and mistyped params, naming each field', async () => {

@@ -20,6 +20,7 @@ import {
   toResultView,
 } from './job-views';
 import { JobCreator } from './job-creator';
+import { JobRetrier } from './job-retrier';
 import { JobsService } from './jobs.service';
 import { ListJobsQuery } from './list-jobs.query';
 import { parseResultPart, RESULT_PARTS } from './result-content';
@@ -44,6 +45,7 @@ export class JobsController {
     private readonly batches: JobBatchCreator,
     private readonly jobs: JobsService,
     private readonly results: ResultContentService,
+    private readonly retrier: JobRetrier,
   ) {}
 
   @Post()
@@ -125,7 +127,7 @@ export class JobsController {
   @ApiOkResponse({ type: JobListView, description: 'A page of jobs.' })
   async list(@Query() query: ListJobsQuery, @Ctx() ctx: RequestContext): Promise<JobListView> {
     const page = await this.jobs.list(query, ctx);
-    return { items: page.items.map(toJobView), total: page.total, limit: page.limit, offset: page.offset };
+    return { items: page.items.map(toJobView), total: page.total, limit: page.limit, offset: page.offset, next_cursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -170,7 +172,9 @@ export class JobsController {
     name: 'part',
     required: false,
     enum: RESULT_PARTS,
-    description: 'CSV jobs: `report` (JSON), `corrected` (CSV), `issues_csv` (CSV) or `report_html` (HTML); default `result_ref`.',
+    description:
+      'CSV jobs: `report` (JSON), `corrected` (CSV), `issues_csv` (CSV) or `report_html` (HTML); generate_report_job: `html`, `csv` or `json`; ' +
+      'default `result_ref`.',
   })
   @ApiProduces('application/json', 'text/csv', 'text/html')
   @ApiOkResponse({
@@ -220,6 +224,29 @@ export class JobsController {
   @ApiProblems(404)
   async events(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext): Promise<JobEventListView> {
     return { items: (await this.jobs.events(id, ctx)).map(toEventView) };
+  }
+
+  @Post(':id/retry')
+  @RequireScopes('jobs:write')
+  @HttpCode(202)
+  @JOB_ID
+  @ApiOperation({
+    operationId: 'retryJob',
+    summary: 'Retry a job',
+    description:
+      'A new job with the same task, params and priority and `retry_of` the given one, for a failed, cancelled or expired job; ' +
+      'other statuses 409 (with `job_status`).',
+  })
+  @ApiAcceptedResponse({
+    type: JobView,
+    description: 'The new job; `Location` names it.',
+    headers: { Location: { description: '/api/v1/jobs/{id}', schema: { type: 'string' } } },
+  })
+  @ApiProblems(403, 404, 409)
+  async retry(@Param('id', JobIdPipe) id: string, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobView> {
+    const job = await this.retrier.retry(id, ctx);
+    void reply.header('Location', jobLocation(job.id));
+    return toJobView(job);
   }
 
   @Delete(':id')

@@ -3,6 +3,7 @@ import { isTerminal, JobStatus, TaskRegistry } from '@validahub/jobs-domain';
 import { JobEntity, JobEventEntity, JobRepository } from '@validahub/jobs-persistence';
 import { problems } from '../http/problem';
 import { JobCanceller, CancelResult } from './job-canceller';
+import { decodeListCursor, encodeListCursor } from './list-cursor';
 import { DEFAULT_LIMIT, ListJobsQuery } from './list-jobs.query';
 import { RequestContext } from './request-context';
 
@@ -30,6 +31,10 @@ export class JobsService {
     if (createdAfter && createdBefore && createdAfter >= createdBefore) {
       throw problems.validation([{ field: 'created_after', message: 'must be earlier than created_before' }]);
     }
+    if (query.cursor !== undefined && query.offset !== undefined) {
+      throw problems.validation([{ field: 'cursor', message: 'page by cursor or by offset, not both' }]);
+    }
+    const after = query.cursor !== undefined ? decodeListCursor(query.cursor) : undefined;
     const limit = query.limit ?? DEFAULT_LIMIT;
     const offset = query.offset ?? 0;
     const page = await this.jobs.list({
@@ -39,10 +44,18 @@ export class JobsService {
       plan: query.plan,
       createdAfter,
       createdBefore,
+      correlationId: query.correlation_id,
+      idempotencyKey: query.idempotency_key,
+      workflowId: query.workflow_id,
+      scheduleId: query.schedule_id,
+      template: query.template,
+      after,
       limit,
       offset,
     });
-    return { ...page, limit, offset };
+    // A full page may have a next one; a short page is the last.
+    const last = page.items.length === limit ? page.items[page.items.length - 1] : undefined;
+    return { ...page, limit, offset, nextCursor: last ? encodeListCursor(last) : null };
   }
 
   /** A succeeded job; 409 with its status otherwise. */

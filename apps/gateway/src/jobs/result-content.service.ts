@@ -4,7 +4,7 @@ import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { TenantStorage } from '../tenancy/tenant-storage';
 import { JobsService } from './jobs.service';
 import { RequestContext } from './request-context';
-import { contentTypeOf, downloadName, ResultContent, ResultPart, resultUriFor, viaStorage } from './result-content';
+import { ContentPart, contentTypeOf, downloadName, ResultContent, resultUriFor, viaStorage } from './result-content';
 
 /**
  * Opens the stored result of a succeeded job for streaming, or presigns a URL to it when
@@ -19,7 +19,7 @@ export class ResultContentService {
     private readonly storage: TenantStorage,
   ) {}
 
-  async open(id: string, context: RequestContext, part?: ResultPart): Promise<ResultContent> {
+  async open(id: string, context: RequestContext, part?: ContentPart): Promise<ResultContent> {
     const job = await this.jobs.result(id, context);
     const uri = resultUriFor(job, part);
     const storage = this.storage.forAuth(context.auth);

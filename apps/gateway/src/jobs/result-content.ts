@@ -18,8 +18,8 @@ const BY_EXTENSION: Record<string, string> = Object.fromEntries(
 );
 
 /** The part's own type when one was asked for; else what storage says, else the extension's. */
-export function contentTypeOf(opened: OpenedObject, uri: string, part?: ResultPart): string {
-  if (part) return RESULT_FILES[part].contentType;
+export function contentTypeOf(opened: OpenedObject, uri: string, part?: ContentPart): string {
+  if (part) return part in REPORT_PART_TYPES ? REPORT_PART_TYPES[part as ReportPart] : RESULT_FILES[part as ResultPart].contentType;
   return opened.contentType ?? BY_EXTENSION[uri.split('.').pop() ?? ''] ?? 'application/octet-stream';
 }
 
@@ -46,16 +46,27 @@ export async function viaStorage<T>(operation: () => Promise<T>, jobId: string):
  * (the issues as a spreadsheet-safe CSV), `report_html` (the report as a page). Absent: `result_ref`.
  */
 export type { ResultPart };
-export const RESULT_PARTS: readonly ResultPart[] = ['report', 'corrected', 'issues_csv', 'report_html'];
+/** generate_report_job's formats (contract: `?part=html|csv|json`), found as `<part>_ref` in its summary. */
+export type ReportPart = 'html' | 'csv' | 'json';
+export type ContentPart = ResultPart | ReportPart;
+const REPORT_PART_TYPES: Record<ReportPart, string> = {
+  html: RESULT_FILES.report_html.contentType,
+  csv: RESULT_FILES.report_csv.contentType,
+  json: RESULT_FILES.report.contentType,
+};
+export const RESULT_PARTS: readonly ContentPart[] = ['report', 'corrected', 'issues_csv', 'report_html', 'html', 'csv', 'json'];
 
-export function parseResultPart(raw: unknown): ResultPart | undefined {
+export function parseResultPart(raw: unknown): ContentPart | undefined {
   if (raw === undefined) return undefined;
-  if (typeof raw === 'string' && (RESULT_PARTS as readonly string[]).includes(raw)) return raw as ResultPart;
+  if (typeof raw === 'string' && (RESULT_PARTS as readonly string[]).includes(raw)) return raw as ContentPart;
   throw problems.validation([{ field: 'part', message: `must be one of: ${RESULT_PARTS.join(', ')}` }], 'Invalid query parameter part.');
 }
 
-const MISSING_WHY: Partial<Record<ResultPart, string>> = {
+const MISSING_WHY: Partial<Record<ContentPart, string>> = {
   corrected: ' (only correct_csv_job, or validate_csv_job with auto_fix, writes one)',
+  html: ' (generate_report_job stores the formats its params asked for)',
+  csv: ' (generate_report_job stores the formats its params asked for)',
+  json: ' (generate_report_job stores the formats its params asked for)',
   issues_csv: ' (CSV jobs store one beside their report)',
   report_html: ' (CSV jobs store one beside their report)',
 };
@@ -66,7 +77,7 @@ const MISSING_WHY: Partial<Record<ResultPart, string>> = {
  * recorded as the outcome; a job without them has only `result_ref`, which serves as its
  * report when it names a JSON object.
  */
-export function resultUriFor(job: { id: string; resultRef: string | null; summary: Record<string, unknown> | null }, part?: ResultPart): string {
+export function resultUriFor(job: { id: string; resultRef: string | null; summary: Record<string, unknown> | null }, part?: ContentPart): string {
   if (!part) {
     if (!job.resultRef) throw problems.notFound(`Job ${job.id} succeeded without a stored result.`);
     return job.resultRef;

@@ -26,6 +26,7 @@ export function taskRequestSchemas(registry: TaskRegistry, base: Record<string, 
   const baseProperties = { ...((base.properties as Record<string, unknown>) ?? {}) };
   delete baseProperties.task;
   delete baseProperties.params;
+  delete baseProperties.template;
   const mapping: Record<string, string> = {};
   for (const task of submittable(registry)) {
     const stem = schemaStem(task.name);
@@ -44,10 +45,21 @@ export function taskRequestSchemas(registry: TaskRegistry, base: Record<string, 
     };
     mapping[task.name] = `#/components/schemas/Create${stem}Request`;
   }
+  schemas.CreateJobFromTemplateRequest = {
+    type: 'object',
+    description: 'A job made from a template: its params with `params` merged on top, checked as a whole like any create.',
+    required: ['template'],
+    additionalProperties: false,
+    properties: {
+      template: { type: 'string', description: '`name` (the latest version) or `name@<version>`.', example: 'ml-electronics-fix@2' },
+      params: { type: 'object', additionalProperties: true, description: 'Overrides of the template’s params.' },
+      ...baseProperties,
+    },
+  };
+  // No discriminator: the template variant has no `task`; `additionalProperties: false` keeps the variants apart.
   schemas.CreateJobRequest = {
-    description: 'A job to create: `task` picks the variant, and with it what `params` accepts.',
-    oneOf: Object.values(mapping).map(($ref) => ({ $ref })),
-    discriminator: { propertyName: 'task', mapping },
+    description: 'A job to create: `task` picks the variant, and with it what `params` accepts; or a `template`.',
+    oneOf: [...Object.values(mapping), '#/components/schemas/CreateJobFromTemplateRequest'].map(($ref) => ({ $ref })),
   };
   return schemas;
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { JobEntity, LeaderLock, UnfinishedJobs, UnfinishedKind } from '@validahub/jobs-persistence';
 import { JobQueues } from '@validahub/jobs-queueing';
 import type { ResolvedGatewayOptions } from '../gateway-options';
@@ -6,6 +6,7 @@ import { GATEWAY_OPTIONS, RECONCILER_LEADER_LOCK } from '../gateway.tokens';
 import { viaRedis } from '../http/dependency-errors';
 import { JobEnqueuer } from '../jobs/job-enqueuer';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { WorkflowRepair } from '../workflows/workflow-repair';
 import { KindCursor } from './kind-cursor';
 
 /** Jobs of each kind checked per pass: a budget of their own, so neither kind can crowd out the other. */
@@ -18,6 +19,8 @@ export interface ReconcileReport {
   enqueued: number;
   expired: number;
   cancelled: number;
+  /** Running workflows moved on that were owed a step (see WorkflowRepair). */
+  workflowsRepaired?: number;
 }
 
 /** The part of LeaderLock the reconciler uses (tests hand in their own). */
@@ -56,6 +59,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly enqueuer: JobEnqueuer,
     private readonly metrics: GatewayMetrics,
     @Inject(RECONCILER_LEADER_LOCK) private readonly leadership: ReconcilerLeadership,
+    @Optional() private readonly workflows?: WorkflowRepair,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -97,6 +101,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       }
       cursor.advance(page);
     }
+    if (this.workflows && !this.stopped) report.workflowsRepaired = await this.workflows.repair(quietSince);
     return report;
   }
 

@@ -49,7 +49,7 @@ export class SchedulesController {
   @ApiProblems(403)
   async create(@Body() body: CreateScheduleDto, @Ctx() ctx: RequestContext): Promise<ScheduleView> {
     const plan = this.checkedPlan(body.cron, body.timezone, ctx);
-    this.checkJob({ task: body.task, params: body.params, priority: body.priority }, ctx);
+    await this.checkJob({ task: body.task, params: body.params, priority: body.priority }, ctx);
     const enabled = body.enabled ?? true;
     const created = await this.schedules.create({
       tenantId: ctx.tenantId,
@@ -99,7 +99,7 @@ export class SchedulesController {
     const merged = { ...current, ...definedOnly(body) } as ScheduleRecord & UpdateScheduleDto;
     const plan = this.checkedPlan(merged.cron, merged.timezone, ctx);
     if (body.task !== undefined || body.params !== undefined || body.priority !== undefined) {
-      this.checkJob({ task: merged.task, params: merged.params, priority: merged.priority ?? undefined }, ctx);
+      await this.checkJob({ task: merged.task, params: merged.params, priority: merged.priority ?? undefined }, ctx);
     }
     const timingChanged = body.cron !== undefined || body.timezone !== undefined || (body.enabled === true && !current.enabled);
     const changes: ScheduleChanges = { ...definedOnly(body) };
@@ -163,9 +163,9 @@ export class SchedulesController {
   }
 
   /** The fire's job, checked now as POST /jobs would check it (task, params, storage, plan, priority). */
-  private checkJob(job: { task: string; params: Record<string, unknown>; priority?: number }, ctx: RequestContext): void {
+  private async checkJob(job: { task: string; params: Record<string, unknown>; priority?: number }, ctx: RequestContext): Promise<void> {
     const dto = Object.assign(new CreateJobDto(), job.priority === undefined ? { task: job.task, params: job.params } : job);
-    this.creator.validate(dto, ctx);
+    await this.creator.validate(dto, ctx);
   }
 }
 

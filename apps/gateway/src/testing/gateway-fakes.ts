@@ -2,6 +2,8 @@
 // servers). Each implements just the methods the services call, checked against the real types.
 import { ANONYMOUS_TENANT_ID, type JobEvent, type JobPayload, type Plan } from '@validahub/jobs-domain';
 import type { EventDeadLetters } from '../events/event-dead-letters';
+import type { JobInputs } from '../reports/report-inputs';
+import type { TemplateStore, TemplateVersion } from '../templates/template-store';
 import {
   ApplyOutcome,
   CreateJobOptions,
@@ -203,5 +205,24 @@ export class FakeEventDeadLetters implements EventDeadLetters {
   async keep(entry: { event: JobEvent; entryId: string; error: unknown }): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.kept.push(entry);
+  }
+}
+
+/** Templates in memory: what the job creator resolves `template` references with. */
+export class FakeTemplateStore implements Pick<TemplateStore, 'find'> {
+  readonly templates: (TemplateVersion & { tenantId: string })[] = [];
+
+  async find(tenantId: string, name: string, version?: number): Promise<TemplateVersion | null> {
+    const matching = this.templates.filter((t) => t.tenantId === tenantId && t.name === name && (version === undefined || t.version === version));
+    return matching.sort((a, b) => b.version - a.version)[0] ?? null;
+  }
+}
+
+/** Records the jobs whose inputs were prepared (report data is computed in SQL: integration tests cover it). */
+export class FakeJobInputs implements Pick<JobInputs, 'prepare'> {
+  readonly prepared: string[] = [];
+
+  async prepare(job: { id: string }): Promise<void> {
+    this.prepared.push(job.id);
   }
 }

@@ -15,6 +15,9 @@ import { JobCreator } from '../jobs/job-creator';
 import { JobEnqueuer } from '../jobs/job-enqueuer';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { Reconciler } from '../reconciler/reconciler';
+import type { JobInputs } from '../reports/report-inputs';
+import type { TemplateStore } from '../templates/template-store';
+import { TemplatesService } from '../templates/templates.service';
 import { TenantStorage } from '../tenancy/tenant-storage';
 import {
   FakeEventDeadLetters,
@@ -23,6 +26,8 @@ import {
   FakeJobEventWriter,
   FakeJobQueues,
   FakeJobRepository,
+  FakeJobInputs,
+  FakeTemplateStore,
   FakeUnfinishedJobs,
 } from './gateway-fakes';
 
@@ -50,6 +55,8 @@ export function newTestServices(env: Record<string, string> = {}, options: Gatew
     eventWriter: new FakeJobEventWriter(),
     deadLetters: new FakeEventDeadLetters(),
     leadership: new FakeLeadership(),
+    templates: new FakeTemplateStore(),
+    jobInputs: new FakeJobInputs(),
   };
   const queues = as<JobQueues>(fakes.queues);
   const enqueuer = new JobEnqueuer(config, registry, queues, metrics);
@@ -66,6 +73,8 @@ export function newTestServices(env: Record<string, string> = {}, options: Gatew
       as<JobRepository>(fakes.jobs),
       enqueuer,
       metrics,
+      new TemplatesService(as<TemplateStore>(fakes.templates), registry),
+      as<JobInputs>(fakes.jobInputs),
     ),
     reconciler: new Reconciler(resolveGatewayOptions(options), as<UnfinishedJobs>(fakes.unfinished), queues, enqueuer, metrics, fakes.leadership),
     applier: new EventApplier(as<JobEventConsumer>(fakes.consumer), fakes.eventWriter.write, metrics, fakes.deadLetters),

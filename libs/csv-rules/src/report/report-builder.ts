@@ -11,6 +11,7 @@ export const DEFAULT_MAX_ISSUES = 10_000;
 export class ReportBuilder {
   private readonly issues: ReportIssue[] = [];
   private readonly countsByRule = new Map<string, number>();
+  private readonly countsByColumn = new Map<string, number>();
   private truncated = false;
   private errors = 0;
   private warnings = 0;
@@ -42,6 +43,7 @@ export class ReportBuilder {
     fixable = false,
   ): void {
     this.countsByRule.set(rule, (this.countsByRule.get(rule) ?? 0) + 1);
+    if (column !== null) this.countsByColumn.set(column, (this.countsByColumn.get(column) ?? 0) + 1);
     if (severity === 'error') this.errors++;
     else if (severity === 'warning') this.warnings++;
     else this.fixes++;
@@ -76,6 +78,9 @@ export class ReportBuilder {
     const byRule: Record<string, number> = {};
     const counts = [...this.countsByRule.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [rule, count] of counts) byRule[rule] = count;
+    // Detached copies: a column name is a slice of the header line.
+    const byColumn: Record<string, number> = {};
+    for (const [column, count] of [...this.countsByColumn.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) byColumn[detachString(column)] = count;
     const summary = {
       rows_total: header.rowsTotal,
       rows_valid: header.rowsTotal - header.rowsInvalid,
@@ -92,6 +97,7 @@ export class ReportBuilder {
       summary,
       summary_text: describeSummary(summary),
       by_rule: byRule,
+      by_column: byColumn,
       issues: this.issues,
       issues_truncated: this.truncated,
       input: header.input,

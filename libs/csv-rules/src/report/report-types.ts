@@ -51,6 +51,8 @@ export interface ValidationReport {
   summary_text: string;
   /** Exact count per rule (and per fix), whatever the cap on `issues`. */
   by_rule: Record<string, number>;
+  /** Exact count per column (issues about a whole row or the file have none), whatever the cap on `issues`. */
+  by_column: Record<string, number>;
   issues: ReportIssue[];
   issues_truncated: boolean;
   input: ReportInput;

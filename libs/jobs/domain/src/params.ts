@@ -12,7 +12,7 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: Field
 
 /** The JSON Schema of one field (what an OpenAPI document would show). */
 export interface FieldJsonSchema {
-  type: 'string' | 'integer' | 'boolean' | 'object';
+  type: 'string' | 'integer' | 'boolean' | 'object' | 'array';
   minLength?: number;
   maxLength?: number;
   pattern?: string;
@@ -26,6 +26,9 @@ export interface FieldJsonSchema {
   maxProperties?: number;
   propertyNames?: { pattern: string };
   oneOf?: FieldJsonSchema[];
+  items?: FieldJsonSchema;
+  minItems?: number;
+  uniqueItems?: boolean;
 }
 
 /** Reads one present value: returns it, or pushes an error (and returns undefined). */
@@ -101,6 +104,18 @@ export const fields = {
         return void errors.push({ field: `${field}.${tag}`, message: `must be one of: ${names.join(', ')}` });
       }
       return collect(parseShape<VariantValue<K, V>>(shapeOf(name), value, field), errors);
+    });
+  },
+  /** A non-empty set of distinct values from `oneOf` (e.g. output formats), kept in the order given. */
+  choices(opts: { oneOf: readonly string[] }): Field<string[]> {
+    const jsonSchema: FieldJsonSchema = { type: 'array', items: { type: 'string', enum: opts.oneOf }, minItems: 1, uniqueItems: true };
+    return optionalField(jsonSchema, (value, field, errors) => {
+      if (!Array.isArray(value) || value.length === 0)
+        return void errors.push({ field, message: `must be a non-empty list of: ${opts.oneOf.join(', ')}` });
+      const wrong = value.filter((item) => typeof item !== 'string' || !opts.oneOf.includes(item));
+      if (wrong.length) return void errors.push({ field, message: `must hold only: ${opts.oneOf.join(', ')}` });
+      if (new Set(value).size !== value.length) return void errors.push({ field, message: 'must not repeat a value' });
+      return [...(value as string[])];
     });
   },
   /** An object of string values under names that match `keys` (HTTP headers, labels). */

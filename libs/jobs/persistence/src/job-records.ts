@@ -12,6 +12,13 @@ export interface NewJob {
   correlationId: string;
   idempotencyKey: string | null;
   expiresAt: Date | null;
+  /** Composition columns; absent means null. */
+  template?: string | null;
+  templateVersion?: number | null;
+  workflowId?: string | null;
+  stepId?: string | null;
+  retryOf?: string | null;
+  scheduleId?: string | null;
 }
 
 export interface JobListFilter {
@@ -21,8 +28,21 @@ export interface JobListFilter {
   plan?: Plan;
   createdAfter?: Date;
   createdBefore?: Date;
+  correlationId?: string;
+  idempotencyKey?: string;
+  workflowId?: string;
+  scheduleId?: string;
+  template?: string;
+  /** Keyset paging: only jobs after this one in list order (created_at DESC, id DESC). */
+  after?: JobListCursor;
   limit: number;
   offset: number;
+}
+
+/** Where a page ended: the last job's created_at and id. */
+export interface JobListCursor {
+  createdAt: Date;
+  id: string;
 }
 
 export interface JobPage<T> {

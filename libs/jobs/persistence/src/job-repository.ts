@@ -31,6 +31,12 @@ const NEW_JOB_COLUMNS = {
   correlation_id: ['text', 'correlationId'],
   idempotency_key: ['text', 'idempotencyKey'],
   expires_at: ['timestamptz', 'expiresAt'],
+  template: ['text', 'template'],
+  template_version: ['int', 'templateVersion'],
+  workflow_id: ['uuid', 'workflowId'],
+  step_id: ['text', 'stepId'],
+  retry_of: ['uuid', 'retryOf'],
+  schedule_id: ['uuid', 'scheduleId'],
 } as const satisfies UnnestColumns<NewJob>;
 const NEW_JOB_COLUMN_NAMES = Object.keys(NEW_JOB_COLUMNS).join(', ');
 
@@ -67,6 +73,11 @@ export class JobRepository {
     });
   }
 
+  /** The same insert inside a caller's transaction (a workflow step created with its step row). */
+  async createWithin(manager: EntityManager, jobs: readonly NewJob[]): Promise<JobEntity[]> {
+    return this.insertWithAudit(manager, jobs);
+  }
+
   private async insertWithAudit(manager: EntityManager, jobs: readonly NewJob[]): Promise<JobEntity[]> {
     if (!jobs.length) return [];
     const source = unnestRows(jobs, NEW_JOB_COLUMNS, 't');
@@ -101,20 +112,32 @@ export class JobRepository {
     return this.dataSource.manager.findOneBy(JobEntity, { id, tenantId });
   }
 
-  /** Newest first (ties broken by id so pages never overlap), with the total before paging. */
+  /**
+   * Newest first (ties broken by id so pages never overlap), with the total before paging (the
+   * cursor does not change the total: it counts every job the filters match).
+   */
   async list(filter: JobListFilter): Promise<JobPage<JobEntity>> {
     const query = this.dataSource.manager.createQueryBuilder(JobEntity, 'job').where('job.tenantId = :tenantId', { tenantId: filter.tenantId });
-    if (filter.status) query.andWhere('job.status = :status', { status: filter.status });
+    const equal: [keyof JobListFilter & keyof JobEntity, string][] = [
+      ['status', 'status'],
+      ['plan', 'plan'],
+      ['correlationId', 'correlationId'],
+      ['idempotencyKey', 'idempotencyKey'],
+      ['workflowId', 'workflowId'],
+      ['scheduleId', 'scheduleId'],
+      ['template', 'template'],
+    ];
+    for (const [field, column] of equal) {
+      if (filter[field] !== undefined) query.andWhere(`job.${column} = :${field}`, { [field]: filter[field] });
+    }
     if (filter.taskName) query.andWhere('job.taskName = :taskName', { taskName: filter.taskName });
-    if (filter.plan) query.andWhere('job.plan = :plan', { plan: filter.plan });
     if (filter.createdAfter) query.andWhere('job.createdAt > :createdAfter', { createdAfter: filter.createdAfter });
     if (filter.createdBefore) query.andWhere('job.createdAt < :createdBefore', { createdBefore: filter.createdBefore });
-    const [items, total] = await query
-      .orderBy('job.createdAt', 'DESC')
-      .addOrderBy('job.id', 'DESC')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .getManyAndCount();
+    const total = await query.clone().getCount();
+    if (filter.after) {
+      query.andWhere('(job.createdAt, job.id) < (:cursorAt, :cursorId)', { cursorAt: filter.after.createdAt, cursorId: filter.after.id });
+    }
+    const items = await query.orderBy('job.createdAt', 'DESC').addOrderBy('job.id', 'DESC').limit(filter.limit).offset(filter.offset).getMany();
     return { items, total };
   }
 

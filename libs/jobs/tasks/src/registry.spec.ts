@@ -26,12 +26,12 @@ describe('the task list', () => {
     expect(names(TASKS.filter((t) => t.definition.testOnly))).toEqual(expect.arrayContaining(SHIPPED_TEST_TASKS));
   });
 
-  it('keeps the reserved tasks without a handler or params, and gives every other task both', () => {
-    const reserved = TASKS.filter((t) => !t.definition.available);
-    expect(names(reserved)).toEqual(expect.arrayContaining(['generate_report_job']));
-    expect(names(reserved)).not.toContain('sync_connector_job');
-    expect(reserved.every((t) => t.createHandler === null && t.definition.params === null)).toBe(true);
-    expect(TASKS.filter((t) => t.definition.available).every((t) => t.createHandler !== null && t.definition.params !== null)).toBe(true);
+  it('gives every available task a handler and params; a reserved one has neither', () => {
+    expect(names(TASKS.filter((t) => !t.definition.available))).toEqual([]);
+    expect(TASKS.every((t) => t.createHandler !== null && t.definition.params !== null)).toBe(true);
+    const later = reservedTask({ name: 'later_job', description: 'later' });
+    expect(later.createHandler).toBeNull();
+    expect(later.definition.params).toBeNull();
   });
 });
 
@@ -42,9 +42,15 @@ describe('createTaskRegistry', () => {
     expect(createTaskRegistry({ includeTestTasks: true }).names()).toEqual(names(TASKS));
   });
 
-  it('knows the reserved tasks but answers that they are not available', () => {
+  it('knows a reserved task but answers that it is not available', () => {
+    const withReserved = [...productionTasks, reservedTask({ name: 'later_job', description: 'later' })];
+    expect(createTaskRegistry({ tasks: withReserved }).lookup('later_job')).toEqual({
+      ok: false,
+      reason: 'unavailable',
+      known: runnableNames(productionTasks),
+    });
     const registry = createTaskRegistry();
-    expect(registry.lookup('generate_report_job')).toEqual({ ok: false, reason: 'unavailable', known: runnableNames(productionTasks) });
+    expect(registry.lookup('generate_report_job')).toMatchObject({ ok: true });
     expect(registry.lookup('sync_connector_job')).toMatchObject({ ok: true });
     expect(registry.lookup('explode_job')).toEqual({ ok: false, reason: 'unknown', known: names(productionTasks) });
   });

@@ -27,9 +27,12 @@ export class JobBatchCreator {
   async create(items: readonly unknown[], context: RequestContext, options: BatchOptions = {}): Promise<BatchResultView> {
     const refused = new Map<number, BatchItemView>();
     const accepted: { index: number; job: NewJob }[] = [];
-    items.forEach((raw, index) => {
+    // One item at a time: a template lookup or a report's inputs may read the database or storage.
+    for (const [index, raw] of items.entries()) {
       try {
-        accepted.push({ index, job: this.creator.prepare(parseBatchItem(raw), context, { idempotencyKey: options.idempotencyKey }) });
+        const job = await this.creator.prepare(parseBatchItem(raw), context, { idempotencyKey: options.idempotencyKey });
+        await this.creator.prepareInputs(job, context);
+        accepted.push({ index, job });
       } catch (error) {
         if (!isProblem(error)) throw error;
         refused.set(index, {
@@ -38,7 +41,7 @@ export class JobBatchCreator {
           problem: toProblemBody(error.spec, context.correlationId) as BatchItemView['problem'],
         });
       }
-    });
+    }
     const answerFor = (created: JobEntity[]): BatchResultView => {
       const byIndex = new Map(accepted.map(({ index }, i) => [index, created[i]]));
       return {

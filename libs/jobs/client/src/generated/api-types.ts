@@ -132,6 +132,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a job
+         * @description A new job with the same task, params and priority and `retry_of` the given one, for a failed, cancelled or expired job; other statuses 409 (with `job_status`).
+         */
+        post: operations["retryJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}/stream": {
         parameters: {
             query?: never;
@@ -147,6 +167,119 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List templates
+         * @description The latest version of each template, by name.
+         */
+        get: operations["listTemplates"];
+        put?: never;
+        /**
+         * Create a template version
+         * @description Version 1 for a new name; the same name again makes the next version (versions are immutable).
+         */
+        post: operations["createTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a template
+         * @description Its latest version.
+         */
+        get: operations["getTemplate"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a template
+         * @description Every version; jobs made from it keep their record. Posting the name again continues its numbering.
+         */
+        delete: operations["deleteTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{name}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one version of a template */
+        get: operations["getTemplateVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List workflows
+         * @description Newest first, paged by cursor.
+         */
+        get: operations["listWorkflows"];
+        put?: never;
+        /**
+         * Run a workflow
+         * @description A DAG of at most 20 steps, each an ordinary job started once all its dependencies succeeded. A cycle, a dangling `depends_on`, a duplicate id or a reference to a step that is not an ancestor is a 400 naming the step.
+         */
+        post: operations["createWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a workflow
+         * @description Its status and each step with its job and status.
+         */
+        get: operations["getWorkflow"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancel a workflow
+         * @description Cancels its running steps and skips the rest; 409 (with `workflow_status`) when it already ended.
+         */
+        delete: operations["cancelWorkflow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -719,6 +852,25 @@ export interface components {
             finished_at: string | null;
             /** Format: date-time */
             expires_at: string | null;
+            /** @description The template it was made from. */
+            template: string | null;
+            template_version: number | null;
+            /**
+             * Format: uuid
+             * @description The workflow it is a step of.
+             */
+            workflow_id: string | null;
+            step_id: string | null;
+            /**
+             * Format: uuid
+             * @description The job it retries.
+             */
+            retry_of: string | null;
+            /**
+             * Format: uuid
+             * @description The schedule that created it.
+             */
+            schedule_id: string | null;
         };
         JobList: {
             items: components["schemas"]["Job"][];
@@ -731,6 +883,8 @@ export interface components {
             limit: number;
             /** @example 0 */
             offset: number;
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor: string | null;
         };
         JobResult: {
             /** Format: uuid */
@@ -760,6 +914,138 @@ export interface components {
         };
         JobEventList: {
             items: components["schemas"]["JobEvent"][];
+        };
+        CreateTemplateDto: {
+            /** @example ml-electronics-fix */
+            name: string;
+            /**
+             * @description A registered, available task.
+             * @example correct_csv_job
+             */
+            task: string;
+            /**
+             * @description Params for the task; may leave out required ones that each job then gives (e.g. `input_uri`).
+             * @example {
+             *       "marketplace": "mercado_livre",
+             *       "category": "electronics"
+             *     }
+             */
+            params: {
+                [key: string]: unknown;
+            };
+            priority?: number;
+            description?: string;
+        };
+        Template: {
+            /** @example ml-electronics-fix */
+            name: string;
+            /**
+             * @description Immutable: posting the same name again makes the next version.
+             * @example 2
+             */
+            version: number;
+            /** @example correct_csv_job */
+            task: string;
+            params: {
+                [key: string]: unknown;
+            };
+            priority: number | null;
+            description: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        TemplateList: {
+            /** @description The latest version of each template, by name. */
+            items: components["schemas"]["Template"][];
+        };
+        WorkflowStepDto: {
+            /**
+             * @description Unique within the workflow.
+             * @example correct
+             */
+            id: string;
+            /**
+             * @description The task (this or `template`).
+             * @example correct_csv_job
+             */
+            task?: string;
+            /**
+             * @description `name` or `name@<version>` (this or `task`).
+             * @example ml-fix@2
+             */
+            template?: string;
+            /**
+             * @description The task’s params; a string may be `${steps.<id>.output.<key>}` (an ancestor step’s output, e.g. `corrected_uri`).
+             * @example {
+             *       "input_uri": "${steps.sync.output.uri}",
+             *       "marketplace": "mercado_livre"
+             *     }
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** @description Step ids that must succeed before this one starts. */
+            depends_on?: string[];
+            priority?: number;
+        };
+        CreateWorkflowDto: {
+            /** @example monthly feed pipeline */
+            name?: string;
+            steps: components["schemas"]["WorkflowStepDto"][];
+            /**
+             * @description With API keys the plan is the tenant’s (a different value is 403); AUTH_MODE=open honours it.
+             * @enum {string}
+             */
+            plan?: "free" | "pro" | "business" | "enterprise";
+            /** @description A repeat with the same key answers the workflow it created. */
+            idempotency_key?: string;
+        };
+        WorkflowStepError: {
+            /** @example unresolved_reference */
+            code: string;
+            message: string;
+        };
+        WorkflowStep: {
+            /** @example correct */
+            id: string;
+            /** @example correct_csv_job */
+            task: string;
+            template: string | null;
+            template_version: number | null;
+            depends_on: string[];
+            /**
+             * @description pending until its dependencies succeeded; then its job’s (failed also for expired).
+             * @enum {string}
+             */
+            status: "pending" | "running" | "succeeded" | "failed" | "cancelled" | "skipped";
+            /**
+             * Format: uuid
+             * @description Its job, once started (an ordinary job: GET /jobs/{id}).
+             */
+            job_id: string | null;
+            /** @description Why a step failed before it had a job (a reference or params). */
+            error: components["schemas"]["WorkflowStepError"] | null;
+        };
+        Workflow: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            /** @enum {string} */
+            status: "running" | "succeeded" | "failed" | "cancelled";
+            /** @example pro */
+            plan: string;
+            correlation_id: string;
+            idempotency_key: string | null;
+            steps: components["schemas"]["WorkflowStep"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+        };
+        WorkflowList: {
+            items: components["schemas"]["Workflow"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor: string | null;
         };
         UploadedFile: {
             /**
@@ -1108,11 +1394,51 @@ export interface components {
         /** @description Validate and auto-fix a CSV; the result is the corrected CSV plus its report. */
         CreateCorrectCsvJobRequest: {
             /**
-             * @description The task to run. (enum property replaced by openapi-typescript)
+             * @description The task to run.
              * @enum {string}
              */
             task: "correct_csv_job";
             params: components["schemas"]["CorrectCsvJobParams"];
+            /**
+             * @description Higher runs first within a queue. Default: the plan's priority.
+             * @example 5
+             */
+            priority?: number;
+            /**
+             * @description With API keys the plan is the key’s tenant’s; a different value is 403.
+             * @default free
+             * @enum {string}
+             */
+            plan?: "free" | "pro" | "business" | "enterprise";
+            /**
+             * @description Same as the Idempotency-Key header: a repeat of the same request replays the first answer.
+             * @example upload-xyz-123
+             */
+            idempotency_key?: string;
+        };
+        /** @description params of generate_report_job. */
+        GenerateReportJobParams: {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            marketplace?: "mercado_livre" | "amazon" | "shopee" | "magalu" | "generic";
+            /**
+             * @default [
+             *       "html",
+             *       "csv",
+             *       "json"
+             *     ]
+             */
+            formats?: ("html" | "csv" | "json")[];
+        };
+        /** @description Summarise the tenant's finished CSV jobs of a period: JSON, CSV and an HTML page with a chart. */
+        CreateGenerateReportJobRequest: {
+            /**
+             * @description The task to run.
+             * @enum {string}
+             */
+            task: "generate_report_job";
+            params: components["schemas"]["GenerateReportJobParams"];
             /**
              * @description Higher runs first within a queue. Default: the plan's priority.
              * @example 5
@@ -1150,7 +1476,7 @@ export interface components {
         /** @description Fetch a product feed (https or s3) into the tenant's feeds/ storage, conditionally, streaming. */
         CreateSyncConnectorJobRequest: {
             /**
-             * @description The task to run. (enum property replaced by openapi-typescript)
+             * @description The task to run.
              * @enum {string}
              */
             task: "sync_connector_job";
@@ -1189,7 +1515,7 @@ export interface components {
         /** @description Validate a product-feed CSV against a marketplace ruleset (optionally auto-fixing). */
         CreateValidateCsvJobRequest: {
             /**
-             * @description The task to run. (enum property replaced by openapi-typescript)
+             * @description The task to run.
              * @enum {string}
              */
             task: "validate_csv_job";
@@ -1211,8 +1537,36 @@ export interface components {
              */
             idempotency_key?: string;
         };
-        /** @description A job to create: `task` picks the variant, and with it what `params` accepts. */
-        CreateJobRequest: components["schemas"]["CreateCorrectCsvJobRequest"] | components["schemas"]["CreateSyncConnectorJobRequest"] | components["schemas"]["CreateValidateCsvJobRequest"];
+        /** @description A job made from a template: its params with `params` merged on top, checked as a whole like any create. */
+        CreateJobFromTemplateRequest: {
+            /**
+             * @description `name` (the latest version) or `name@<version>`.
+             * @example ml-electronics-fix@2
+             */
+            template: string;
+            /** @description Overrides of the template’s params. */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Higher runs first within a queue. Default: the plan's priority.
+             * @example 5
+             */
+            priority?: number;
+            /**
+             * @description With API keys the plan is the key’s tenant’s; a different value is 403.
+             * @default free
+             * @enum {string}
+             */
+            plan?: "free" | "pro" | "business" | "enterprise";
+            /**
+             * @description Same as the Idempotency-Key header: a repeat of the same request replays the first answer.
+             * @example upload-xyz-123
+             */
+            idempotency_key?: string;
+        };
+        /** @description A job to create: `task` picks the variant, and with it what `params` accepts; or a `template`. */
+        CreateJobRequest: components["schemas"]["CreateCorrectCsvJobRequest"] | components["schemas"]["CreateGenerateReportJobRequest"] | components["schemas"]["CreateSyncConnectorJobRequest"] | components["schemas"]["CreateValidateCsvJobRequest"] | components["schemas"]["CreateJobFromTemplateRequest"];
     };
     responses: never;
     parameters: never;
@@ -1233,6 +1587,18 @@ export interface operations {
                 created_after?: string;
                 /** @description Exclusive upper bound on created_at */
                 created_before?: string;
+                /** @description Jobs created under this X-Correlation-Id */
+                correlation_id?: string;
+                /** @description The job created with this idempotency key */
+                idempotency_key?: string;
+                /** @description Steps of this workflow */
+                workflow_id?: string;
+                /** @description Jobs this schedule created */
+                schedule_id?: string;
+                /** @description Jobs made from this template (any version) */
+                template?: string;
+                /** @description The `next_cursor` of the previous page (not together with `offset`) */
+                cursor?: string;
                 limit?: number;
                 offset?: number;
             };
@@ -1839,8 +2205,8 @@ export interface operations {
     getJobResultContent: {
         parameters: {
             query?: {
-                /** @description CSV jobs: `report` (JSON), `corrected` (CSV), `issues_csv` (CSV) or `report_html` (HTML); default `result_ref`. */
-                part?: "report" | "corrected" | "issues_csv" | "report_html";
+                /** @description CSV jobs: `report` (JSON), `corrected` (CSV), `issues_csv` (CSV) or `report_html` (HTML); generate_report_job: `html`, `csv` or `json`; default `result_ref`. */
+                part?: "report" | "corrected" | "issues_csv" | "report_html" | "html" | "csv" | "json";
             };
             header?: {
                 /** @description Up to 128 printable characters; generated when absent; echoed. */
@@ -2035,6 +2401,109 @@ export interface operations {
             };
         };
     };
+    retryJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 128 printable characters; generated when absent; echoed. */
+                "X-Correlation-Id"?: string;
+            };
+            path: {
+                /** @description The job id (a UUID; anything else is 400). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new job; `Location` names it. */
+            202: {
+                headers: {
+                    /** @description /api/v1/jobs/{id} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed.
+             *
+             *     The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the job’s state (`job_status` says which), or an idempotent create still in flight (Retry-After). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     streamJob: {
         parameters: {
             query?: never;
@@ -2091,6 +2560,732 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTemplateDto"];
+            };
+        };
+        responses: {
+            /** @description The new version. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTemplateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The template name. */
+                name: string;
+                /** @description A version number (1, 2, ...). */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description That version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWorkflows: {
+        parameters: {
+            query?: {
+                limit?: string;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of workflows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowList"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWorkflowDto"];
+            };
+        };
+        responses: {
+            /** @description Accepted; the steps without dependencies are already queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed.
+             *
+             *     The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workflow id (a UUID; anything else is 400). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workflow id (a UUID; anything else is 400). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled; running steps end `cancelled` once their workers stop. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the job’s state (`job_status` says which), or an idempotent create still in flight (Retry-After). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

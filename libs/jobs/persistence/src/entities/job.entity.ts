@@ -81,6 +81,28 @@ export class JobEntity {
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;
 
+  /** The template this job was made from (`POST /jobs {template}`), and which of its versions. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  template!: string | null;
+
+  @Column({ name: 'template_version', type: 'integer', nullable: true })
+  templateVersion!: number | null;
+
+  /** The workflow and step this job runs; null for a job created on its own. */
+  @Column({ name: 'workflow_id', type: 'uuid', nullable: true })
+  workflowId!: string | null;
+
+  @Column({ name: 'step_id', type: 'varchar', length: 64, nullable: true })
+  stepId!: string | null;
+
+  /** The job this one retries (`POST /jobs/{id}/retry`). */
+  @Column({ name: 'retry_of', type: 'uuid', nullable: true })
+  retryOf!: string | null;
+
+  /** The schedule whose fire created this job. */
+  @Column({ name: 'schedule_id', type: 'uuid', nullable: true })
+  scheduleId!: string | null;
+
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }

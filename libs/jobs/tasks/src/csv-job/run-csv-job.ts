@@ -28,7 +28,13 @@ export function csvJobDeps(deps: TaskDeps): CsvJobDeps {
 export interface CsvJobOutcome extends ReportParts {
   correctedUri: string | null;
   summary: Record<string, unknown>;
+  /** Exact counts per rule and per column: kept on the job, so reports never re-read old files. */
+  byRule: Record<string, number>;
+  byColumn: Record<string, number>;
 }
+
+/** Columns kept in a job's summary, most issues first: a feed may have thousands of columns. */
+export const SUMMARY_COLUMNS = 50;
 
 /**
  * Streams the input through the engine; with auto-fix, the corrected CSV is streamed into
@@ -78,7 +84,7 @@ export async function runCsvJob(ctx: TaskContext<CsvJobParams>, deps: CsvJobDeps
 
     const parts = await storeReport(deps.storage, report, { locate, signal, title: fileNameOf(params.input_uri) });
     ctx.reportProgress(100, `Validated ${report.summary.rows_total} rows`);
-    return { ...parts, correctedUri, summary: { ...report.summary } };
+    return { ...parts, correctedUri, summary: { ...report.summary }, byRule: report.by_rule, byColumn: report.by_column };
   } catch (error) {
     throw toCsvJobError(error, params.input_uri, signal);
   }
@@ -97,6 +103,20 @@ export function csvTaskResult(outcome: CsvJobOutcome, ref: 'report' | 'corrected
     corrected_ref: outcome.correctedUri,
     issues_csv_ref: outcome.issuesCsvUri,
     report_html_ref: outcome.reportHtmlUri,
+    // The names workflow steps refer to (`${steps.<id>.output.corrected_uri}`): usable as a later input_uri.
+    report_uri: outcome.reportUri,
+    ...(outcome.correctedUri ? { corrected_uri: outcome.correctedUri } : {}),
+    by_rule: outcome.byRule,
+    by_column: topCounts(outcome.byColumn, SUMMARY_COLUMNS),
   };
   return { resultRef: ref === 'corrected' && outcome.correctedUri ? outcome.correctedUri : outcome.reportUri, summary };
+}
+
+/** The `limit` largest counts (ties by name), as an object. */
+function topCounts(counts: Record<string, number>, limit: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(counts)
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+      .slice(0, limit),
+  );
 }
