@@ -5,6 +5,7 @@ import { CORRELATION_ID_HEADER, MAX_CORRELATION_ID_LENGTH, resolveCorrelationId 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { genericProblem, problems } from './problem';
 import { sendProblem } from './problem-reply';
+import { findUnstorableText } from './unstorable-text';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Deeper JSON than any real request needs; recursive validators would overflow the stack on it. */
@@ -63,6 +64,13 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: GatewayMetri
     const json = /json/i.test(request.headers['content-type'] ?? '');
     if (json && request.body !== undefined && jsonDepth(request.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
       throw problems.validation([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }], 'The JSON body is nested too deeply.');
+    }
+    const unstorable = (json ? findUnstorableText(request.body, '') : undefined) ?? findUnstorableText(request.query, 'query');
+    if (unstorable !== undefined) {
+      throw problems.validation(
+        [{ field: unstorable || 'body', message: 'contains a NUL character or a lone surrogate, which cannot be stored' }],
+        'The request contains text that cannot be stored (a NUL character or a lone UTF-16 surrogate).',
+      );
     }
   });
 

@@ -31,10 +31,14 @@ describe('gateway schema: upgrading an open-mode database to tenancy', () => {
         `INSERT INTO idempotency_keys (tenant_id, scope, idempotency_key, fingerprint, state, response_status, completed_at, expires_at)
          VALUES ('anonymous', 'POST /api/v1/jobs', 'test-123', repeat('0', 64), 'completed', 202, now(), now() + interval '1 day')`,
       );
-      expect(after.map((m) => m.constructor.name)).toEqual(['JobsTenantIdUuid1767300000000', 'CreateTenancy1767300000100']);
+      expect(after.slice(0, 2).map((m) => m.constructor.name)).toEqual(['JobsTenantIdUuid1767300000000', 'CreateTenancy1767300000100']);
       for (const migration of after) await migration.up(runner);
       await runner.release();
       expect(await dataSource.query(`SELECT tenant_id FROM jobs WHERE id = $1`, [jobId])).toEqual([{ tenant_id: ANONYMOUS_TENANT_ID }]);
+      // The limits' usage counters start from the unfinished jobs already there.
+      expect(await dataSource.query(`SELECT tenant_id, unfinished_jobs FROM tenant_usage`)).toEqual([
+        { tenant_id: ANONYMOUS_TENANT_ID, unfinished_jobs: 1 },
+      ]);
       expect(await dataSource.query(`SELECT tenant_id FROM idempotency_keys WHERE idempotency_key = 'test-123'`)).toEqual([
         { tenant_id: ANONYMOUS_TENANT_ID },
       ]);

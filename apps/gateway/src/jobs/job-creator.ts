@@ -9,7 +9,9 @@ import type { RequestAuth } from '../auth/request-auth';
 import { GATEWAY_CONFIG, NEW_JOB_ENQUEUER } from '../gateway.tokens';
 import { problems } from '../http/problem';
 import { MicroBatcher } from '../infra/micro-batcher';
+import { UnfinishedJobsQuota } from '../limits/unfinished-jobs-quota';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { mayBeOneRowsFault, unstorableValueProblem } from './insert-errors';
 import { TenantStorage } from '../tenancy/tenant-storage';
 import { CreateJobDto } from './create-job.dto';
 import { deploymentParamErrors } from './deployment-params';
@@ -24,7 +26,8 @@ export interface CreateOptions extends CreateJobOptions {
 /** Accepts a job: validates the request, stores the job with its first audit row, enqueues it. */
 @Injectable()
 export class JobCreator {
-  private readonly inserts = new MicroBatcher<NewJob, JobEntity>((jobs) => this.jobs.createMany(jobs));
+  // A row refused by Postgres fails its own create only: the batch is retried one row at a time.
+  private readonly inserts = new MicroBatcher<NewJob, JobEntity>((jobs) => this.jobs.createMany(jobs), 100, mayBeOneRowsFault);
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
@@ -33,6 +36,7 @@ export class JobCreator {
     private readonly jobs: JobRepository,
     @Inject(NEW_JOB_ENQUEUER) private readonly enqueuer: NewJobEnqueuer,
     private readonly metrics: GatewayMetrics,
+    private readonly quota: UnfinishedJobsQuota,
   ) {}
 
   /**
@@ -42,12 +46,19 @@ export class JobCreator {
    */
   async create(dto: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<JobEntity> {
     const newJob = this.newJob(dto, context, options);
-    // Creates without an idempotency key share one insert statement with their neighbours.
-    const job = options.within ? await this.jobs.create(newJob, options) : await this.inserts.submit(newJob);
+    const quota = await this.quota.prepare(context.auth);
+    const job = await this.insert(newJob, options).catch((error: unknown) => {
+      throw this.quota.problemFor(error, quota) ?? unstorableValueProblem(error) ?? error;
+    });
     this.metrics.jobsCreated.inc({ task: job.taskName, plan: job.plan });
     this.metrics.transitions.inc({ to_status: 'queued', actor: 'api' });
     await this.enqueuer.enqueue(job);
     return job;
+  }
+
+  // Creates without an idempotency key share one insert statement with their neighbours.
+  private insert(newJob: NewJob, options: CreateOptions): Promise<JobEntity> {
+    return options.within ? this.jobs.create(newJob, options) : this.inserts.submit(newJob);
   }
 
   /** The row to store, with the task's defaults applied; a 403 or 400 problem for anything not allowed or invalid. */

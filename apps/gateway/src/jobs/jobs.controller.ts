@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { IdempotencyContext, IdempotencyCtx, Idempotent } from '@validahub/idempotency';
 import { ApiProblems } from '../openapi/api-responses';
 import { RequireScopes } from '../auth/auth.decorators';
+import { CountsAsCreate } from '../limits/request-limits';
 import { CreateJobDto } from './create-job.dto';
 import { JobIdPipe } from './job-id.pipe';
 import {
@@ -45,6 +46,7 @@ export class JobsController {
 
   @Post()
   @RequireScopes('jobs:write')
+  @CountsAsCreate()
   @HttpCode(202)
   @Idempotent({ bodyField: 'idempotency_key' })
   @ApiHeader({

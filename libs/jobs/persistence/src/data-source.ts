@@ -4,12 +4,18 @@ import { JobEventEntity } from './entities/job-event.entity';
 import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs';
 import { JobsTenantIdUuid1767300000000 } from './migrations/1767300000000-tenant-id-uuid';
 import { ReconcilerQuietIndexes1767800000000 } from './migrations/1767800000000-reconciler-quiet-indexes';
+import { FairRankResultExpiry1768000000000 } from './migrations/1768000000000-fair-rank-result-expiry';
 
 type EntityTarget = (new () => unknown) | EntitySchema;
 type MigrationClass = new () => MigrationInterface;
 
 export const JOBS_ENTITIES: EntityTarget[] = [JobEntity, JobEventEntity];
-export const JOBS_MIGRATIONS: MigrationClass[] = [CreateJobs1764300000000, JobsTenantIdUuid1767300000000, ReconcilerQuietIndexes1767800000000];
+export const JOBS_MIGRATIONS: MigrationClass[] = [
+  CreateJobs1764300000000,
+  JobsTenantIdUuid1767300000000,
+  ReconcilerQuietIndexes1767800000000,
+  FairRankResultExpiry1768000000000,
+];
 
 export interface DataSourceSettings {
   databaseUrl: string;
