@@ -41,6 +41,7 @@ export const VARIABLE_MEANINGS: Record<string, string> = {
   HTTP_UPLOAD_IDLE_TIMEOUT_MS: 'an upload with no byte received for this long is cut',
   HTTP_KEEP_ALIVE_TIMEOUT_MS: 'how long an idle keep-alive connection stays open',
   CORS_ORIGINS: 'origins allowed to call the API from a browser, comma-separated; empty: no CORS headers',
+  TRUST_PROXY: 'behind a reverse proxy: client address (per-address limits) and protocol (HSTS) from X-Forwarded-For/-Proto',
   LIMITS_ENABLED: 'per-tenant rate limits and quotas; `false` turns them off (benchmarks)',
   RATE_LIMIT_CREATES_PER_MINUTE_PLAN: "a plan's job creates per minute (`RATE_LIMIT_CREATES_PER_MINUTE_FREE`, ...; defaults 30/300/1200/6000)",
   RATE_LIMIT_REQUESTS_PER_MINUTE_PLAN: "a plan's requests per minute (defaults 300/3000/12000/60000)",

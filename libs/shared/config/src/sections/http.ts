@@ -23,6 +23,8 @@ export interface HttpConfig {
   keepAliveTimeoutMs: number;
   /** Origins allowed by CORS; empty (the default) sends no CORS headers at all. */
   corsOrigins: string[];
+  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-For/-Proto (TRUST_PROXY). */
+  trustProxy: boolean;
 }
 
 export function readHttp(env: EnvReader): HttpConfig {
@@ -40,5 +42,6 @@ export function readHttp(env: EnvReader): HttpConfig {
     uploadIdleTimeoutMs: env.int('HTTP_UPLOAD_IDLE_TIMEOUT_MS', 30_000, { min: 100 }),
     keepAliveTimeoutMs: env.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 100 }),
     corsOrigins: env.list('CORS_ORIGINS'),
+    trustProxy: env.bool('TRUST_PROXY', false),
   };
 }
