@@ -82,7 +82,7 @@ describe('HTTP hardening (real sockets)', () => {
       const response = await fetch(`${url}/api/v1/jobs`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
       expect(response.status).toBe(413);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect((await response.json()).type).toBe('https://validahub.dev/problems/payload-too-large');
+      expect(((await response.json()) as { type: string }).type).toBe('https://validahub.dev/problems/payload-too-large');
     }
   });
 
