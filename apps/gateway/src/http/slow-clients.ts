@@ -43,7 +43,8 @@ export function installSlowClientCuts(fastify: FastifyInstance, http: HttpConfig
     if (uploadRoutes.includes(request.routeOptions.url ?? '')) {
       // Node destroys a socket whose timeout fires with nobody listening; after the answer it
       // sets its own keep-alive timeout on the socket again.
-      socket.setTimeout(http.uploadIdleTimeoutMs);
+      // (Injected requests, in tests, have a stand-in socket without timeouts.)
+      if (typeof socket.setTimeout === 'function') socket.setTimeout(http.uploadIdleTimeoutMs);
       return;
     }
     const timer = setTimeout(() => cutSlowRequest(request, reply, http.requestTimeoutMs), http.requestTimeoutMs);

@@ -155,7 +155,7 @@ export class JobsController {
     description: 'RESULTS_PRESIGN: the result is at `Location` (a presigned URL valid for 5 minutes).',
     headers: { Location: { description: 'A presigned URL.', schema: { type: 'string' } } },
   })
-  @ApiProblems(404, 409)
+  @ApiProblems(404, 409, 410)
   async resultContent(
     @Param('id', JobIdPipe) id: string,
     @Query('part') part: unknown,

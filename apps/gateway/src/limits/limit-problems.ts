@@ -15,7 +15,7 @@ export const limitProblems = {
       headers: { ...headers, 'Retry-After': String(retryAfterSeconds) },
     }),
   /** Over a quota: nothing was created or stored; room frees up as jobs finish or files are purged. */
-  quotaExceeded: (quota: QuotaName, limit: number) =>
+  quotaExceeded: (quota: QuotaName, limit: number, headers?: Record<string, string>) =>
     new ProblemException({
       status: HttpStatus.TOO_MANY_REQUESTS,
       type: 'quota-exceeded',
@@ -25,6 +25,7 @@ export const limitProblems = {
           ? `This tenant already has its quota of ${limit} unfinished jobs; new jobs are accepted as these finish.`
           : `This upload would take the tenant's stored uploads over its quota of ${limit} bytes; delete or wait for old uploads to expire.`,
       extensions: { quota, limit },
+      headers,
     }),
   resultExpired: (jobId: string, expiredAt: Date) =>
     new ProblemException({
