@@ -825,7 +825,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -947,7 +947,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1033,7 +1033,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1139,7 +1139,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1236,7 +1236,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1349,7 +1349,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description The job’s result was removed under the result retention policy (problem `result-expired`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1435,7 +1444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1534,7 +1543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1595,7 +1604,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1669,7 +1678,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1730,7 +1739,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1805,7 +1814,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1866,7 +1875,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1941,7 +1950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2003,7 +2012,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
