@@ -7,11 +7,14 @@ import { AppConfig } from '@validahub/config';
 import { JobQueues } from '@validahub/jobs-queueing';
 import { OperatorAccess } from './auth/operator-access';
 import { mountQueueDashboard, QUEUE_DASHBOARD_PATH } from './dashboard/queue-dashboard';
+import { FILES_ROUTE } from './files/files.controller';
 import { registerMultipart } from './files/multipart-setup';
 import { GatewayModule } from './gateway.module';
 import { GatewayOptions } from './gateway-options';
 import { createFastifyAdapter, installHttpHooks } from './http/fastify-setup';
 import { installShutdownDrain } from './http/shutdown-drain';
+import { registerSecurityHeaders } from './http/security-headers';
+import { installSlowClientCuts } from './http/slow-clients';
 import { ProblemFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -34,7 +37,7 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
   @Module({ imports: [GatewayModule.forRoot(config, withConfigDefaults), ...imports] })
   class GatewayRootModule {}
 
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayRootModule, createFastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayRootModule, createFastifyAdapter(config.http), {
     bufferLogs: true,
     abortOnError: false,
     // Fastify's own JSON parser only; Nest's default would add urlencoded bodies (which must be 415).
@@ -48,6 +51,8 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
   // Queue depth per tier from the gateway too: it is scraped even when a tier has no worker running.
   app.get(GatewayMetrics).watchQueueDepth(() => app.get(JobQueues).depths());
   installShutdownDrain(app.getHttpAdapter().getInstance(), config.http.shutdownDrainMs);
+  installSlowClientCuts(app.getHttpAdapter().getInstance(), config.http, [`/${FILES_ROUTE}`]);
+  await registerSecurityHeaders(app, config.http);
   await registerMultipart(app, config);
   // The document is always served at /docs-json; the UI (whose static-file plugin jest cannot load) only with `docs`.
   SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app, config), { ui: options.docs ?? true, raw: ['json'] });

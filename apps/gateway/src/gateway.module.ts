@@ -21,6 +21,8 @@ import { JobCreator } from './jobs/job-creator';
 import { JobEnqueuer } from './jobs/job-enqueuer';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
+import { limitsProviders } from './limits/limits.providers';
+import { RateLimits } from './limits/rate-limits';
 import { ResultContentService } from './jobs/result-content.service';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -83,6 +85,7 @@ export class GatewayModule {
         ...infraProviders,
         ...tenancyProviders,
         ...authProviders,
+        ...limitsProviders,
         InfraShutdown,
         GatewayMetrics,
         JobEnqueuer,
@@ -105,6 +108,7 @@ export class GatewayModule {
         METRICS_REGISTRY,
         GatewayMetrics,
         JobsService,
+        RateLimits,
         ...infraProviders.map((p) => (typeof p === 'function' ? p : p.provide)),
       ],
     };

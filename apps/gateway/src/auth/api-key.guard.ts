@@ -4,6 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '@validahub/config';
 import { ADMIN_SCOPE, Scope } from '@validahub/tenancy';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { ProblemException } from '../http/problem';
+import { RequestLimits } from '../limits/request-limits';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { IS_PUBLIC, OPERATOR_ROUTE, REQUIRED_SCOPES } from './auth.decorators';
 import { authProblems } from './auth-problems';
@@ -14,7 +16,8 @@ import { ANONYMOUS_AUTH, authFromKey, RequestAuth, setRequestAuth } from './requ
 /**
  * The global guard: every route needs an API key unless it is `@Public()`. It resolves the key
  * to its tenant, plan and scopes, refuses suspended tenants and missing scopes, and leaves the
- * result on the request (`request.auth`) for the routes and for the limits to come. In
+ * result on the request (`request.auth`) for the routes, then draws on the caller's rate limits
+ * (RequestLimits; a refused key draws on its address's). In
  * AUTH_MODE=open the tenant routes serve the anonymous tenant; admin routes still need a key.
  */
 @Injectable()
@@ -24,6 +27,7 @@ export class ApiKeyGuard implements CanActivate {
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
     private readonly keys: ApiKeyVerifier,
     private readonly operators: OperatorAccess,
+    private readonly limits: RequestLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,11 +40,17 @@ export class ApiKeyGuard implements CanActivate {
     }
     const scopes = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
     const open = this.config.security.authMode === 'open' && !scopes.includes(ADMIN_SCOPE);
-    const auth = open ? ANONYMOUS_AUTH : await this.authenticate(request);
+    const auth = open
+      ? ANONYMOUS_AUTH
+      : await this.authenticate(request).catch(async (refusal: unknown) => {
+          if (refusal instanceof ProblemException && refusal.getStatus() === 401) await this.limits.refused(context);
+          throw refusal;
+        });
     if (auth.tenant.status === 'suspended') throw authProblems.tenantSuspended();
     const missing = scopes.find((scope) => !auth.scopes.includes(scope));
     if (missing) throw authProblems.insufficientScope(missing);
     setRequestAuth(request, auth);
+    await this.limits.admit(context, auth);
     return true;
   }
 

@@ -5,6 +5,7 @@ import { AppConfig } from '@validahub/config';
 import { ScopedStorage, storeUpload, StoredUpload } from '@validahub/storage';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import type { RequestContext } from '../jobs/request-context';
+import { UploadQuota } from '../limits/upload-quota';
 import { TenantStorage } from '../tenancy/tenant-storage';
 import { ACCEPTED_CSV_TYPES, toUploadProblem, uploadProblems } from './upload-problems';
 
@@ -19,6 +20,7 @@ export class FilesService {
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
     private readonly tenantStorage: TenantStorage,
+    private readonly quota: UploadQuota,
   ) {}
 
   /** The stored upload; its `uri` is the caller's own name for it (`uploads/...` inside its prefix). */
@@ -28,6 +30,7 @@ export class FilesService {
     if (!request.isMultipart()) throw uploadProblems.notMultipart();
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit + MULTIPART_OVERHEAD_BYTES) throw uploadProblems.tooLarge(limit);
+    await this.quota.checkRoom(context.auth);
 
     const part = await this.filePart(request, limit);
     if (!isCsv(part.mimetype, part.filename)) {
@@ -39,6 +42,10 @@ export class FilesService {
       await storage.delete(stored.uri).catch(() => undefined);
       throw uploadProblems.emptyFile();
     }
+    await this.quota.record(context.auth, stored.uri, stored.size).catch(async (error: unknown) => {
+      await storage.delete(stored.uri).catch(() => undefined);
+      throw error;
+    });
     this.logger.log({ uri: stored.uri, tenant_id: context.tenantId, size: stored.size, correlation_id: request.id }, 'upload stored');
     return stored;
   }

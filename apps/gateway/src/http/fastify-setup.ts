@@ -2,9 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CORRELATION_ID_HEADER, MAX_CORRELATION_ID_LENGTH, resolveCorrelationId } from '@validahub/observability';
+import type { HttpConfig } from '@validahub/config';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { genericProblem, problems } from './problem';
 import { sendProblem } from './problem-reply';
+import { serverTimeoutOptions } from './slow-clients';
+import { findUnstorableText } from './unstorable-text';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Deeper JSON than any real request needs; recursive validators would overflow the stack on it. */
@@ -14,10 +17,15 @@ export const MAX_JSON_DEPTH = 32;
  * The Fastify adapter: the correlation id becomes Fastify's request id (so every log line and
  * error carries it), Fastify's own logger is off (nestjs-pino logs), bodies are capped.
  */
-export function createFastifyAdapter(): FastifyAdapter {
+export function createFastifyAdapter(http: HttpConfig): FastifyAdapter {
+  const { keepAliveTimeout, requestTimeout, ...serverOptions } = serverTimeoutOptions(http);
   return new FastifyAdapter({
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
+    keepAliveTimeout,
+    requestTimeout,
+    trustProxy: http.trustProxy,
+    http: serverOptions,
     requestIdHeader: false,
     genReqId: (req: IncomingMessage) => resolveCorrelationId(req.headers[CORRELATION_ID_HEADER]).id,
     // Router-level refusals (a malformed or over-long URL) answer problem+json like every other error.
@@ -63,6 +71,13 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: GatewayMetri
     const json = /json/i.test(request.headers['content-type'] ?? '');
     if (json && request.body !== undefined && jsonDepth(request.body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
       throw problems.validation([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }], 'The JSON body is nested too deeply.');
+    }
+    const unstorable = (json ? findUnstorableText(request.body, '') : undefined) ?? findUnstorableText(request.query, 'query');
+    if (unstorable !== undefined) {
+      throw problems.validation(
+        [{ field: unstorable || 'body', message: 'contains a NUL character or a lone surrogate, which cannot be stored' }],
+        'The request contains text that cannot be stored (a NUL character or a lone UTF-16 surrogate).',
+      );
     }
   });
 

@@ -65,6 +65,7 @@ export function genericProblem(status: number, detail: string): ProblemSpec {
     404: ['not-found', 'Not found'],
     405: ['method-not-allowed', 'Method not allowed'],
     406: ['not-acceptable', 'Not acceptable'],
+    408: ['request-timeout', 'Request timeout'],
     409: ['conflict', 'Conflict'],
     413: ['payload-too-large', 'Payload too large'],
     414: ['uri-too-long', 'URI too long'],

@@ -36,6 +36,10 @@ describe('gateway schema: upgrading an open-mode database to tenancy', () => {
       for (const migration of after) await migration.up(runner);
       await runner.release();
       expect(await dataSource.query(`SELECT tenant_id FROM jobs WHERE id = $1`, [jobId])).toEqual([{ tenant_id: ANONYMOUS_TENANT_ID }]);
+      // The limits' usage counters start from the unfinished jobs already there.
+      expect(await dataSource.query(`SELECT tenant_id, unfinished_jobs FROM tenant_usage`)).toEqual([
+        { tenant_id: ANONYMOUS_TENANT_ID, unfinished_jobs: 1 },
+      ]);
       expect(await dataSource.query(`SELECT tenant_id FROM idempotency_keys WHERE idempotency_key = 'test-123'`)).toEqual([
         { tenant_id: ANONYMOUS_TENANT_ID },
       ]);

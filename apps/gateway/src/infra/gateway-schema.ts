@@ -1,11 +1,12 @@
 import { IDEMPOTENCY_ENTITIES, IDEMPOTENCY_MIGRATIONS } from '@validahub/idempotency';
 import { TENANCY_MIGRATIONS } from '@validahub/tenancy';
+import { TenantUsage1768000000100 } from '../limits/migrations/1768000000100-tenant-usage';
 import { CreateSchedules1768100000100 } from '../schedules/migrations/1768100000100-create-schedules';
 import { CreateWebhooks1768100000000 } from '../webhooks/migrations/1768100000000-create-webhooks';
 import { CreateTemplatesAndWorkflows1768200000100 } from '../workflows/composition-schema';
 
 /**
- * Tables the gateway adds to the jobs schema (idempotency keys, tenants and API keys, webhooks,
+ * Tables the gateway adds to the jobs schema (idempotency keys, tenants and API keys, tenant usage, webhooks,
  * schedules, templates and workflows): its DataSource and `gateway:migrate` both use these. Migrations run in timestamp order, so the
  * tenancy tables come after the jobs and idempotency tables they reference.
  */
@@ -13,6 +14,8 @@ export const GATEWAY_EXTRA_ENTITIES = [...IDEMPOTENCY_ENTITIES];
 export const GATEWAY_EXTRA_MIGRATIONS = [
   ...IDEMPOTENCY_MIGRATIONS,
   ...TENANCY_MIGRATIONS,
+  // Limits: per-tenant usage counters and the quota trigger.
+  TenantUsage1768000000100,
   // Push: webhook endpoints, deliveries and the outbox trigger; schedules and their runs.
   CreateWebhooks1768100000000,
   CreateSchedules1768100000100,

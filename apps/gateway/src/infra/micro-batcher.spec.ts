@@ -40,4 +40,35 @@ describe('MicroBatcher', () => {
     const batcher = new MicroBatcher<number, number>(async () => [1]);
     await expect(Promise.all([batcher.submit(1), batcher.submit(2)])).rejects.toThrow(/1 results for 2 items/);
   });
+
+  it('retries the items of a batch failed by one of them one at a time, so only that item fails', async () => {
+    const batches: number[][] = [];
+    const batcher = new MicroBatcher<number, number>(
+      async (items) => {
+        batches.push(items);
+        if (items.includes(13)) throw new Error('bad item');
+        return items.map((n) => n * 2);
+      },
+      100,
+      (error) => error instanceof Error && error.message === 'bad item',
+    );
+    const settled = await Promise.allSettled([11, 12, 13, 14].map((n) => batcher.submit(n)));
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : 'rejected'))).toEqual([22, 24, 'rejected', 28]);
+    expect(batches).toEqual([[11, 12, 13, 14], [11], [12], [13], [14]]);
+  });
+
+  it('does not retry one by one when the failure is not an item’s fault', async () => {
+    let calls = 0;
+    const batcher = new MicroBatcher<number, number>(
+      async () => {
+        calls += 1;
+        throw new Error('database down');
+      },
+      100,
+      () => false,
+    );
+    const settled = await Promise.allSettled([1, 2, 3].map((n) => batcher.submit(n)));
+    expect(settled.every((s) => s.status === 'rejected')).toBe(true);
+    expect(calls).toBe(1);
+  });
 });

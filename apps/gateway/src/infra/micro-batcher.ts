@@ -8,9 +8,15 @@ export class MicroBatcher<I, O> {
   private scheduled = false;
 
   constructor(
-    /** Must return one result per item, in order; a throw fails every item of the batch. */
+    /** Must return one result per item, in order; a throw fails every item of the batch (unless isolated, below). */
     private readonly runBatch: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 100,
+    /**
+     * True when a failed batch may be one item's fault (a value the database refuses): its items
+     * are then retried one at a time, so only the offending item fails. Connection errors should
+     * answer false, so a database outage does not turn into one retry per item.
+     */
+    private readonly mayBeOneItemsFault: (error: unknown) => boolean = () => false,
   ) {}
 
   submit(item: I): Promise<O> {
@@ -37,8 +43,19 @@ export class MicroBatcher<I, O> {
           batch.forEach((entry, i) => entry.resolve(results[i]));
         },
         (error: unknown) => {
+          if (batch.length > 1 && this.mayBeOneItemsFault(error)) return this.runOneByOne(batch);
           for (const entry of batch) entry.reject(error);
         },
+      );
+    }
+  }
+
+  private runOneByOne(batch: typeof this.pending): void {
+    for (const entry of batch) {
+      this.runBatch([entry.item]).then(
+        (results) =>
+          results.length === 1 ? entry.resolve(results[0]) : entry.reject(new Error(`batch returned ${results.length} results for 1 item`)),
+        (error: unknown) => entry.reject(error),
       );
     }
   }

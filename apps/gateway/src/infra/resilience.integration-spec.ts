@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import { createTestDatabase } from '@validahub/testing';
 import { Reconciler } from '../reconciler/reconciler';
 import { createGatewayHarness, GatewayHarness, scrapeMetrics, waitFor } from '../testing/gateway-harness';
@@ -118,7 +119,9 @@ describe('dependencies down: 503 problems, never a hang; the reconciler catches 
       expect(report.enqueued).toBe(1);
       const bull = await harness.queues.queue('pro').getJob(id);
       expect(bull?.data).toMatchObject({ jobId: id, plan: 'pro' });
-      expect(bull?.opts.priority).toBe(6);
+      // Priority 5 -> 6, behind the tenant's own earlier unfinished jobs (fair share).
+      const [{ fair_rank: rank }] = await app.get(DataSource).query(`SELECT fair_rank FROM jobs WHERE id = $1`, [id]);
+      expect(bull?.opts.priority).toBe((rank - 1) * 10 + 6);
       // A second pass finds nothing to do.
       expect((await reconciler.reconcileOnce()).enqueued).toBe(0);
     });

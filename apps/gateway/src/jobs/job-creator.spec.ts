@@ -158,7 +158,7 @@ describe('JobCreator', () => {
         timeLimitSeconds: 42,
         expiresAt: job.expiresAt!.toISOString(),
       });
-      expect(s.queues.bulks[0][0].options).toEqual({ priority: job.priority });
+      expect(s.queues.bulks[0][0].options).toEqual({ priority: job.priority, fairRank: 1 });
     });
   });
 

@@ -10,7 +10,9 @@ import type { RequestAuth } from '../auth/request-auth';
 import { GATEWAY_CONFIG, NEW_JOB_ENQUEUER } from '../gateway.tokens';
 import { problems } from '../http/problem';
 import { MicroBatcher } from '../infra/micro-batcher';
+import { UnfinishedJobsQuota } from '../limits/unfinished-jobs-quota';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { mayBeOneRowsFault, unstorableValueProblem } from './insert-errors';
 import { TenantStorage } from '../tenancy/tenant-storage';
 import { CreateJobDto } from './create-job.dto';
 import { deploymentParamErrors } from './deployment-params';
@@ -34,7 +36,8 @@ export interface CreateOptions extends CreateJobOptions {
 /** Accepts a job: validates the request, stores the job with its first audit row, enqueues it. */
 @Injectable()
 export class JobCreator {
-  private readonly inserts = new MicroBatcher<NewJob, JobEntity>((jobs) => this.jobs.createMany(jobs));
+  // A row refused by Postgres fails its own create only: the batch is retried one row at a time.
+  private readonly inserts = new MicroBatcher<NewJob, JobEntity>((jobs) => this.jobs.createMany(jobs), 100, mayBeOneRowsFault);
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
@@ -45,6 +48,7 @@ export class JobCreator {
     private readonly metrics: GatewayMetrics,
     private readonly templates: TemplatesService,
     private readonly inputs: JobInputs,
+    private readonly quota: UnfinishedJobsQuota,
   ) {}
 
   /**
@@ -55,8 +59,10 @@ export class JobCreator {
   async create(dto: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<JobEntity> {
     const newJob = await this.prepare(dto, context, options);
     await this.inputs.prepare(newJob, context.auth);
-    // Creates without an idempotency key share one insert statement with their neighbours.
-    const job = options.within ? await this.jobs.create(newJob, options) : await this.inserts.submit(newJob);
+    const quota = await this.quota.prepare(context.auth);
+    const job = await this.insert(newJob, options).catch((error: unknown) => {
+      throw this.quota.problemFor(error, quota) ?? unstorableValueProblem(error) ?? error;
+    });
     this.countCreated([job]);
     await this.enqueuer.enqueue(job);
     return job;
@@ -72,9 +78,17 @@ export class JobCreator {
    * statement, in one transaction with `within` when given, then enqueues them all in one round
    * trip. A failed enqueue leaves them durably queued for the reconciler, as for a single create.
    */
-  async createPrepared(newJobs: readonly NewJob[], within?: (manager: EntityManager, created: JobEntity[]) => Promise<void>): Promise<JobEntity[]> {
+  async createPrepared(
+    newJobs: readonly NewJob[],
+    context: RequestContext,
+    within?: (manager: EntityManager, created: JobEntity[]) => Promise<void>,
+  ): Promise<JobEntity[]> {
     if (!newJobs.length) return [];
-    const jobs = await this.jobs.createMany(newJobs, within);
+    const quota = await this.quota.prepare(context.auth);
+    // One transaction: past the unfinished-jobs quota, the whole batch is refused (429).
+    const jobs = await this.jobs.createMany(newJobs, within).catch((error: unknown) => {
+      throw this.quota.problemFor(error, quota) ?? unstorableValueProblem(error) ?? error;
+    });
     this.countCreated(jobs);
     await this.enqueuer.enqueueMany(jobs);
     return jobs;
@@ -120,6 +134,11 @@ export class JobCreator {
     }
     const { template, params } = await this.templates.resolve(context.tenantId, dto.template, dto.params ?? {});
     return { dto: { ...dto, task: template.taskName, params, priority: dto.priority ?? template.priority ?? undefined }, template };
+  }
+
+  // Creates without an idempotency key share one insert statement with their neighbours.
+  private insert(newJob: NewJob, options: CreateOptions): Promise<JobEntity> {
+    return options.within ? this.jobs.create(newJob, options) : this.inserts.submit(newJob);
   }
 
   private newJob(dto: CreateJobDto & { task: string }, context: RequestContext, options: CreateOptions): NewJob {

@@ -10,7 +10,9 @@ import { GatewayMetrics } from '../metrics/gateway-metrics';
 
 /**
  * Puts stored jobs on their plan's queue: new jobs from create, lost ones from the reconciler.
- * Enqueues made in the same turn share one BullMQ `addBulk` per plan.
+ * Enqueues made in the same turn share one BullMQ `addBulk` per plan. The queue order is fair
+ * between a tier's tenants: each job goes in at its place in its own tenant's backlog (its
+ * `fair_rank`, stamped by Postgres at insert), so a re-enqueue after a Redis loss restores it.
  */
 @Injectable()
 export class JobEnqueuer {
@@ -35,7 +37,7 @@ export class JobEnqueuer {
   async enqueue(job: JobEntity, attemptBase = 0): Promise<boolean> {
     try {
       const payload = attemptBase > 0 ? { ...this.payloadOf(job), attemptBase } : this.payloadOf(job);
-      await viaRedis(() => this.batches.submit({ payload, options: { priority: job.priority } }));
+      await viaRedis(() => this.batches.submit({ payload, options: { priority: job.priority, fairRank: job.fairRank ?? 1 } }));
       return true;
     } catch (error) {
       this.metrics.enqueueFailures.inc({ plan: job.plan });

@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import { createGatewayHarness, GatewayHarness } from '../testing/gateway-harness';
 import { expectProblem } from '../testing/http-expect';
 import { newTenant } from '../testing/tenant-kit';
@@ -119,7 +120,9 @@ describe('jobs API (HTTP, real Postgres and Redis)', () => {
       const { id } = response.json();
       expect(response.json()).toMatchObject({ priority: expected, plan, queue: `queue-${plan}` });
       const bull = await harness.queues.queue(plan as 'free').getJob(id);
-      expect(bull?.opts.priority).toBe(bullPriority);
+      // Fair share: behind the tenant's own earlier unfinished jobs (open mode: all the anonymous tenant's).
+      const [{ fair_rank: rank }] = await app.get(DataSource).query(`SELECT fair_rank FROM jobs WHERE id = $1`, [id]);
+      expect(bull?.opts.priority).toBe((rank - 1) * 10 + bullPriority);
       expect(await bull?.getState()).toBe('prioritized');
     });
 

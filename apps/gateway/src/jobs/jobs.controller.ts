@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { IdempotencyContext, IdempotencyCtx, Idempotent } from '@validahub/idempotency';
 import { ApiProblems } from '../openapi/api-responses';
 import { RequireScopes } from '../auth/auth.decorators';
+import { CountsAsCreate } from '../limits/request-limits';
 import { CreateJobDto } from './create-job.dto';
 import { BatchResultView, CreateBatchDto } from './batch/create-batch.dto';
 import { JobBatchCreator } from './batch/job-batch-creator';
@@ -50,6 +51,7 @@ export class JobsController {
 
   @Post()
   @RequireScopes('jobs:write')
+  @CountsAsCreate()
   @HttpCode(202)
   @Idempotent({ bodyField: 'idempotency_key' })
   @ApiHeader({
@@ -190,7 +192,7 @@ export class JobsController {
     description: 'RESULTS_PRESIGN: the result is at `Location` (a presigned URL valid for 5 minutes).',
     headers: { Location: { description: 'A presigned URL.', schema: { type: 'string' } } },
   })
-  @ApiProblems(404, 409)
+  @ApiProblems(404, 409, 410)
   async resultContent(
     @Param('id', JobIdPipe) id: string,
     @Query('part') part: unknown,

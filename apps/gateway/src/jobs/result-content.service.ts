@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@validahub/config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { limitProblems } from '../limits/limit-problems';
 import { TenantStorage } from '../tenancy/tenant-storage';
 import { JobsService } from './jobs.service';
 import { RequestContext } from './request-context';
@@ -21,6 +22,7 @@ export class ResultContentService {
 
   async open(id: string, context: RequestContext, part?: ContentPart): Promise<ResultContent> {
     const job = await this.jobs.result(id, context);
+    if (job.resultExpiredAt) throw limitProblems.resultExpired(job.id, job.resultExpiredAt);
     const uri = resultUriFor(job, part);
     const storage = this.storage.forAuth(context.auth);
     return viaStorage(async () => {

@@ -4,7 +4,7 @@ import { PROBLEM_CONTENT_TYPE } from '../http/problem';
 import { ProblemView } from './problem.view';
 
 /** The statuses a route may answer with a problem body; each documented with one meaning. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 503;
 
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } } as const;
 
@@ -23,10 +23,15 @@ const MEANINGS: Record<
     description: 'Conflict with the job’s state (`job_status` says which), or an idempotent create still in flight (Retry-After).',
     headers: RETRY_AFTER,
   },
+  410: { description: 'The job’s result was removed under the result retention policy (problem `result-expired`).' },
   413: { description: 'The body is over the limit (1 MiB for JSON; MAX_UPLOAD_BYTES for files).' },
   415: { description: 'Unsupported content type (JSON routes take application/json; uploads take multipart/form-data with a CSV part).' },
   422: { description: 'The Idempotency-Key was already used for a different request (problem `idempotency-key-reused`).' },
-  429: { description: 'Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`).', headers: RETRY_AFTER },
+  429: {
+    description:
+      'Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded.',
+    headers: RETRY_AFTER,
+  },
   503: { description: 'A dependency (Postgres, Redis or object storage) is down; nothing was changed. Retry later.', headers: RETRY_AFTER },
 };
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
 import { loadConfig } from '@validahub/config';
 import { createTaskRegistry } from '@validahub/jobs-tasks';
 import type { JobRepository, UnfinishedJobs } from '@validahub/jobs-persistence';
@@ -13,6 +14,7 @@ import { EventApplier } from '../events/event-applier';
 import { GatewayOptions, resolveGatewayOptions } from '../gateway-options';
 import { JobCreator } from '../jobs/job-creator';
 import { JobEnqueuer } from '../jobs/job-enqueuer';
+import { UnfinishedJobsQuota } from '../limits/unfinished-jobs-quota';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { Reconciler } from '../reconciler/reconciler';
 import type { JobInputs } from '../reports/report-inputs';
@@ -75,6 +77,8 @@ export function newTestServices(env: Record<string, string> = {}, options: Gatew
       metrics,
       new TemplatesService(as<TemplateStore>(fakes.templates), registry),
       as<JobInputs>(fakes.jobInputs),
+      // Postgres enforces the quota (a trigger); without a database there is nothing to prepare.
+      new UnfinishedJobsQuota(config, as<DataSource>({ query: async () => [] })),
     ),
     reconciler: new Reconciler(resolveGatewayOptions(options), as<UnfinishedJobs>(fakes.unfinished), queues, enqueuer, metrics, fakes.leadership),
     applier: new EventApplier(as<JobEventConsumer>(fakes.consumer), fakes.eventWriter.write, metrics, fakes.deadLetters),

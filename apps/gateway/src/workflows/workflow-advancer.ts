@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { JobEntity, JobRepository } from '@validahub/jobs-persistence';
+import { JobEntity, JobRepository, NewJob } from '@validahub/jobs-persistence';
 import { TenancyStore } from '@validahub/tenancy';
 import { ANONYMOUS_TENANT_ID } from '@validahub/jobs-domain';
 import { ANONYMOUS_AUTH, RequestAuth } from '../auth/request-auth';
 import { ProblemException } from '../http/problem';
+import { sqlStateOf } from '../jobs/insert-errors';
 import { JobCreator } from '../jobs/job-creator';
+import { QUOTA_EXCEEDED_STATE } from '../limits/unfinished-jobs-quota';
 import { RequestContext } from '../jobs/request-context';
 import { resolveReferences } from './workflow-graph';
 import { nextMoves, workflowOutcome } from './workflow-progress';
@@ -108,7 +110,14 @@ export class WorkflowAdvancer {
         template: step.template ? { name: step.template, version: step.templateVersion ?? 1 } : undefined,
       });
       await this.creator.prepareInputs(newJob, context);
-      const [job] = await this.jobs.createWithin(manager, [newJob]);
+      const job = await this.insertStepJob(manager, newJob);
+      if (!job) {
+        await this.mark(manager, workflow.id, step, {
+          status: 'failed',
+          error: { code: 'quota_exceeded', message: "the tenant is at its quota of unfinished jobs; the step's job was not created" },
+        });
+        return null;
+      }
       await this.store.updateStep(manager, workflow.id, { stepId: step.stepId, status: 'running', jobId: job.id });
       Object.assign(step, { status: 'running', jobId: job.id, jobStatus: job.status });
       return job;
@@ -117,6 +126,23 @@ export class WorkflowAdvancer {
       const details = (error.spec.errors ?? []).map((e) => `${e.field}: ${e.message}`);
       const message = [error.spec.detail, ...details].join(' ');
       await this.mark(manager, workflow.id, step, { status: 'failed', error: { code: 'step_not_startable', message } });
+      return null;
+    }
+  }
+
+  /**
+   * The step's job, or null when Postgres refused it for the tenant's unfinished-jobs quota. A
+   * savepoint keeps the refusal from aborting the applier's transaction (and the events in it).
+   */
+  private async insertStepJob(manager: EntityManager, newJob: NewJob): Promise<JobEntity | null> {
+    await manager.query('SAVEPOINT workflow_step_job');
+    try {
+      const [job] = await this.jobs.createWithin(manager, [newJob]);
+      await manager.query('RELEASE SAVEPOINT workflow_step_job');
+      return job;
+    } catch (error) {
+      if (sqlStateOf(error) !== QUOTA_EXCEEDED_STATE) throw error;
+      await manager.query('ROLLBACK TO SAVEPOINT workflow_step_job');
       return null;
     }
   }

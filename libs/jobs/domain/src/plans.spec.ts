@@ -1,4 +1,4 @@
-import { PLAN_SETTINGS, planForQueue, queueForPlan, toQueuePriority } from './plans';
+import { MAX_FAIR_RANK, PLAN_SETTINGS, planForQueue, queueForPlan, toFairQueuePriority, toQueuePriority } from './plans';
 
 describe('plans and queues', () => {
   it('maps each plan to its own BullMQ-safe queue with the contract defaults', () => {
@@ -19,5 +19,14 @@ describe('plans and queues', () => {
     expect(() => toQueuePriority(0)).toThrow(RangeError);
     expect(() => toQueuePriority(11)).toThrow(RangeError);
     expect(() => toQueuePriority(2.5)).toThrow(RangeError);
+  });
+
+  it('orders by place in the tenant backlog first, then by priority, within BullMQ range', () => {
+    expect(toFairQueuePriority(5, 1)).toBe(toQueuePriority(5));
+    expect(toFairQueuePriority(1, 1)).toBeLessThan(toFairQueuePriority(10, 2));
+    expect(toFairQueuePriority(10, 2)).toBeLessThan(toFairQueuePriority(1, 2));
+    expect(toFairQueuePriority(1, 10_000_000)).toBe(toFairQueuePriority(1, MAX_FAIR_RANK));
+    expect(toFairQueuePriority(1, MAX_FAIR_RANK)).toBeLessThanOrEqual(2 ** 21);
+    expect(toFairQueuePriority(7, 0)).toBe(toQueuePriority(7));
   });
 });

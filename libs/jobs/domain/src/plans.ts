@@ -41,3 +41,16 @@ export function toQueuePriority(priority: number): number {
   }
   return MAX_PRIORITY + 1 - priority;
 }
+
+/** Ranks past this share the last place (BullMQ priorities stop at 2^21). */
+export const MAX_FAIR_RANK = 200_000;
+
+/**
+ * Queue order within a tier shared by tenants: a job's place in its own tenant's backlog
+ * (`fairRank`, 1 = next of that tenant) first, then its priority. Every tenant's first job
+ * comes before any tenant's second, so a tenant with an empty backlog overtakes a busy one's.
+ */
+export function toFairQueuePriority(priority: number, fairRank: number): number {
+  const rank = Math.min(Math.max(1, Math.trunc(fairRank)), MAX_FAIR_RANK);
+  return (rank - 1) * MAX_PRIORITY + toQueuePriority(priority);
+}

@@ -4,6 +4,7 @@ import { JobEventEntity } from './entities/job-event.entity';
 import { CreateJobs1764300000000 } from './migrations/1764300000000-create-jobs';
 import { JobsTenantIdUuid1767300000000 } from './migrations/1767300000000-tenant-id-uuid';
 import { ReconcilerQuietIndexes1767800000000 } from './migrations/1767800000000-reconciler-quiet-indexes';
+import { FairRankResultExpiry1768000000000 } from './migrations/1768000000000-fair-rank-result-expiry';
 import { JobCompositionColumns1768200000000 } from './migrations/1768200000000-job-composition-columns';
 import { CreateReportFacts1768200000200 } from './migrations/1768200000200-report-facts';
 
@@ -15,6 +16,7 @@ export const JOBS_MIGRATIONS: MigrationClass[] = [
   CreateJobs1764300000000,
   JobsTenantIdUuid1767300000000,
   ReconcilerQuietIndexes1767800000000,
+  FairRankResultExpiry1768000000000,
   JobCompositionColumns1768200000000,
   CreateReportFacts1768200000200,
 ];

@@ -45,6 +45,7 @@ describe('jobs persistence (Postgres)', () => {
       'CreateJobs1764300000000',
       'JobsTenantIdUuid1767300000000',
       'ReconcilerQuietIndexes1767800000000',
+      'FairRankResultExpiry1768000000000',
       'JobCompositionColumns1768200000000',
       'CreateReportFacts1768200000200',
     ]);

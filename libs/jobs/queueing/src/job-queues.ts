@@ -1,10 +1,12 @@
 import { ConnectionOptions, Job, Queue } from 'bullmq';
-import { JobPayload, Plan, PLANS, queueForPlan, toQueuePriority } from '@validahub/jobs-domain';
+import { JobPayload, Plan, PLANS, queueForPlan, toFairQueuePriority } from '@validahub/jobs-domain';
 import { RedisOptions } from 'ioredis';
 
 export interface EnqueueOptions {
   /** Our priority, 1..10, higher first. */
   priority: number;
+  /** The job's place in its tenant's backlog (see toFairQueuePriority); default 1. */
+  fairRank?: number;
   delayMs?: number;
 }
 
@@ -94,7 +96,7 @@ export class JobQueues {
 function jobOptions(payload: JobPayload, options: EnqueueOptions) {
   return {
     jobId: payload.jobId,
-    priority: toQueuePriority(options.priority),
+    priority: toFairQueuePriority(options.priority, options.fairRank ?? 1),
     delay: options.delayMs,
     // Permanent errors end the job at once (the worker throws UnrecoverableError); transient
     // ones wait for the worker's backoff strategy registered under this name.

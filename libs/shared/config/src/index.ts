@@ -4,6 +4,7 @@ export type { ConnectionsConfig } from './sections/connections';
 export type { ExecutionConfig } from './sections/execution';
 export type { StorageConfig } from './sections/storage';
 export type { HttpConfig } from './sections/http';
+export { DEFAULT_PLAN_LIMITS, type LimitsConfig, type PlanLimits } from './sections/limits';
 export type { OutboundConfig } from './sections/outbound';
 export { AUTH_MODES, type AuthMode, type SecurityConfig } from './sections/security';
 export { requireApiKeySecret } from './require-secrets';

@@ -2,6 +2,7 @@ import { Env, EnvReader } from './env-reader';
 import { ConnectionsConfig, readConnections } from './sections/connections';
 import { ExecutionConfig, readExecution } from './sections/execution';
 import { HttpConfig, readHttp } from './sections/http';
+import { LimitsConfig, readLimits } from './sections/limits';
 import { OutboundConfig, readOutbound } from './sections/outbound';
 import { readSecurity, SecurityConfig } from './sections/security';
 import { readStorage, StorageConfig } from './sections/storage';
@@ -17,6 +18,7 @@ export interface AppConfig {
   outbound: OutboundConfig;
   security: SecurityConfig;
   taskLimits: TaskLimitsConfig;
+  limits: LimitsConfig;
 }
 
 /** Every section of AppConfig and its reader: loadConfig runs them, and the generated docs describe what they read. */
@@ -29,6 +31,7 @@ export const CONFIG_SECTIONS: { readonly [K in keyof AppConfig]: (reader: EnvRea
   outbound: readOutbound,
   security: readSecurity,
   taskLimits: readTaskLimits,
+  limits: readLimits,
 };
 
 /**

@@ -30,6 +30,25 @@ const lean = {
   res: (res: { statusCode?: number }) => ({ status_code: res.statusCode }),
 };
 
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'res.headers.location',
+];
+
+/** Query parameters that make a URL a credential (S3/GCS/Azure presigned URLs, tokens). */
+const SIGNED_QUERY = /[?&](x-amz-[a-z-]+|x-goog-[a-z-]+|signature|sig|token|access_token|key)=/i;
+
+/** A Location keeps its path (useful: which job) but loses a signing query; everything else is '[Redacted]'. */
+export function censorLogValue(value: unknown, path: string[]): unknown {
+  if (path[path.length - 1] !== 'location') return '[Redacted]';
+  if (typeof value !== 'string') return value;
+  return SIGNED_QUERY.test(value) ? `${value.split('?')[0]}?[Redacted]` : value;
+}
+
 /**
  * nestjs-pino settings: one JSON line per request carrying `correlation_id`. The HTTP server
  * assigns the request id (the correlation id) before this runs; the header is the fallback.
@@ -44,8 +63,9 @@ export function pinoLoggerParams(options: LoggingOptions): Params {
     // Probes and scrapes would drown the useful lines.
     autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
     serializers: lean,
-    // API keys travel in Authorization or X-API-Key: never in a log line (should a line carry headers).
-    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+    // API keys travel in Authorization or X-API-Key, result downloads redirect to presigned URLs:
+    // never in a log line (should a line carry headers).
+    redact: { paths: REDACTED_PATHS, censor: censorLogValue },
   };
   if (options.pretty) return { pinoHttp: { ...httpOptions, transport: prettyTransport() } };
   if (!options.bufferBytes) return { pinoHttp: httpOptions };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { JobEntity, NewJob } from '@validahub/jobs-persistence';
 import { toProblemBody } from '../../http/problem';
+import { RateLimits } from '../../limits/rate-limits';
 import { JobCreator } from '../job-creator';
 import { toCreatedView } from '../job-views';
 import type { RequestContext } from '../request-context';
@@ -22,7 +23,10 @@ export interface BatchOptions {
  */
 @Injectable()
 export class JobBatchCreator {
-  constructor(private readonly creator: JobCreator) {}
+  constructor(
+    private readonly creator: JobCreator,
+    private readonly rates: RateLimits,
+  ) {}
 
   async create(items: readonly unknown[], context: RequestContext, options: BatchOptions = {}): Promise<BatchResultView> {
     const refused = new Map<number, BatchItemView>();
@@ -51,10 +55,13 @@ export class JobBatchCreator {
         }),
       };
     };
+    // Each valid job counts against the tenant's create rate; over it, nothing is created (429).
+    if (accepted.length) await this.rates.consume(context.auth, 'creates', accepted.length);
     let answer: BatchResultView | undefined;
     const within = options.within;
     const created = await this.creator.createPrepared(
       accepted.map(({ job }) => job),
+      context,
       within
         ? async (manager, jobs) => {
             answer = answerFor(jobs);

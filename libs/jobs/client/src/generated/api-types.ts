@@ -1649,7 +1649,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1771,7 +1771,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1889,7 +1889,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1975,7 +1975,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2081,7 +2081,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2178,7 +2178,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2291,7 +2291,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description The job’s result was removed under the result retention policy (problem `result-expired`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2377,7 +2386,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2480,7 +2489,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2566,7 +2575,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2637,7 +2646,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2712,7 +2721,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2795,7 +2804,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2876,7 +2885,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2961,7 +2970,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3036,7 +3045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3115,7 +3124,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3198,7 +3207,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3292,7 +3301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3391,7 +3400,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3452,7 +3461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3526,7 +3535,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3587,7 +3596,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3662,7 +3671,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3723,7 +3732,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3798,7 +3807,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3860,7 +3869,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -3994,7 +4003,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4068,7 +4077,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4150,7 +4159,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4231,7 +4240,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4317,7 +4326,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4399,7 +4408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4492,7 +4501,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4577,7 +4586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4672,7 +4681,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4745,7 +4754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4819,7 +4828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4901,7 +4910,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -4982,7 +4991,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5068,7 +5077,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -5153,7 +5162,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limit or quota exceeded (problem `rate-limited` or `quota-exceeded`). */
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

@@ -66,6 +66,14 @@ export class JobEntity {
   @Column({ type: 'jsonb', nullable: true })
   summary!: Record<string, unknown> | null;
 
+  /** The job's place in its tenant's own backlog at creation (set by the gateway's usage trigger; null without it). */
+  @Column({ name: 'fair_rank', type: 'integer', nullable: true })
+  fairRank!: number | null;
+
+  /** When the retention purge removed the stored result (`410 result-expired` from then on). */
+  @Column({ name: 'result_expired_at', type: 'timestamptz', nullable: true })
+  resultExpiredAt!: Date | null;
+
   @Column({ name: 'cancel_requested', type: 'boolean', default: false })
   cancelRequested!: boolean;
 

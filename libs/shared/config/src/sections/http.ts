@@ -14,6 +14,17 @@ export interface HttpConfig {
   webAssetsDir: string;
   /** On SIGTERM, how long requests in flight may finish before every remaining connection is closed. */
   shutdownDrainMs: number;
+  /** A client must send its request headers within this (HTTP_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** A JSON request must be received and answered within this (HTTP_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** An upload is cut after this long without a byte (HTTP_UPLOAD_IDLE_TIMEOUT_MS). */
+  uploadIdleTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** Origins allowed by CORS; empty (the default) sends no CORS headers at all. */
+  corsOrigins: string[];
+  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-For/-Proto (TRUST_PROXY). */
+  trustProxy: boolean;
 }
 
 export function readHttp(env: EnvReader): HttpConfig {
@@ -26,5 +37,11 @@ export function readHttp(env: EnvReader): HttpConfig {
     nodeEnv: env.string('NODE_ENV', 'development'),
     shutdownDrainMs: env.int('GATEWAY_SHUTDOWN_DRAIN_MS', 10_000, { min: 0 }),
     webAssetsDir: env.string('WEB_ASSETS_DIR', 'dist/web'),
+    headersTimeoutMs: env.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100 }),
+    requestTimeoutMs: env.int('HTTP_REQUEST_TIMEOUT_MS', 60_000, { min: 100 }),
+    uploadIdleTimeoutMs: env.int('HTTP_UPLOAD_IDLE_TIMEOUT_MS', 30_000, { min: 100 }),
+    keepAliveTimeoutMs: env.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, { min: 100 }),
+    corsOrigins: env.list('CORS_ORIGINS'),
+    trustProxy: env.bool('TRUST_PROXY', false),
   };
 }

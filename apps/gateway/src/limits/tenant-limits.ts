@@ -1,0 +1,26 @@
+import type { LimitsConfig, PlanLimits } from '@validahub/config';
+import type { RequestAuth } from '../auth/request-auth';
+
+/** A tenant's `limit_overrides` keys (snake_case, as stored and as the admin API shows them). */
+export const OVERRIDE_KEYS: Readonly<Record<keyof PlanLimits, string>> = {
+  createsPerMinute: 'creates_per_minute',
+  requestsPerMinute: 'requests_per_minute',
+  unfinishedJobs: 'unfinished_jobs',
+  uploadBytes: 'upload_bytes',
+};
+
+/**
+ * The limits that apply to a caller: its plan's (from the configuration), each replaced by the
+ * tenant's own override when that is a positive whole number. Undefined when nothing is limited:
+ * limits off, or AUTH_MODE=open (one anonymous caller on the body's plan: there is no tenant to
+ * hold to a plan's share).
+ */
+export function limitsFor(auth: RequestAuth, config: LimitsConfig): PlanLimits | undefined {
+  if (!config.enabled || auth.plan === undefined) return undefined;
+  const limits = { ...config.byPlan[auth.plan] };
+  for (const [field, key] of Object.entries(OVERRIDE_KEYS) as [keyof PlanLimits, string][]) {
+    const value = auth.limitOverrides[key];
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) limits[field] = value;
+  }
+  return limits;
+}
