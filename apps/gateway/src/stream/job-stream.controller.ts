@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, OnModuleDestroy, Param, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isTerminal } from '@validahub/jobs-domain';
 import { RequireScopes } from '../auth/auth.decorators';
@@ -45,6 +45,7 @@ export class JobStreamController implements OnModuleDestroy {
       'A comment every 15 s; the stream ends after the terminal status.',
   })
   @ApiOkResponse({ description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiNoContentResponse({ description: 'Resumed (Last-Event-ID) at the terminal status already: nothing more will come.' })
   @ApiProblems(404)
   async stream(
     @Param('id', JobIdPipe) id: string,

@@ -40,6 +40,14 @@ export class OpenApiConformance {
     return [...this.operations.entries()].flatMap(([id, { operation }]) => Object.keys(operation.responses).map((status) => `${id} ${status}`));
   }
 
+  /** Documented pairs of these operations not yet seen, leaving out the given statuses. */
+  unseen(operationIds: readonly string[], exceptStatuses: readonly string[] = []): string[] {
+    return this.documented().filter((pair) => {
+      const [id, status] = pair.split(' ');
+      return operationIds.includes(id) && !exceptStatuses.includes(status) && !this.covered.has(pair);
+    });
+  }
+
   /** Problems with this response as an answer of `operationId` (empty when it conforms). */
   problems(operationId: string, response: CheckedResponse): string[] {
     const found = this.operations.get(operationId);

@@ -2537,6 +2537,13 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            /** @description Resumed (Last-Event-ID) at the terminal status already: nothing more will come. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
