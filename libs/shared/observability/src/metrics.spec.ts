@@ -35,4 +35,21 @@ describe('metrics registry helpers', () => {
     expect(text).toContain('validahub_queue_jobs{plan="pro",state="prioritized"} 2');
     expect(text).toContain('validahub_queue_jobs{plan="free",state="active"} 0');
   });
+
+  it('leaves the queue series out, and still answers, when the counts fail or take too long', async () => {
+    const failing = createMetricsRegistry({ processMetrics: false });
+    queueDepthGauge(failing, () => Promise.reject(new Error('redis down')));
+    counter(failing, 'jobs_total', 'jobs', ['task']).inc({ task: 'x' });
+    const text = await failing.metrics();
+    expect(text).not.toContain('validahub_queue_jobs{');
+    expect(text).toContain('jobs_total{task="x"} 1');
+
+    const slow = createMetricsRegistry({ processMetrics: false });
+    let answer = true;
+    queueDepthGauge(slow, () => (answer ? Promise.resolve([{ plan: 'pro', counts: { waiting: 1 } }]) : new Promise(() => undefined)), 50);
+    expect(await slow.metrics()).toContain('validahub_queue_jobs{plan="pro",state="waiting"} 1');
+    answer = false;
+    // The earlier count is not repeated: a stale depth would mislead the autoscaler.
+    expect(await slow.metrics()).not.toContain('validahub_queue_jobs{');
+  });
 });

@@ -44,13 +44,19 @@ export function histogram<L extends string>(
 export const QUEUE_DEPTH_STATES = ['waiting', 'prioritized', 'delayed', 'active'] as const;
 export type QueueDepthState = (typeof QUEUE_DEPTH_STATES)[number];
 
+/** How long a scrape waits for the queue counts before it answers without them. */
+export const QUEUE_DEPTH_READ_TIMEOUT_MS = 2_000;
+
 /**
  * `validahub_queue_jobs{plan,state}`, read from Redis at scrape time (never cached: autoscaling
- * acts on it). `read` returns each plan's counts; a plan missing a state reports 0.
+ * acts on it). `read` returns each plan's counts; a plan missing a state reports 0. When Redis
+ * does not answer within the timeout the series are left out of that scrape (stale counts would
+ * mislead the autoscaler) and the rest of the scrape still answers.
  */
 export function queueDepthGauge(
   registry: Registry,
   read: () => Promise<Array<{ plan: string; counts: Partial<Record<string, number>> }>>,
+  timeoutMs = QUEUE_DEPTH_READ_TIMEOUT_MS,
 ): Gauge<'plan' | 'state'> {
   return new Gauge({
     name: 'validahub_queue_jobs',
@@ -58,7 +64,11 @@ export function queueDepthGauge(
     labelNames: ['plan', 'state'],
     registers: [registry],
     async collect() {
-      for (const { plan, counts } of await read()) {
+      this.reset();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+      const depths = await Promise.race([read().catch(() => null), timeout]).finally(() => clearTimeout(timer));
+      for (const { plan, counts } of depths ?? []) {
         for (const state of QUEUE_DEPTH_STATES) this.set({ plan, state }, counts[state] ?? 0);
       }
     },
