@@ -284,7 +284,10 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
   it('answers 401, 403 and 429 on every route that documents them (API keys required, limits on)', async () => {
     const keyed = await harness.start({ eventApplier: false }, { AUTH_MODE: 'required', RATE_LIMIT_REQUESTS_PER_MINUTE_FREE: '1' });
     try {
-      const narrow = await newTenant(keyed, { plan: 'pro', key: { scopes: ['webhooks:manage'] } });
+      // A key whose only scope is not the route's: 403 insufficient-scope.
+      const uploadsOnly = await newTenant(keyed, { plan: 'pro', key: { scopes: ['files:write'] } });
+      const webhooksOnly = await newTenant(keyed, { plan: 'pro', key: { scopes: ['webhooks:manage'] } });
+      const narrowFor = (path: string) => (path === '/api/v1/files' ? webhooksOnly : uploadsOnly);
       const spent = await newTenant(keyed, { plan: 'free' });
       const spentAdmin = await newTenant(keyed, { plan: 'free', key: { admin: true } });
       // Each uses up its one request of the minute.
@@ -305,7 +308,7 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
         const call = (headers: Record<string, string> = {}) =>
           keyed.inject({ method: operation.method as 'GET', url, headers: { 'content-type': 'application/json', ...headers }, payload: '{}' });
         if (operation.statuses.includes('401')) check(operation.id, await call(), 401);
-        if (operation.statuses.includes('403')) check(operation.id, await call(narrow.headers), 403);
+        if (operation.statuses.includes('403')) check(operation.id, await call(narrowFor(operation.path).headers), 403);
         if (operation.statuses.includes('429')) {
           const admin = operation.path.startsWith('/api/v1/admin');
           check(operation.id, await call((admin ? spentAdmin : spent).headers), 429);

@@ -61,7 +61,11 @@ export class TemplatesController {
   @RequireScopes('jobs:read')
   @NAME
   @ApiParam({ name: 'version', type: 'integer', description: 'A version number (1, 2, ...).' })
-  @ApiOperation({ operationId: 'getTemplateVersion', summary: 'Get one version of a template' })
+  @ApiOperation({
+    operationId: 'getTemplateVersion',
+    summary: 'Get one version of a template',
+    description: 'A version as it was saved: versions are immutable, so a job or workflow step that names `template@n` always gets these params.',
+  })
   @ApiOkResponse({ type: TemplateView, description: 'That version.' })
   @ApiProblems(404)
   async version(

@@ -227,7 +227,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one version of a template */
+        /**
+         * Get one version of a template
+         * @description A version as it was saved: versions are immutable, so a job or workflow step that names `template@n` always gets these params.
+         */
         get: operations["getTemplateVersion"];
         put?: never;
         post?: never;
