@@ -94,9 +94,11 @@ describe('uploads and results on local disk, with a real worker', () => {
     expect(await waitForTerminal(app, id)).toMatchObject({ status: 'succeeded' });
     const missing = expectProblem(await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=corrected` }), 404);
     expect(missing.detail).toMatch(/has no corrected result/);
-    for (const bad of ['html', 'issues', 'REPORT', '', 'report&part=corrected']) {
+    // `html` is a report job's part: a validate job has none (404), but it is a known name.
+    expect(expectProblem(await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=html` }), 404).status).toBe(404);
+    for (const bad of ['pdf', 'issues', 'REPORT', '', 'report&part=corrected']) {
       const problem = expectProblem(await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}/result/content?part=${bad}` }), 400);
-      expect(problem.errors).toEqual([{ field: 'part', message: 'must be one of: report, corrected, issues_csv, report_html' }]);
+      expect(problem.errors).toEqual([{ field: 'part', message: 'must be one of: report, corrected, issues_csv, report_html, html, csv, json' }]);
     }
   });
 

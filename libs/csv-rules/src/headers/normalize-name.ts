@@ -1,7 +1,8 @@
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const NON_ALPHANUMERIC_RUNS = /[^a-z0-9]+/g;
 const EDGE_UNDERSCORES = /^_+|_+$/g;
-const ALREADY_NORMAL = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
+// One flat character class: a nested group backtracks by recursion and overflows the stack on a multi-MB header.
+const ALREADY_NORMAL_CHARS = /^[a-z0-9_]+$/;
 
 /**
  * The key a header (or alias) is matched by: case, accents, spacing and punctuation do not
@@ -9,6 +10,11 @@ const ALREADY_NORMAL = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
  * `available_quantity`.
  */
 export function normalizeName(name: string): string {
-  if (ALREADY_NORMAL.test(name)) return name;
+  if (isAlreadyNormal(name)) return name;
   return name.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase().replace(NON_ALPHANUMERIC_RUNS, '_').replace(EDGE_UNDERSCORES, '');
+}
+
+/** Lower-case letters and digits in runs joined by single underscores, none at either end. */
+function isAlreadyNormal(name: string): boolean {
+  return ALREADY_NORMAL_CHARS.test(name) && !name.startsWith('_') && !name.endsWith('_') && !name.includes('__');
 }
