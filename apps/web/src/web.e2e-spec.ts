@@ -57,7 +57,7 @@ describe('web page at /app', () => {
     beforeAll(async () => {
       const context = await browser.newContext({ viewport, acceptDownloads: true });
       page = await context.newPage();
-      // Expected refusals (no event stream yet: 404, then polling; parts this gateway does not serve) log
+      // Expected refusals (a result part the job does not have, a stream resumed after its end) log
       // "Failed to load resource"; anything else (a script error, a CSP violation) fails the test.
       page.on(
         'console',
