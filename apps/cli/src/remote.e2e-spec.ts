@@ -75,7 +75,7 @@ describe('validahub against a running platform', () => {
       4,
       /404 Not found: Job .* not found\.\n {2}\(type https:\/\/validahub\.dev\/problems\/not-found, correlation id /,
     ],
-    ['retry where the gateway has no retry route: 4 with its problem', ['jobs', 'retry', MISSING_JOB], 4, /error: 404 Not found: No route for POST/],
+    ['retry of a job that does not exist: 4 with its problem', ['jobs', 'retry', MISSING_JOB], 4, /error: 404 Not found: Job [0-9a-f-]+ not found\./],
     ['a bad job id: 4 naming the field', ['jobs', 'get', 'nope'], 4, /400 Invalid request: .*\n {2}id: must be a UUID/],
     ['submit without --marketplace: 2', ['submit', SAMPLE], 2, /required option '-m, --marketplace <name>' not specified/],
     ['a missing file: 2', ['submit', 'missing.csv', '-m', 'generic'], 2, /error: file not found: missing\.csv/],
