@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { loadConfig } from '@validahub/config';
-import { startApp } from '@validahub/testing';
+import { startApp, waitFor } from '@validahub/testing';
 import { ApiResponse } from '../support/api-client';
 import { logLines } from '../support/process-logs';
 import { Expectation, judgeScenario } from '../support/scenario-report';
@@ -54,7 +54,12 @@ describe('reliability: gateway crash and drain', () => {
     const verdict = await judgeScenario('gateway-crash-after-insert', system.api, expected, { timeoutMs: 30_000 });
     expect(verdict.problems).toEqual([]);
     expect(verdict.asExpected).toBe(expected.length);
-    expect(logLines(restarted).some((l) => l.msg === 're-enqueued a job missing from its queue' && l.job_id === orphan[0].id)).toBe(true);
+    // Request and reconciler lines reach stdout through a buffer flushed at least once a second.
+    await waitFor(
+      () => logLines(restarted).some((l) => l.msg === 're-enqueued a job missing from its queue' && l.job_id === orphan[0].id),
+      5_000,
+      'the reconciler logged the re-enqueue of the orphan',
+    );
   });
 
   it('SIGTERM drains: requests in flight complete, nothing is half-accepted', async () => {
