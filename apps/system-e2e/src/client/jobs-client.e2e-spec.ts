@@ -57,8 +57,8 @@ describe('jobs-client against the platform', () => {
     });
     const seen: string[] = [];
     const done = await client.waitForJob(job.id, { timeoutMs: 60_000, onUpdate: (j) => seen.push(j.status) });
-    // This gateway has no event stream yet: the client noticed the 404 route and polled.
-    expect(done).toMatchObject({ status: 'succeeded', followedBy: 'poll', summary: { rows_total: 5 } });
+    // The gateway streams the job's events: the client followed them, not a poll.
+    expect(done).toMatchObject({ status: 'succeeded', followedBy: 'stream', summary: { rows_total: 5 } });
     expect(seen.at(-1)).toBe('succeeded');
     const report = (await (await client.downloadResult(job.id, 'report')).json()) as { summary: { rows_total: number } };
     expect(report.summary.rows_total).toBe(5);

@@ -2,7 +2,7 @@ import IORedis from 'ioredis';
 import { JobEvent } from '@validahub/jobs-domain';
 import { JobEventPublisher, jobEventsDeadLetterKey, jobEventsStreamKey } from '@validahub/jobs-queueing';
 import { waitFor } from '@validahub/testing';
-import { TestSystem } from '../support/system';
+import { SYSTEM_METRICS_TOKEN, TestSystem } from '../support/system';
 
 // A worker event Postgres refuses, sent to a running gateway process: it is dead-lettered with
 // its error and counted, and every event behind it is applied.
@@ -57,8 +57,9 @@ describe('reliability: a poison event does not block the event applier', () => {
     const fields = dead[0][1];
     expect(JSON.parse(fields[fields.indexOf('event') + 1])).toEqual(poison);
     expect(fields[fields.indexOf('error') + 1]).toMatch(/^22(P05|021): /);
-    const metrics = await (await fetch(`${system.api.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${system.api.baseUrl}/metrics`, { headers: { authorization: `Bearer ${SYSTEM_METRICS_TOKEN}` } })).text();
     expect(metrics).toMatch(/^validahub_events_dead_lettered_total\{type="failed"[^}]*\} 1$/m);
-    expect(system.gateway!.output()).toContain('moved it to the dead-letter stream');
+    // Log lines reach stdout through a buffer flushed at least once a second.
+    await waitFor(() => system.gateway!.output().includes('moved it to the dead-letter stream'), 5_000, 'the dead-letter log line');
   });
 });

@@ -22,6 +22,9 @@ export interface SystemOptions {
  * root, test tasks on, AUTH_MODE=open, and the slow production timings (backoff, reconcile interval, stalled-job
  * detection) scaled down so faults resolve within seconds.
  */
+/** The operator token these suites' gateways accept on /metrics. */
+export const SYSTEM_METRICS_TOKEN = 'system-e2e-metrics-token';
+
 function baseEnv(databaseUrl: string, redisUrl: string, prefix: string, storageRoot: string): Env {
   return {
     DATABASE_URL: databaseUrl,
@@ -40,6 +43,7 @@ function baseEnv(databaseUrl: string, redisUrl: string, prefix: string, storageR
     HOST: '127.0.0.1',
     // These suites inject faults; API keys are covered by the gateway's auth suites and the quick start.
     AUTH_MODE: 'open',
+    METRICS_TOKEN: SYSTEM_METRICS_TOKEN,
   };
 }
 
