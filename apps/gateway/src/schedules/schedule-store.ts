@@ -2,20 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { returnedRows } from '@validahub/jobs-persistence';
-import { MisfirePolicy, SCHEDULE_COLUMNS, ScheduleRecord, ScheduleRun, toSchedule } from './schedule-records';
+import { SCHEDULE_COLUMNS, ScheduleRecord, ScheduleRun, toSchedule } from './schedule-records';
 
-export interface NewSchedule {
-  tenantId: string;
-  name: string;
-  cron: string;
-  timezone: string;
-  task: string;
-  params: Record<string, unknown>;
-  priority: number | null;
-  enabled: boolean;
-  misfire: MisfirePolicy;
-  nextRunAt: Date | null;
-}
+/** A schedule as saved: the record without what the store assigns (id, timestamps, last fire). */
+export type NewSchedule = Omit<ScheduleRecord, 'id' | 'lastRunAt' | 'createdAt' | 'updatedAt'>;
 
 export type ScheduleChanges = Partial<Omit<NewSchedule, 'tenantId'>>;
 
