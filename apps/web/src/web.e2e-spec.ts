@@ -53,6 +53,7 @@ describe('web page at /app', () => {
   ])('at %s width', (name, viewport) => {
     let page: Page;
     const violations: string[] = [];
+    const requested: string[] = [];
 
     beforeAll(async () => {
       const context = await browser.newContext({ viewport, acceptDownloads: true });
@@ -64,6 +65,7 @@ describe('web page at /app', () => {
         (message) => message.type() === 'error' && !/^Failed to load resource/.test(message.text()) && violations.push(message.text()),
       );
       page.on('pageerror', (error) => violations.push(error.message));
+      page.on('request', (request) => requested.push(new URL(request.url()).pathname));
       await page.goto(`${platform.url}/app`);
     });
     afterAll(() => page?.context().close());
@@ -81,6 +83,10 @@ describe('web page at /app', () => {
       expect(await page.locator('#job-status').textContent()).toMatch(/^Job succeeded, 100%/);
       expect(await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(100);
       expect(await page.locator('#summary').textContent()).toMatch(/5 rows checked/);
+      // Progress came over the job's event stream, not by polling the job resource.
+      const jobId = requested.map((path) => /^\/api\/v1\/jobs\/([^/]+)\/stream$/.exec(path)?.[1]).find(Boolean);
+      expect(jobId).toBeDefined();
+      expect(requested.filter((path) => path === `/api/v1/jobs/${jobId}`).length).toBeLessThanOrEqual(2);
 
       const rows = page.locator('#issues tbody tr');
       const total = await rows.count();
