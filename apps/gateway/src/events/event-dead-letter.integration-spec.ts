@@ -1,13 +1,11 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { JobEvent } from '@validahub/jobs-domain';
 import { jobEventsDeadLetterKey, jobEventsStreamKey } from '@validahub/jobs-queueing';
+import { poisonedEventBatch } from '@validahub/jobs-queueing/testing';
 import { createGatewayHarness, GatewayHarness, TEST_METRICS_TOKEN, waitFor } from '../testing/gateway-harness';
 
 jest.setTimeout(30_000);
 
-// A poison event: well-formed for the worker protocol, refused by Postgres (a NUL character,
-// which neither a text column nor jsonb accepts; a handler can put one in an error message
-// quoting a binary file). It must not hold up the events behind it.
+// A poison event (see `poisonedEventBatch`) must not hold up the events behind it.
 describe('event applier: an event Postgres refuses', () => {
   let harness: GatewayHarness;
   let api: NestFastifyApplication;
@@ -21,27 +19,10 @@ describe('event applier: an event Postgres refuses', () => {
   const createJob = async (): Promise<string> =>
     (await api.inject({ method: 'POST', url: '/api/v1/jobs', payload: { task: 'noop_job', params: {}, plan: 'pro' } })).json().id;
   const job = async (id: string) => (await api.inject({ method: 'GET', url: `/api/v1/jobs/${id}` })).json();
-  const at = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
 
   it('is dead-lettered with its error, counted and logged; the events around it, in the same batch, are applied', async () => {
     const [a, poisoned, c] = [await createJob(), await createJob(), await createJob()];
-    const poison: JobEvent = {
-      type: 'failed',
-      jobId: poisoned,
-      attempt: 1,
-      at: at(),
-      startedAt: at(-10),
-      error: { code: 'unreadable_csv', message: 'bad byte \u0000 at offset 3', retryable: false },
-    };
-    const events: JobEvent[] = [
-      { type: 'started', jobId: a, attempt: 1, at: at(-20) },
-      poison,
-      { type: 'started', jobId: c, attempt: 1, at: at(-20) },
-      { type: 'succeeded', jobId: a, attempt: 1, at: at(), startedAt: at(-20), resultRef: null, summary: { ok: true } },
-      // Behind the poison, for the same job: applies once the poison is out of the way.
-      { type: 'started', jobId: poisoned, attempt: 1, at: at(-10) },
-      { type: 'succeeded', jobId: c, attempt: 1, at: at(), startedAt: at(-20), resultRef: null, summary: { ok: true } },
-    ];
+    const { poison, events } = poisonedEventBatch({ a, poisoned, c });
     // Published before the applier starts: it reads all of them as one batch.
     for (const event of events) await harness.publisher.publish(event);
     const applier = await harness.start();

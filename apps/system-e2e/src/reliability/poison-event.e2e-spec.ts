@@ -1,6 +1,6 @@
 import IORedis from 'ioredis';
-import { JobEvent } from '@validahub/jobs-domain';
 import { JobEventPublisher, jobEventsDeadLetterKey, jobEventsStreamKey } from '@validahub/jobs-queueing';
+import { poisonedEventBatch } from '@validahub/jobs-queueing/testing';
 import { waitFor } from '@validahub/testing';
 import { SYSTEM_METRICS_TOKEN, TestSystem } from '../support/system';
 
@@ -27,25 +27,9 @@ describe('reliability: a poison event does not block the event applier', () => {
       await system.api.createJob('noop_job', {}, 'pro'),
       await system.api.createJob('noop_job', {}, 'pro'),
     ].map((j) => j.id);
-    const at = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
-    const poison: JobEvent = {
-      type: 'failed',
-      jobId: poisoned,
-      attempt: 1,
-      at: at(),
-      startedAt: at(-10),
-      error: { code: 'unreadable_csv', message: 'NUL \u0000 in the input', retryable: false },
-    };
+    const { poison, events } = poisonedEventBatch({ a, poisoned, c });
     const publisher = new JobEventPublisher(redis, system.prefix);
-    for (const event of [
-      { type: 'started', jobId: a, attempt: 1, at: at(-20) },
-      poison,
-      { type: 'started', jobId: c, attempt: 1, at: at(-20) },
-      { type: 'succeeded', jobId: a, attempt: 1, at: at(), startedAt: at(-20), resultRef: null, summary: { ok: 1 } },
-      { type: 'started', jobId: poisoned, attempt: 1, at: at(-10) },
-      { type: 'succeeded', jobId: c, attempt: 1, at: at(), startedAt: at(-20), resultRef: null, summary: { ok: 1 } },
-    ] as JobEvent[])
-      await publisher.publish(event);
+    for (const event of events) await publisher.publish(event);
 
     await waitFor(async () => (await system.api.job(c)).status === 'succeeded', 20_000, 'the last event applied');
     expect(await system.api.job(a)).toMatchObject({ status: 'succeeded' });
