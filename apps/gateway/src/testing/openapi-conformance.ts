@@ -48,6 +48,14 @@ export class OpenApiConformance {
     });
   }
 
+  /** Test assertion: `response` has `status` (its body shown when not) and conforms as an answer of `operationId`. */
+  expectAnswer<R extends CheckedResponse>(operationId: string, response: R, status: number): R {
+    const seen = { operationId, status: response.statusCode, body: response.statusCode === status ? '' : response.body };
+    expect(seen).toEqual({ operationId, status, body: '' });
+    expect(this.problems(operationId, response)).toEqual([]);
+    return response;
+  }
+
   /** Problems with this response as an answer of `operationId` (empty when it conforms). */
   problems(operationId: string, response: CheckedResponse): string[] {
     const found = this.operations.get(operationId);
