@@ -7,6 +7,7 @@ import { ReconcilerQuietIndexes1767800000000 } from './migrations/1767800000000-
 import { FairRankResultExpiry1768000000000 } from './migrations/1768000000000-fair-rank-result-expiry';
 import { JobCompositionColumns1768200000000 } from './migrations/1768200000000-job-composition-columns';
 import { CreateReportFacts1768200000200 } from './migrations/1768200000200-report-facts';
+import { ReportFactsPerStatement1768200000300 } from './migrations/1768200000300-report-facts-per-statement';
 
 type EntityTarget = (new () => unknown) | EntitySchema;
 type MigrationClass = new () => MigrationInterface;
@@ -19,6 +20,7 @@ export const JOBS_MIGRATIONS: MigrationClass[] = [
   FairRankResultExpiry1768000000000,
   JobCompositionColumns1768200000000,
   CreateReportFacts1768200000200,
+  ReportFactsPerStatement1768200000300,
 ];
 
 export interface DataSourceSettings {

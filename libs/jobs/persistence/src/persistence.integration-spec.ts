@@ -48,6 +48,7 @@ describe('jobs persistence (Postgres)', () => {
       'FairRankResultExpiry1768000000000',
       'JobCompositionColumns1768200000000',
       'CreateReportFacts1768200000200',
+      'ReportFactsPerStatement1768200000300',
     ]);
     jobs = new JobRepository(dataSource);
   });

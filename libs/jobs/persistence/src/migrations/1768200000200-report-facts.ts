@@ -27,37 +27,7 @@ export class CreateReportFacts1768200000200 implements MigrationInterface {
     // A summary's number, 0 when absent or not a number: summaries are workers' reports, read defensively.
     await queryRunner.query(`CREATE FUNCTION report_number(summary jsonb, key text) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
       SELECT CASE WHEN jsonb_typeof(summary->key) = 'number' THEN least((summary->>key)::numeric, 9e15)::bigint ELSE 0 END $$`);
-    await queryRunner.query(`CREATE FUNCTION record_report_facts() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        d date := (NEW.finished_at AT TIME ZONE 'UTC')::date;
-        m text := left(coalesce(NEW.params->>'marketplace', 'generic'), 64);
-        s jsonb := coalesce(NEW.summary, '{}'::jsonb);
-        fact_kind text;
-      BEGIN
-        INSERT INTO report_daily VALUES (NEW.tenant_id, d, m, NEW.task_name, 1, report_number(s, 'rows_total'),
-          report_number(s, 'rows_invalid'), report_number(s, 'errors'), report_number(s, 'warnings'), report_number(s, 'fixes_applied'))
-        ON CONFLICT (tenant_id, day, marketplace, task_name) DO UPDATE SET
-          jobs = report_daily.jobs + 1, rows_checked = report_daily.rows_checked + EXCLUDED.rows_checked,
-          rows_invalid = report_daily.rows_invalid + EXCLUDED.rows_invalid, errors = report_daily.errors + EXCLUDED.errors,
-          warnings = report_daily.warnings + EXCLUDED.warnings, fixes_applied = report_daily.fixes_applied + EXCLUDED.fixes_applied;
-        FOREACH fact_kind IN ARRAY ARRAY['rule', 'column'] LOOP
-          -- In name order, so concurrent transactions lock shared rows in the same order.
-          INSERT INTO report_daily_counts
-          SELECT NEW.tenant_id, d, m, fact_kind, e.key, report_number(jsonb_build_object('n', e.value), 'n')
-          FROM jsonb_each(CASE WHEN jsonb_typeof(s->('by_' || fact_kind)) = 'object' THEN s->('by_' || fact_kind) ELSE '{}'::jsonb END) AS e
-          WHERE jsonb_typeof(e.value) = 'number' ORDER BY e.key
-          ON CONFLICT (tenant_id, kind, day, marketplace, name) DO UPDATE SET count = report_daily_counts.count + EXCLUDED.count;
-        END LOOP;
-        RETURN NULL;
-      END $$`);
-    const when = `NEW.status = 'succeeded' AND NEW.finished_at IS NOT NULL AND NEW.task_name IN ${CSV_TASKS}`;
-    await queryRunner.query(
-      `CREATE TRIGGER jobs_report_facts_on_update AFTER UPDATE OF status ON jobs FOR EACH ROW
-       WHEN (${when} AND OLD.status IS DISTINCT FROM 'succeeded') EXECUTE FUNCTION record_report_facts()`,
-    );
-    await queryRunner.query(
-      `CREATE TRIGGER jobs_report_facts_on_insert AFTER INSERT ON jobs FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION record_report_facts()`,
-    );
+    await createPerRowReportTriggers(queryRunner);
     // Jobs that ended before this migration, rolled up once.
     await queryRunner.query(`
       INSERT INTO report_daily
@@ -83,4 +53,39 @@ export class CreateReportFacts1768200000200 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE report_daily_counts`);
     await queryRunner.query(`DROP TABLE report_daily`);
   }
+}
+
+/** The per-row triggers this migration made (ReportFactsPerStatement replaces them; its `down` restores them). */
+export async function createPerRowReportTriggers(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`CREATE FUNCTION record_report_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      d date := (NEW.finished_at AT TIME ZONE 'UTC')::date;
+      m text := left(coalesce(NEW.params->>'marketplace', 'generic'), 64);
+      s jsonb := coalesce(NEW.summary, '{}'::jsonb);
+      fact_kind text;
+    BEGIN
+      INSERT INTO report_daily VALUES (NEW.tenant_id, d, m, NEW.task_name, 1, report_number(s, 'rows_total'),
+        report_number(s, 'rows_invalid'), report_number(s, 'errors'), report_number(s, 'warnings'), report_number(s, 'fixes_applied'))
+      ON CONFLICT (tenant_id, day, marketplace, task_name) DO UPDATE SET
+        jobs = report_daily.jobs + 1, rows_checked = report_daily.rows_checked + EXCLUDED.rows_checked,
+        rows_invalid = report_daily.rows_invalid + EXCLUDED.rows_invalid, errors = report_daily.errors + EXCLUDED.errors,
+        warnings = report_daily.warnings + EXCLUDED.warnings, fixes_applied = report_daily.fixes_applied + EXCLUDED.fixes_applied;
+      FOREACH fact_kind IN ARRAY ARRAY['rule', 'column'] LOOP
+        -- In name order, so concurrent transactions lock shared rows in the same order.
+        INSERT INTO report_daily_counts
+        SELECT NEW.tenant_id, d, m, fact_kind, e.key, report_number(jsonb_build_object('n', e.value), 'n')
+        FROM jsonb_each(CASE WHEN jsonb_typeof(s->('by_' || fact_kind)) = 'object' THEN s->('by_' || fact_kind) ELSE '{}'::jsonb END) AS e
+        WHERE jsonb_typeof(e.value) = 'number' ORDER BY e.key
+        ON CONFLICT (tenant_id, kind, day, marketplace, name) DO UPDATE SET count = report_daily_counts.count + EXCLUDED.count;
+      END LOOP;
+      RETURN NULL;
+    END $$`);
+  const when = `NEW.status = 'succeeded' AND NEW.finished_at IS NOT NULL AND NEW.task_name IN ${CSV_TASKS}`;
+  await queryRunner.query(
+    `CREATE TRIGGER jobs_report_facts_on_update AFTER UPDATE OF status ON jobs FOR EACH ROW
+     WHEN (${when} AND OLD.status IS DISTINCT FROM 'succeeded') EXECUTE FUNCTION record_report_facts()`,
+  );
+  await queryRunner.query(
+    `CREATE TRIGGER jobs_report_facts_on_insert AFTER INSERT ON jobs FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION record_report_facts()`,
+  );
 }
