@@ -5,6 +5,7 @@ import { ProblemException } from '../http/problem';
 import { CreateJobDto } from '../jobs/create-job.dto';
 import { JobCreator } from '../jobs/job-creator';
 import { toCreatedView } from '../jobs/job-views';
+import { recordInOutbox } from '../webhooks/webhook-outbox';
 import { scheduleContext } from './schedule-auth';
 import type { ScheduleRecord } from './schedule-records';
 
@@ -64,12 +65,12 @@ export class ScheduleFirer {
           });
           await manager.query(`INSERT INTO schedule_runs (schedule_id, scheduled_for, job_id) VALUES ($1, $2, $3)`, [schedule.id, at, created.id]);
           // schedule.fired goes into the webhook outbox in the same transaction as the job it announces.
-          await manager.query(
-            `INSERT INTO webhook_deliveries (id, endpoint_id, message_id, event_type, occurred_at, data, next_attempt_at)
-             SELECT gen_random_uuid(), e.id, 'msg_' || replace(gen_random_uuid()::text, '-', ''), 'schedule.fired', $2, $3, now()
-               FROM webhook_endpoints e WHERE e.tenant_id = $1 AND e.enabled AND 'schedule.fired' = ANY (e.events)`,
-            [tenant.id, at, JSON.stringify({ schedule_id: schedule.id, name: schedule.name, scheduled_for: at.toISOString(), job_id: created.id })],
-          );
+          await recordInOutbox(manager, {
+            tenantId: tenant.id,
+            type: 'schedule.fired',
+            occurredAt: at,
+            data: { schedule_id: schedule.id, name: schedule.name, scheduled_for: at.toISOString(), job_id: created.id },
+          });
         },
       });
       return { kind: 'created', jobId: job.id };
