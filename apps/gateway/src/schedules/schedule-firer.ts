@@ -89,9 +89,15 @@ export function fireKey(scheduleId: string, at: Date): string {
   return `schedule:${scheduleId}:${at.toISOString()}`;
 }
 
-/** The create request of a fire. (A `template` reference would be resolved here into task and params.) */
+/**
+ * The create request of a fire: the task, or the template reference as saved, which
+ * `JobCreator.prepare` resolves now like any `POST /jobs {template}` (`name` takes the latest
+ * version at this fire; a template deleted since makes the fire `refused`).
+ */
 function bodyOf(schedule: ScheduleRecord): CreateJobDto {
-  const body: CreateJobDto = { task: schedule.task, params: schedule.params } as CreateJobDto;
+  const body = (
+    schedule.template !== null ? { template: schedule.template, params: schedule.params } : { task: schedule.task, params: schedule.params }
+  ) as CreateJobDto;
   if (schedule.priority !== null) body.priority = schedule.priority;
   return body;
 }
