@@ -8,6 +8,14 @@ import { remoteContext, remoteFailure, type RemoteContext, type RemoteOptions } 
 import { runJobsCancel, runJobsGet, runJobsList, runJobsRetry, runResult } from './jobs-commands';
 import { runSubmit, type SubmitOptions } from './submit-command';
 import { runWatch, type WatchOptions } from './watch-command';
+import {
+  runWorkflowCancel,
+  runWorkflowGet,
+  runWorkflowRun,
+  runWorkflowWatch,
+  type WorkflowRunOptions,
+  type WorkflowWatchOptions,
+} from './workflow-commands';
 
 const PLANS = ['free', 'pro', 'business', 'enterprise'];
 const STATUSES = ['queued', 'running', 'retrying', 'succeeded', 'failed', 'cancelled', 'expired'];
@@ -45,7 +53,7 @@ function remote<A extends unknown[]>(command: Command, deps: RemoteDeps, action:
     });
 }
 
-/** submit, jobs list|get|cancel|retry, watch, result: the commands that talk to a gateway. */
+/** submit, jobs list|get|cancel|retry, watch, result, workflows run|get|watch|cancel: the commands that talk to a gateway. */
 export function addRemoteCommands(program: Command, deps: RemoteDeps): void {
   remote<[string, SubmitOptions]>(
     program
@@ -117,5 +125,44 @@ export function addRemoteCommands(program: Command, deps: RemoteDeps): void {
       .option('-o, --out <file>', 'write it to this file ("-" or absent: stdout)'),
     deps,
     (context, id, options) => runResult(id, options, context),
+  );
+
+  addWorkflowCommands(program, deps);
+}
+
+function addWorkflowCommands(program: Command, deps: RemoteDeps): void {
+  const workflows = program.command('workflows').description('run a workflow (a DAG of jobs) from a JSON file, show, follow or cancel one');
+  remote<[string, WorkflowRunOptions]>(
+    workflows
+      .command('run')
+      .description('create a workflow from a JSON file ({"name"?, "steps": [{"id", "task" | "template", "params", "depends_on"?}]})')
+      .argument('<file>', 'the workflow as JSON')
+      .option('--follow', 'follow it to the end, showing each step; exit 0 when it succeeded, 3 when not')
+      .addOption(new Option('--plan <plan>', 'plan (open mode only; with API keys it is the key’s)').choices(PLANS))
+      .option('--idempotency-key <key>', 'a repeat with the same key answers the workflow the first one created')
+      .option('--timeout <seconds>', 'with --follow, give up after this long', positive, 3_600)
+      .option('--json', 'print the workflow as JSON'),
+    deps,
+    (context, file, options) => runWorkflowRun(file, options, context),
+  );
+  for (const [name, description, run] of [
+    ['get', 'show a workflow and its steps', runWorkflowGet],
+    ['cancel', 'cancel a workflow: running steps are cancelled, pending ones skipped', runWorkflowCancel],
+  ] as const) {
+    remote<[string, { json?: boolean }]>(
+      workflows.command(name).description(description).argument('<id>', 'workflow id').option('--json', 'print the workflow as JSON'),
+      deps,
+      (context, id, options) => run(id, !!options.json, context),
+    );
+  }
+  remote<[string, WorkflowWatchOptions]>(
+    workflows
+      .command('watch')
+      .description('follow a workflow to its end, showing each step as it changes; exit 0 when it succeeded, 3 when not')
+      .argument('<id>', 'workflow id')
+      .option('--timeout <seconds>', 'give up after this long', positive, 3_600)
+      .option('--json', 'print the finished workflow as JSON'),
+    deps,
+    (context, id, options) => runWorkflowWatch(id, options, context),
   );
 }

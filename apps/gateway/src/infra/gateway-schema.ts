@@ -2,6 +2,7 @@ import { IDEMPOTENCY_ENTITIES, IDEMPOTENCY_MIGRATIONS } from '@validahub/idempot
 import { TENANCY_MIGRATIONS } from '@validahub/tenancy';
 import { TenantUsage1768000000100 } from '../limits/migrations/1768000000100-tenant-usage';
 import { CreateSchedules1768100000100 } from '../schedules/migrations/1768100000100-create-schedules';
+import { ScheduleTemplates1768400000000 } from '../schedules/migrations/1768400000000-schedule-templates';
 import { CreateWebhooks1768100000000 } from '../webhooks/migrations/1768100000000-create-webhooks';
 import { CreateTemplatesAndWorkflows1768200000100 } from '../workflows/composition-schema';
 
@@ -21,4 +22,6 @@ export const GATEWAY_EXTRA_MIGRATIONS = [
   CreateSchedules1768100000100,
   // Composition: templates, workflows and their steps.
   CreateTemplatesAndWorkflows1768200000100,
+  // Schedules that fire a template instead of a task.
+  ScheduleTemplates1768400000000,
 ];

@@ -3,8 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { MISFIRE_POLICIES, MisfirePolicy, ScheduleRecord, ScheduleRun } from './schedule-records';
 
-// Bodies and answers of /api/v1/schedules. A template reference (`template` instead of `task`,
-// contract "Templates") plugs in here and in ScheduleFirer.bodyOf once templates exist.
+// Bodies and answers of /api/v1/schedules. A schedule names its job's `task`, or a `template`
+// that ScheduleFirer resolves at each fire through the create path, like `POST /jobs` does.
 
 const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value);
 
@@ -24,10 +24,21 @@ export class CreateScheduleDto {
   @Length(1, 64)
   timezone!: string;
 
-  @ApiProperty({ example: 'validate_csv_job' })
+  @ApiPropertyOptional({ example: 'validate_csv_job', description: 'A registered task name (this or `template`).' })
+  @IsOptional()
   @IsString()
   @Length(1, 64)
-  task!: string;
+  task?: string;
+
+  @ApiPropertyOptional({
+    example: 'nightly-check@2',
+    maxLength: 80,
+    description: 'A template instead of `task`: `name` (its latest version at each fire) or `name@<version>`; `params` are merged over its params.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 80)
+  template?: string;
 
   @ApiProperty({ type: 'object', additionalProperties: true, example: { input_uri: 'uploads/feed.csv', marketplace: 'mercado_livre' } })
   @IsObject()
@@ -59,7 +70,12 @@ export class UpdateScheduleDto {
   @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) cron?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) timezone?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) task?: string;
+  @ApiPropertyOptional({ description: 'Replaces `template` (the schedule then has none).' }) @IsOptional() @IsString() @Length(1, 64) task?: string;
+  @ApiPropertyOptional({ maxLength: 80, description: 'Replaces `task` (the schedule then has none).' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 80)
+  template?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsObject() params?: Record<string, unknown>;
   @ApiPropertyOptional({ minimum: 1, maximum: 10 }) @IsOptional() @IsInt() @Min(1) @Max(10) priority?: number;
   @ApiPropertyOptional({ description: '`false` pauses; `true` resumes from the next fire after now.' }) @IsOptional() @IsBoolean() enabled?: boolean;
@@ -90,7 +106,9 @@ export class ScheduleView {
   @ApiProperty() name!: string;
   @ApiProperty() cron!: string;
   @ApiProperty() timezone!: string;
-  @ApiProperty() task!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null when the schedule fires a template.' }) task!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: '`name` or `name@<version>`; null when the schedule names a task.' })
+  template!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) params!: Record<string, unknown>;
   @ApiProperty({ type: Number, nullable: true }) priority!: number | null;
   @ApiProperty() enabled!: boolean;
@@ -135,6 +153,7 @@ export function toScheduleView(s: ScheduleRecord): ScheduleView {
     cron: s.cron,
     timezone: s.timezone,
     task: s.task,
+    template: s.template,
     params: s.params,
     priority: s.priority,
     enabled: s.enabled,

@@ -5,6 +5,7 @@ import { ProblemException } from '../http/problem';
 import { CreateJobDto } from '../jobs/create-job.dto';
 import { JobCreator } from '../jobs/job-creator';
 import { toCreatedView } from '../jobs/job-views';
+import { recordInOutbox } from '../webhooks/webhook-outbox';
 import { scheduleContext } from './schedule-auth';
 import type { ScheduleRecord } from './schedule-records';
 
@@ -64,12 +65,12 @@ export class ScheduleFirer {
           });
           await manager.query(`INSERT INTO schedule_runs (schedule_id, scheduled_for, job_id) VALUES ($1, $2, $3)`, [schedule.id, at, created.id]);
           // schedule.fired goes into the webhook outbox in the same transaction as the job it announces.
-          await manager.query(
-            `INSERT INTO webhook_deliveries (id, endpoint_id, message_id, event_type, occurred_at, data, next_attempt_at)
-             SELECT gen_random_uuid(), e.id, 'msg_' || replace(gen_random_uuid()::text, '-', ''), 'schedule.fired', $2, $3, now()
-               FROM webhook_endpoints e WHERE e.tenant_id = $1 AND e.enabled AND 'schedule.fired' = ANY (e.events)`,
-            [tenant.id, at, JSON.stringify({ schedule_id: schedule.id, name: schedule.name, scheduled_for: at.toISOString(), job_id: created.id })],
-          );
+          await recordInOutbox(manager, {
+            tenantId: tenant.id,
+            type: 'schedule.fired',
+            occurredAt: at,
+            data: { schedule_id: schedule.id, name: schedule.name, scheduled_for: at.toISOString(), job_id: created.id },
+          });
         },
       });
       return { kind: 'created', jobId: job.id };
@@ -88,9 +89,15 @@ export function fireKey(scheduleId: string, at: Date): string {
   return `schedule:${scheduleId}:${at.toISOString()}`;
 }
 
-/** The create request of a fire. (A `template` reference would be resolved here into task and params.) */
+/**
+ * The create request of a fire: the task, or the template reference as saved, which
+ * `JobCreator.prepare` resolves now like any `POST /jobs {template}` (`name` takes the latest
+ * version at this fire; a template deleted since makes the fire `refused`).
+ */
 function bodyOf(schedule: ScheduleRecord): CreateJobDto {
-  const body: CreateJobDto = { task: schedule.task, params: schedule.params } as CreateJobDto;
+  const body = (
+    schedule.template !== null ? { template: schedule.template, params: schedule.params } : { task: schedule.task, params: schedule.params }
+  ) as CreateJobDto;
   if (schedule.priority !== null) body.priority = schedule.priority;
   return body;
 }

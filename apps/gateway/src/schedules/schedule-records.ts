@@ -7,7 +7,10 @@ export interface ScheduleRecord {
   name: string;
   cron: string;
   timezone: string;
-  task: string;
+  /** Exactly one of task and template is set. */
+  task: string | null;
+  /** `name` (the latest version at each fire) or `name@3`. */
+  template: string | null;
   params: Record<string, unknown>;
   priority: number | null;
   enabled: boolean;
@@ -26,7 +29,7 @@ export interface ScheduleRun {
 }
 
 export const SCHEDULE_COLUMNS =
-  'id, tenant_id, name, cron, timezone, task, params, priority, enabled, misfire, next_run_at, last_run_at, created_at, updated_at';
+  'id, tenant_id, name, cron, timezone, task, template, params, priority, enabled, misfire, next_run_at, last_run_at, created_at, updated_at';
 
 export function toSchedule(row: Record<string, unknown>): ScheduleRecord {
   return {
@@ -35,7 +38,8 @@ export function toSchedule(row: Record<string, unknown>): ScheduleRecord {
     name: row.name as string,
     cron: row.cron as string,
     timezone: row.timezone as string,
-    task: row.task as string,
+    task: (row.task as string | null) ?? null,
+    template: (row.template as string | null) ?? null,
     params: row.params as Record<string, unknown>,
     priority: (row.priority as number | null) ?? null,
     enabled: row.enabled as boolean,

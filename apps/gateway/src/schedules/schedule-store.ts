@@ -14,6 +14,7 @@ const COLUMN_OF: Record<keyof ScheduleChanges, string> = {
   cron: 'cron',
   timezone: 'timezone',
   task: 'task',
+  template: 'template',
   params: 'params',
   priority: 'priority',
   enabled: 'enabled',
@@ -28,8 +29,8 @@ export class ScheduleStore {
 
   async create(input: NewSchedule): Promise<ScheduleRecord> {
     const rows = await this.dataSource.query(
-      `INSERT INTO schedules (id, tenant_id, name, cron, timezone, task, params, priority, enabled, misfire, next_run_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${SCHEDULE_COLUMNS}`,
+      `INSERT INTO schedules (id, tenant_id, name, cron, timezone, task, template, params, priority, enabled, misfire, next_run_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${SCHEDULE_COLUMNS}`,
       [
         randomUUID(),
         input.tenantId,
@@ -37,6 +38,7 @@ export class ScheduleStore {
         input.cron,
         input.timezone,
         input.task,
+        input.template,
         JSON.stringify(input.params),
         input.priority,
         input.enabled,

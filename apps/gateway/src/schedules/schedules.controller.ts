@@ -49,14 +49,15 @@ export class SchedulesController {
   @ApiProblems(403)
   async create(@Body() body: CreateScheduleDto, @Ctx() ctx: RequestContext): Promise<ScheduleView> {
     const plan = this.checkedPlan(body.cron, body.timezone, ctx);
-    await this.checkJob({ task: body.task, params: body.params, priority: body.priority }, ctx);
+    await this.checkJob({ task: body.task, template: body.template, params: body.params, priority: body.priority }, ctx);
     const enabled = body.enabled ?? true;
     const created = await this.schedules.create({
       tenantId: ctx.tenantId,
       name: body.name,
       cron: body.cron,
       timezone: body.timezone,
-      task: body.task,
+      task: body.task ?? null,
+      template: body.template ?? null,
       params: body.params,
       priority: body.priority ?? null,
       enabled,
@@ -96,13 +97,19 @@ export class SchedulesController {
   @ApiProblems(403, 404)
   async update(@Param('id', UuidParamPipe) id: string, @Body() body: UpdateScheduleDto, @Ctx() ctx: RequestContext): Promise<ScheduleView> {
     const current = await this.found(ctx, id);
-    const merged = { ...current, ...definedOnly(body) } as ScheduleRecord & UpdateScheduleDto;
+    const changes: ScheduleChanges = { ...definedOnly(body) };
+    // Naming a task drops the template and the other way round; naming both is refused by the check.
+    if (body.task !== undefined && body.template === undefined) changes.template = null;
+    if (body.template !== undefined && body.task === undefined) changes.task = null;
+    const merged = { ...current, ...changes };
     const plan = this.checkedPlan(merged.cron, merged.timezone, ctx);
-    if (body.task !== undefined || body.params !== undefined || body.priority !== undefined) {
-      await this.checkJob({ task: merged.task, params: merged.params, priority: merged.priority ?? undefined }, ctx);
+    if (body.task !== undefined || body.template !== undefined || body.params !== undefined || body.priority !== undefined) {
+      await this.checkJob(
+        { task: merged.task ?? undefined, template: merged.template ?? undefined, params: merged.params, priority: merged.priority ?? undefined },
+        ctx,
+      );
     }
     const timingChanged = body.cron !== undefined || body.timezone !== undefined || (body.enabled === true && !current.enabled);
-    const changes: ScheduleChanges = { ...definedOnly(body) };
     if (merged.enabled === false) changes.nextRunAt = null;
     else if (timingChanged) changes.nextRunAt = plan.next(new Date());
     const updated = await this.schedules.update(ctx.tenantId, id, changes);
@@ -162,10 +169,12 @@ export class SchedulesController {
     return plan;
   }
 
-  /** The fire's job, checked now as POST /jobs would check it (task, params, storage, plan, priority). */
-  private async checkJob(job: { task: string; params: Record<string, unknown>; priority?: number }, ctx: RequestContext): Promise<void> {
-    const dto = Object.assign(new CreateJobDto(), job.priority === undefined ? { task: job.task, params: job.params } : job);
-    await this.creator.validate(dto, ctx);
+  /**
+   * The fire's job, checked now as POST /jobs would check it (task or template, params, storage,
+   * plan, priority): an unknown template is a 400 naming it. A template resolves again at each fire.
+   */
+  private async checkJob(job: Pick<CreateJobDto, 'task' | 'template' | 'params' | 'priority'>, ctx: RequestContext): Promise<void> {
+    await this.creator.validate(Object.assign(new CreateJobDto(), definedOnly(job)), ctx);
   }
 }
 

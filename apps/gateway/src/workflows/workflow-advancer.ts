@@ -9,10 +9,12 @@ import { sqlStateOf } from '../jobs/insert-errors';
 import { JobCreator } from '../jobs/job-creator';
 import { QUOTA_EXCEEDED_STATE } from '../limits/unfinished-jobs-quota';
 import { RequestContext } from '../jobs/request-context';
+import { recordInOutbox } from '../webhooks/webhook-outbox';
 import { resolveReferences } from './workflow-graph';
 import { nextMoves, workflowOutcome } from './workflow-progress';
 import { StepRecord, stepStatusOf, WorkflowRecord, WorkflowStatus } from './workflow-records';
 import { WorkflowStore } from './workflow-store';
+import { toWorkflowView } from './workflow-views';
 
 /** What one advance did, for logs, metrics and tests. */
 export interface AdvanceReport {
@@ -75,13 +77,27 @@ export class WorkflowAdvancer {
       const status = workflowOutcome(steps.map(stepStatusOf));
       report.status = status;
       if (status === 'running') await this.store.touch(manager, workflowId);
-      else await this.store.setStatus(manager, workflowId, status);
+      else await this.close(manager, workflowId, status, steps);
     });
     if (created.length) await this.creator.afterInsert(created);
     if (report.started.length || report.failed.length || (report.status && report.status !== 'running')) {
       this.logger.log({ workflow_id: workflowId, ...report }, 'workflow advanced');
     }
     return report;
+  }
+
+  /**
+   * Records the workflow's end and, in the same transaction, its `workflow.succeeded` or
+   * `workflow.failed` webhook deliveries (the outbox): the event exists exactly when the end does.
+   */
+  private async close(manager: EntityManager, workflowId: string, status: 'succeeded' | 'failed', steps: readonly StepRecord[]): Promise<void> {
+    const ended = await this.store.setStatus(manager, workflowId, status);
+    await recordInOutbox(manager, {
+      tenantId: ended.tenantId,
+      type: `workflow.${status}`,
+      occurredAt: ended.finishedAt ?? new Date(),
+      data: toWorkflowView(ended, steps),
+    });
   }
 
   /** The step's job, created and recorded on the step; null (the step failed) when its params do not resolve or validate. */

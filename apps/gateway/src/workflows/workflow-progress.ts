@@ -31,7 +31,7 @@ export function nextMoves(steps: readonly Pick<StepRecord, 'stepId' | 'dependsOn
 }
 
 /** Running until every step finished; then succeeded when all succeeded, failed otherwise. */
-export function workflowOutcome(statuses: readonly StepStatus[]): WorkflowStatus {
+export function workflowOutcome(statuses: readonly StepStatus[]): Exclude<WorkflowStatus, 'cancelled'> {
   if (!statuses.every(isStepFinished)) return 'running';
   return statuses.every((status) => status === 'succeeded') ? 'succeeded' : 'failed';
 }

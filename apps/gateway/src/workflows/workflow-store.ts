@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { JobStatus, Plan } from '@validahub/jobs-domain';
+import { returnedRows } from '@validahub/jobs-persistence';
 import { StepRecord, StepStatus, WorkflowRecord, WorkflowStatus } from './workflow-records';
 
 export interface NewWorkflow {
@@ -109,9 +110,13 @@ export class WorkflowStore {
     );
   }
 
-  async setStatus(manager: EntityManager, id: string, status: WorkflowStatus): Promise<void> {
+  /** The workflow as it is after the change. */
+  async setStatus(manager: EntityManager, id: string, status: WorkflowStatus): Promise<WorkflowRecord> {
     const finished = status === 'running' ? 'NULL' : 'now()';
-    await manager.query(`UPDATE workflows SET status = $2, finished_at = ${finished}, updated_at = now() WHERE id = $1`, [id, status]);
+    const rows = await returnedRows<Record<string, unknown>>(
+      manager.query(`UPDATE workflows SET status = $2, finished_at = ${finished}, updated_at = now() WHERE id = $1 RETURNING *`, [id, status]),
+    );
+    return toWorkflow(rows[0]);
   }
 
   /** Marks a workflow as looked at, so the repair sweep pages past it. */

@@ -14,6 +14,9 @@ export type CreateJobRequest = Schemas['CreateJobRequest'];
 export type JobStatus = Job['status'];
 export type Plan = Job['plan'];
 export type ListJobsQuery = NonNullable<operations['listJobs']['parameters']['query']>;
+export type Workflow = Schemas['Workflow'];
+export type WorkflowStep = Schemas['WorkflowStep'];
+export type CreateWorkflowRequest = Schemas['CreateWorkflowDto'];
 
 /**
  * Artefacts of a CSV job's result: the report (JSON), the corrected CSV, and the report's

@@ -14,6 +14,9 @@ export {
   type Problem,
   type ResultPart,
   type UploadedFile,
+  type CreateWorkflowRequest,
+  type Workflow,
+  type WorkflowStep,
 } from './api-types';
 export {
   createJobsClient,

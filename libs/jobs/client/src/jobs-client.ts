@@ -1,5 +1,18 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { CreatedJob, CreateJobRequest, Job, JobEvent, JobList, JobResult, ListJobsQuery, paths, ResultPart, UploadedFile } from './api-types';
+import type {
+  CreatedJob,
+  CreateJobRequest,
+  CreateWorkflowRequest,
+  Job,
+  JobEvent,
+  JobList,
+  JobResult,
+  ListJobsQuery,
+  paths,
+  ResultPart,
+  UploadedFile,
+  Workflow,
+} from './api-types';
 import { problemFrom } from './problem-error';
 import { waitForJob, type WaitForJobOptions } from './wait-for-job';
 
@@ -127,6 +140,26 @@ export class JobsClient {
     const response = await this.raw('GET', `/api/v1/jobs/${encodeURIComponent(id)}/result/content${query}`, options);
     if (!response.ok) throw await problemFrom(response);
     return response;
+  }
+
+  /** Creates a workflow (`POST /api/v1/workflows`): 202 with its steps, the first ones started. */
+  async createWorkflow(body: CreateWorkflowRequest, options: RequestOptions = {}): Promise<Workflow> {
+    const { data, error, response } = await this.api.POST('/api/v1/workflows', { body, ...this.requestInit(options) });
+    if (error !== undefined || !data) throw await problemFrom(response, error);
+    return data;
+  }
+
+  async getWorkflow(id: string, options: RequestOptions = {}): Promise<Workflow> {
+    const { data, error, response } = await this.api.GET('/api/v1/workflows/{id}', { params: { path: { id } }, ...this.requestInit(options) });
+    if (error !== undefined || !data) throw await problemFrom(response, error);
+    return data;
+  }
+
+  /** Cancels a running workflow: its running steps are cancelled, the pending ones skipped. */
+  async cancelWorkflow(id: string, options: RequestOptions = {}): Promise<Workflow> {
+    const { data, error, response } = await this.api.DELETE('/api/v1/workflows/{id}', { params: { path: { id } }, ...this.requestInit(options) });
+    if (error !== undefined || !data) throw await problemFrom(response, error);
+    return data;
   }
 
   /** Follows a job to a terminal status: server-sent events when the gateway offers them, else polling with backoff. */

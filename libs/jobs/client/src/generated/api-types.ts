@@ -1291,8 +1291,16 @@ export interface components {
              * @example America/Sao_Paulo
              */
             timezone: string;
-            /** @example validate_csv_job */
-            task: string;
+            /**
+             * @description A registered task name (this or `template`).
+             * @example validate_csv_job
+             */
+            task?: string;
+            /**
+             * @description A template instead of `task`: `name` (its latest version at each fire) or `name@<version>`; `params` are merged over its params.
+             * @example nightly-check@2
+             */
+            template?: string;
             /**
              * @example {
              *       "input_uri": "uploads/feed.csv",
@@ -1318,7 +1326,10 @@ export interface components {
             name: string;
             cron: string;
             timezone: string;
-            task: string;
+            /** @description Null when the schedule fires a template. */
+            task: string | null;
+            /** @description `name` or `name@<version>`; null when the schedule names a task. */
+            template: string | null;
             params: {
                 [key: string]: unknown;
             };
@@ -1351,7 +1362,10 @@ export interface components {
             name?: string;
             cron?: string;
             timezone?: string;
+            /** @description Replaces `template` (the schedule then has none). */
             task?: string;
+            /** @description Replaces `task` (the schedule then has none). */
+            template?: string;
             params?: {
                 [key: string]: unknown;
             };
