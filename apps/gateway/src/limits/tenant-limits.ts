@@ -6,8 +6,15 @@ export const OVERRIDE_KEYS: Readonly<Record<keyof PlanLimits, string>> = {
   createsPerMinute: 'creates_per_minute',
   requestsPerMinute: 'requests_per_minute',
   unfinishedJobs: 'unfinished_jobs',
+  runningAtOnce: 'running_at_once',
   uploadBytes: 'upload_bytes',
 };
+
+/** The tenant's override of one limit, when it is a positive whole number. */
+export function overriddenLimit(overrides: Record<string, unknown>, field: keyof PlanLimits): number | undefined {
+  const value = overrides[OVERRIDE_KEYS[field]];
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
 
 /**
  * The limits that apply to a caller: its plan's (from the configuration), each replaced by the
@@ -18,9 +25,7 @@ export const OVERRIDE_KEYS: Readonly<Record<keyof PlanLimits, string>> = {
 export function limitsFor(auth: RequestAuth, config: LimitsConfig): PlanLimits | undefined {
   if (!config.enabled || auth.plan === undefined) return undefined;
   const limits = { ...config.byPlan[auth.plan] };
-  for (const [field, key] of Object.entries(OVERRIDE_KEYS) as [keyof PlanLimits, string][]) {
-    const value = auth.limitOverrides[key];
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) limits[field] = value;
-  }
+  for (const field of Object.keys(OVERRIDE_KEYS) as (keyof PlanLimits)[])
+    limits[field] = overriddenLimit(auth.limitOverrides, field) ?? limits[field];
   return limits;
 }

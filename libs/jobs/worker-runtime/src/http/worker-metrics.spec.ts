@@ -1,4 +1,4 @@
-import { UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
 import type { QueueJob } from '../processing/job-processor';
 import { WorkerMetrics } from './worker-metrics';
 
@@ -28,6 +28,7 @@ describe('WorkerMetrics', () => {
     ['cancelled', new UnrecoverableError('cancelled: by user')],
     ['failed', new UnrecoverableError('bad_params: nope')],
     ['handed_back', new WaitingError()],
+    ['deferred', new DelayedError()],
     ['retrying', new Error('io_error: reset')],
   ])('labels an attempt that threw as %s and rethrows the error', async (outcome, error) => {
     const m = metrics();

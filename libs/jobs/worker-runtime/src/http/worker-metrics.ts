@@ -1,10 +1,10 @@
-import { UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { counter, createMetricsRegistry, histogram } from '@validahub/observability';
 import type { ProcessResult, QueueJob } from '../processing/job-processor';
 
 /** How one attempt ended, as the run-time histogram labels it. */
-export type AttemptOutcome = 'succeeded' | 'expired' | 'retrying' | 'failed' | 'cancelled' | 'handed_back';
+export type AttemptOutcome = 'succeeded' | 'expired' | 'retrying' | 'failed' | 'cancelled' | 'handed_back' | 'deferred';
 
 /** The BullMQ fields the queue-wait measurement reads. */
 type TimedJob = QueueJob & { timestamp?: number; processedOn?: number };
@@ -75,6 +75,8 @@ export class WorkerMetrics {
 /** The processor's errors say how the attempt ended (see JobProcessor.conclude). */
 function outcomeOfError(error: unknown): AttemptOutcome {
   if (error instanceof WaitingError) return 'handed_back';
+  // Its tenant was running its limit: put back without an attempt (JobProcessor.defer).
+  if (error instanceof DelayedError) return 'deferred';
   if (error instanceof UnrecoverableError) return error.message.startsWith('cancelled:') ? 'cancelled' : 'failed';
   return 'retrying';
 }
