@@ -109,5 +109,12 @@ describe('fair share within a tier (two real worker replicas)', () => {
     expect(overtaken).toBeLessThan(4);
     expect(aMax).toBeLessThanOrEqual(2);
     expect(aRuns.every((run) => run.finished_at !== null)).toBe(true);
+    // Deferred jobs were neither failed nor run twice: one attempt each, all succeeded.
+    const [outcomes] = await db.query(
+      `SELECT count(*) FILTER (WHERE status = 'succeeded' AND attempts = 1) AS clean, count(*) AS n FROM jobs WHERE tenant_id = ANY($1)`,
+      [[a.id, b.id]],
+    );
+    expect(Number(outcomes.clean)).toBe(BACKLOG + 1);
+    expect(Number(outcomes.n)).toBe(BACKLOG + 1);
   });
 });
