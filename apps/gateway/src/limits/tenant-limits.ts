@@ -1,8 +1,9 @@
 import type { LimitsConfig, PlanLimits } from '@validahub/config';
+import type { LimitOverrideKey } from '@validahub/tenancy';
 import type { RequestAuth } from '../auth/request-auth';
 
-/** A tenant's `limit_overrides` keys (snake_case, as stored and as the admin API shows them). */
-export const OVERRIDE_KEYS: Readonly<Record<keyof PlanLimits, string>> = {
+/** Each limit's `limit_overrides` key (snake_case, as stored and as the admin API sets them). */
+export const OVERRIDE_KEYS: Readonly<Record<keyof PlanLimits, LimitOverrideKey>> = {
   createsPerMinute: 'creates_per_minute',
   requestsPerMinute: 'requests_per_minute',
   unfinishedJobs: 'unfinished_jobs',
