@@ -356,6 +356,26 @@ export interface paths {
         patch: operations["updateTenant"];
         trace?: never;
     };
+    "/api/v1/admin/tenants/{id}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Override a tenant's limits
+         * @description Sets the tenant's own value of any of its plan's limits (a whole number of at least 1), or removes it (`null`: the plan's value applies again); limits not named keep their value. Rate limits and quotas hold on every gateway from the next request; `running_at_once` holds for the jobs enqueued from then on (at most 5 s later for jobs the reconciler re-enqueues).
+         */
+        patch: operations["updateTenantLimits"];
+        trace?: never;
+    };
     "/api/v1/admin/tenants/{id}/keys": {
         parameters: {
             query?: never;
@@ -1090,6 +1110,15 @@ export interface components {
             /** @enum {string} */
             status: "active" | "suspended";
             allowed_buckets: string[];
+            /**
+             * @description The tenant's own values of its plan's limits; the plan's apply to the others.
+             * @example {
+             *       "running_at_once": 4
+             *     }
+             */
+            limit_overrides: {
+                [key: string]: number;
+            };
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1107,6 +1136,18 @@ export interface components {
              */
             status?: "active" | "suspended";
             allowed_buckets?: string[];
+        };
+        UpdateLimitOverridesDto: {
+            /** @description Job creates per minute (plan: 30 / 300 / 1,200 / 6,000). */
+            creates_per_minute?: number | null;
+            /** @description Requests per minute (plan: 300 / 3,000 / 12,000 / 60,000). */
+            requests_per_minute?: number | null;
+            /** @description Unfinished (queued, running, retrying) jobs (plan: 20 / 500 / 5,000 / 50,000). */
+            unfinished_jobs?: number | null;
+            /** @description Jobs running at once in the tenant's tier, across every worker (plan: 1 / 2 / 3 / 5). */
+            running_at_once?: number | null;
+            /** @description Stored upload bytes (plan: 1 / 20 / 100 / 1,024 GiB). */
+            upload_bytes?: number | null;
         };
         CreateKeyDto: {
             /** @description Default: every scope but admin. */
@@ -1574,7 +1615,12 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The limits this request drew on, one item each: `"requests";q=3000;w=60` (name, quota, window in seconds). Policies: `requests` (every tenant request), `creates` (job creates; a batch counts each job), `unauthenticated` (requests without a valid key, per client address). Absent when limits are off or in AUTH_MODE=open. */
+        "RateLimit-Policy": string;
+        /** @description What is left of each policy in `RateLimit-Policy`: `"requests";r=2999;t=42` (remaining, seconds until the window resets). */
+        RateLimit: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1617,6 +1663,8 @@ export interface operations {
             /** @description A page of jobs. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1626,6 +1674,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1637,6 +1687,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1646,6 +1698,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1655,8 +1709,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1668,6 +1724,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1701,6 +1759,8 @@ export interface operations {
                     Location?: string;
                     /** @description `true` when this is the replay of an earlier request. */
                     "Idempotent-Replayed"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1710,6 +1770,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1721,6 +1783,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1730,6 +1794,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1741,6 +1807,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1750,6 +1818,8 @@ export interface operations {
             /** @description The body is over the limit (1 MiB for JSON; MAX_UPLOAD_BYTES for files). */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1759,6 +1829,8 @@ export interface operations {
             /** @description Unsupported content type (JSON routes take application/json; uploads take multipart/form-data with a CSV part). */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1768,6 +1840,8 @@ export interface operations {
             /** @description The Idempotency-Key was already used for a different request (problem `idempotency-key-reused`). */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1777,8 +1851,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1790,6 +1866,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1819,6 +1897,8 @@ export interface operations {
             /** @description One outcome per item, in order. A replay adds `Idempotent-Replayed: true`. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1828,6 +1908,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1839,6 +1921,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1848,6 +1932,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1859,6 +1945,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1868,6 +1956,8 @@ export interface operations {
             /** @description The body is over the limit (1 MiB for JSON; MAX_UPLOAD_BYTES for files). */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1877,6 +1967,8 @@ export interface operations {
             /** @description Unsupported content type (JSON routes take application/json; uploads take multipart/form-data with a CSV part). */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1886,6 +1978,8 @@ export interface operations {
             /** @description The Idempotency-Key was already used for a different request (problem `idempotency-key-reused`). */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1895,8 +1989,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1908,6 +2004,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1934,6 +2032,8 @@ export interface operations {
             /** @description The job. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1943,6 +2043,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1954,6 +2056,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1963,6 +2067,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1972,6 +2078,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1981,8 +2089,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1994,6 +2104,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2020,6 +2132,8 @@ export interface operations {
             /** @description Cancelled at once (it was waiting). */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2029,6 +2143,8 @@ export interface operations {
             /** @description Running: the worker was asked to stop (`cancel_requested: true`). */
             202: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2038,6 +2154,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2049,6 +2167,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2058,6 +2178,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2067,6 +2189,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2078,6 +2202,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2087,8 +2213,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2100,6 +2228,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2126,6 +2256,8 @@ export interface operations {
             /** @description The result record. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2135,6 +2267,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2146,6 +2280,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2155,6 +2291,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2164,6 +2302,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2175,6 +2315,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2184,8 +2326,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2197,6 +2341,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2226,6 +2372,8 @@ export interface operations {
             /** @description The stored bytes, as an attachment. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2241,6 +2389,8 @@ export interface operations {
                 headers: {
                     /** @description A presigned URL. */
                     Location?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2248,6 +2398,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2259,6 +2411,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2268,6 +2422,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2277,6 +2433,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2288,6 +2446,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2297,6 +2457,8 @@ export interface operations {
             /** @description The job’s result was removed under the result retention policy (problem `result-expired`). */
             410: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2306,8 +2468,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2319,6 +2483,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2345,6 +2511,8 @@ export interface operations {
             /** @description The audit trail. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,6 +2522,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2365,6 +2535,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2374,6 +2546,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2383,6 +2557,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2392,8 +2568,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2405,6 +2583,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2433,6 +2613,8 @@ export interface operations {
                 headers: {
                     /** @description /api/v1/jobs/{id} */
                     Location?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2442,6 +2624,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2453,6 +2637,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2466,6 +2652,8 @@ export interface operations {
              */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2475,6 +2663,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2486,6 +2676,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2495,8 +2687,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2508,6 +2702,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2534,6 +2730,8 @@ export interface operations {
             /** @description An event stream. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2543,6 +2741,8 @@ export interface operations {
             /** @description Resumed (Last-Event-ID) at the terminal status already: nothing more will come. */
             204: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2550,6 +2750,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2561,6 +2763,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2570,6 +2774,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2579,6 +2785,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2588,8 +2796,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2601,6 +2811,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2621,6 +2833,8 @@ export interface operations {
             /** @description The templates. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2630,6 +2844,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2641,6 +2857,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2650,6 +2868,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2659,8 +2879,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2672,6 +2894,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2696,6 +2920,8 @@ export interface operations {
             /** @description The new version. */
             201: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2705,6 +2931,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2716,6 +2944,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2725,6 +2955,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2734,8 +2966,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2747,6 +2981,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2770,6 +3006,8 @@ export interface operations {
             /** @description The latest version. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2779,6 +3017,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2790,6 +3030,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2799,6 +3041,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2808,6 +3052,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2817,8 +3063,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2830,6 +3078,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2853,6 +3103,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2860,6 +3112,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2871,6 +3125,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2880,6 +3136,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2889,6 +3147,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2898,8 +3158,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2911,6 +3173,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2936,6 +3200,8 @@ export interface operations {
             /** @description That version. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2945,6 +3211,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2956,6 +3224,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2965,6 +3235,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2974,6 +3246,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2983,8 +3257,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2996,6 +3272,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3020,6 +3298,8 @@ export interface operations {
             /** @description A page of workflows. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3029,6 +3309,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3040,6 +3322,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3049,6 +3333,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3058,8 +3344,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3071,6 +3359,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3095,6 +3385,8 @@ export interface operations {
             /** @description Accepted; the steps without dependencies are already queued. */
             202: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3104,6 +3396,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3115,6 +3409,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3128,6 +3424,8 @@ export interface operations {
              */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3137,8 +3435,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3150,6 +3450,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3173,6 +3475,8 @@ export interface operations {
             /** @description The workflow. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3182,6 +3486,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3193,6 +3499,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3202,6 +3510,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3211,6 +3521,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3220,8 +3532,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3233,6 +3547,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3256,6 +3572,8 @@ export interface operations {
             /** @description Cancelled; running steps end `cancelled` once their workers stop. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3265,6 +3583,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3276,6 +3596,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3285,6 +3607,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3294,6 +3618,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3305,6 +3631,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3314,8 +3642,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3327,6 +3657,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3357,6 +3689,8 @@ export interface operations {
             /** @description Stored; pass `uri` as params.input_uri. */
             201: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3366,6 +3700,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3377,6 +3713,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3386,6 +3724,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3395,6 +3735,8 @@ export interface operations {
             /** @description The body is over the limit (1 MiB for JSON; MAX_UPLOAD_BYTES for files). */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3404,6 +3746,8 @@ export interface operations {
             /** @description Unsupported content type (JSON routes take application/json; uploads take multipart/form-data with a CSV part). */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3413,8 +3757,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3426,6 +3772,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3445,6 +3793,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3456,6 +3806,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3465,6 +3817,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3474,8 +3828,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3499,6 +3855,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3508,6 +3866,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3519,6 +3879,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3528,6 +3890,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3539,6 +3903,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3548,8 +3914,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3571,6 +3939,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3582,6 +3952,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3591,6 +3963,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3600,6 +3974,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3609,8 +3985,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3637,6 +4015,8 @@ export interface operations {
             /** @description Changed; every gateway applies it from the next request. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3646,6 +4026,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3657,6 +4039,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3666,6 +4050,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3675,6 +4061,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3684,8 +4072,97 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTenantLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLimitOverridesDto"];
+            };
+        };
+        responses: {
+            /** @description Changed; every gateway and the workers apply it from the next request or enqueue. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantViewDto"];
+                };
+            };
+            /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or a malformed, unknown, revoked or expired one (problem `unauthenticated`). */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
+            429: {
+                headers: {
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
+                    "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3707,6 +4184,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3718,6 +4197,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3727,6 +4208,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3736,6 +4219,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3745,8 +4230,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3773,6 +4260,8 @@ export interface operations {
             /** @description The key is in the answer this once; only its hash is kept. */
             201: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3782,6 +4271,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3793,6 +4284,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3802,6 +4295,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3811,6 +4306,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3820,8 +4317,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3844,6 +4343,8 @@ export interface operations {
             /** @description Revoked (again: unchanged); refused by every gateway within 5 s. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3855,6 +4356,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3864,6 +4367,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3873,6 +4378,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3882,8 +4389,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3978,6 +4487,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3987,6 +4498,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3998,6 +4511,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4007,6 +4522,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4016,8 +4533,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4029,6 +4548,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4052,6 +4573,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4061,6 +4584,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4072,6 +4597,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4081,6 +4608,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4090,8 +4619,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4103,6 +4634,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4125,6 +4658,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4134,6 +4669,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4145,6 +4682,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4154,6 +4693,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4163,6 +4704,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4172,8 +4715,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4185,6 +4730,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4208,6 +4755,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4215,6 +4764,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4226,6 +4777,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4235,6 +4788,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4244,6 +4799,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4253,8 +4810,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4266,6 +4825,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4292,6 +4853,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4301,6 +4864,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4312,6 +4877,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4321,6 +4888,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4330,6 +4899,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4339,8 +4910,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4352,6 +4925,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4374,6 +4949,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4383,6 +4960,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4394,6 +4973,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4403,6 +4984,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4412,6 +4995,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4421,8 +5006,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4434,6 +5021,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4456,6 +5045,8 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4465,6 +5056,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4476,6 +5069,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4485,6 +5080,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4494,6 +5091,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4505,6 +5104,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4514,8 +5115,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4527,6 +5130,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4552,6 +5157,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4561,6 +5168,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4572,6 +5181,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4581,6 +5192,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4590,6 +5203,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4599,8 +5214,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4612,6 +5229,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4636,6 +5255,8 @@ export interface operations {
         responses: {
             202: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4645,6 +5266,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4656,6 +5279,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4665,6 +5290,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4674,6 +5301,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4685,6 +5314,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4694,8 +5325,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4707,6 +5340,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4729,6 +5364,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4738,6 +5375,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4749,6 +5388,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4758,6 +5399,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4767,8 +5410,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4780,6 +5425,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4803,6 +5450,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4812,6 +5461,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4823,6 +5474,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4832,6 +5485,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4841,8 +5496,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4854,6 +5511,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4876,6 +5535,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4885,6 +5546,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4896,6 +5559,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4905,6 +5570,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4914,6 +5581,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4923,8 +5592,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4936,6 +5607,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4959,6 +5632,8 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4966,6 +5641,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4977,6 +5654,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4986,6 +5665,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4995,6 +5676,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5004,8 +5687,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5017,6 +5702,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5043,6 +5730,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5052,6 +5741,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5063,6 +5754,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5072,6 +5765,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5081,6 +5776,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5090,8 +5787,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5103,6 +5802,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5128,6 +5829,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5137,6 +5840,8 @@ export interface operations {
             /** @description Invalid request (body, path, query or X-Correlation-Id); `errors` names each bad field. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5148,6 +5853,8 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5157,6 +5864,8 @@ export interface operations {
             /** @description The key lacks the route’s scope, the tenant is suspended, or the plan/priority is not allowed. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5166,6 +5875,8 @@ export interface operations {
             /** @description No such job for this caller (another tenant’s job is 404 too), or no such stored result. */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5175,8 +5886,10 @@ export interface operations {
             /** @description Rate limit (problem `rate-limited`, with Retry-After and the RateLimit/RateLimit-Policy headers every answer carries) or quota (problem `quota-exceeded`, naming `quota`) exceeded. */
             429: {
                 headers: {
-                    /** @description Seconds to wait before retrying. */
+                    /** @description Seconds until the window frees a unit (problem `rate-limited`); absent on `quota-exceeded`, which frees up as jobs finish. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5188,6 +5901,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying. */
                     "Retry-After"?: number;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
