@@ -53,6 +53,18 @@ describe('WorkerMetrics', () => {
     expect(text).toMatch(/validahub_job_queue_wait_seconds_count\{task="noop_job",plan="pro"\} 1$/m);
   });
 
+  it('observes the queue wait of a deferred job once, when it starts, deferrals included', async () => {
+    const m = metrics();
+    const deferred = () => Promise.reject(new DelayedError());
+    await expect(m.measure('pro', job('noop_job', { timestamp: 1_000, processedOn: 2_000 }), deferred)).rejects.toBeInstanceOf(DelayedError);
+    await expect(m.measure('pro', job('noop_job', { timestamp: 1_000, processedOn: 3_000 }), deferred)).rejects.toBeInstanceOf(DelayedError);
+    await m.measure('pro', job('noop_job', { timestamp: 1_000, processedOn: 5_000 }), async () => ({ outcome: 'expired' }));
+    const text = await m.registry.getSingleMetricAsString('validahub_job_queue_wait_seconds');
+    expect(text).toMatch(/validahub_job_queue_wait_seconds_sum\{task="noop_job",plan="pro"\} 4$/m);
+    expect(text).toMatch(/validahub_job_queue_wait_seconds_count\{task="noop_job",plan="pro"\} 1$/m);
+    expect(await runCount(m, { outcome: 'deferred' })).toBe(2);
+  });
+
   it('never uses an unregistered or non-string task name as a label', async () => {
     const m = metrics();
     await m.measure('pro', job('evil_{}"name'), async () => ({ outcome: 'expired' }));

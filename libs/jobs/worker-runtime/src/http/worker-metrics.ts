@@ -48,10 +48,6 @@ export class WorkerMetrics {
   async measure(plan: string, job: TimedJob, run: () => Promise<ProcessResult>): Promise<ProcessResult> {
     const task = this.taskLabel(job);
     const startedAt = Date.now();
-    if (job.attemptsMade === 0 && typeof job.timestamp === 'number') {
-      const readyAt = job.timestamp + (job.opts?.delay ?? 0);
-      this.queueWait.observe({ task, plan }, Math.max(0, ((job.processedOn ?? startedAt) - readyAt) / 1_000));
-    }
     let outcome: AttemptOutcome = 'failed';
     try {
       const result = await run();
@@ -62,6 +58,11 @@ export class WorkerMetrics {
       if (outcome === 'retrying') this.retries.inc({ task, plan });
       throw error;
     } finally {
+      // A deferred job was not started: its wait goes on, and is observed once, when it does start.
+      if (outcome !== 'deferred' && job.attemptsMade === 0 && typeof job.timestamp === 'number') {
+        const readyAt = job.timestamp + (job.opts?.delay ?? 0);
+        this.queueWait.observe({ task, plan }, Math.max(0, ((job.processedOn ?? startedAt) - readyAt) / 1_000));
+      }
       this.runTime.observe({ task, plan, outcome }, (Date.now() - startedAt) / 1_000);
     }
   }
