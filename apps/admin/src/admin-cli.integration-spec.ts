@@ -135,6 +135,33 @@ describe('npm run admin (against real Postgres and Redis)', () => {
     ]);
   });
 
+  it('tenants set-limits sets and removes overrides, refuses bad ones, and tells every gateway', async () => {
+    const tenant = (await admin('tenants', 'show', 'acme', '--json')).json();
+    published.length = 0;
+    const set = await admin('tenants', 'set-limits', 'acme', 'running_at_once=4', 'upload_bytes=5368709120', '--json');
+    expect(set.code).toBe(0);
+    expect(set.json().limit_overrides).toEqual({ running_at_once: 4, upload_bytes: 5_368_709_120 });
+    const back = await admin('tenants', 'set-limits', 'acme', 'upload_bytes=plan', 'creates_per_minute=50', '--json');
+    expect(back.json().limit_overrides).toEqual({ running_at_once: 4, creates_per_minute: 50 });
+    expect((await admin('tenants', 'show', 'acme')).stdout).toContain('running_at_once=4');
+    await waitFor(() => published.length >= 2, 5_000, 'two invalidations');
+    expect(published).toEqual([
+      { kind: 'tenant', id: tenant.id },
+      { kind: 'tenant', id: tenant.id },
+    ]);
+
+    for (const [assignment, field] of [
+      ['running_at_once=0', 'running_at_once'],
+      ['running_at_once=two', 'running_at_once'],
+      ['cpu_seconds=5', 'cpu_seconds'],
+      ['running_at_once', 'limits'],
+    ]) {
+      const refused = await admin('tenants', 'set-limits', 'acme', assignment, '--json');
+      expect([refused.code, (refused.json().error as { field: string }).field]).toEqual([1, field]);
+    }
+    expect((await admin('tenants', 'show', 'acme', '--json')).json().limit_overrides).toEqual({ running_at_once: 4, creates_per_minute: 50 });
+  });
+
   it('saves a change with Redis unreachable and warns on stderr, stdout still one object', async () => {
     const down = await runWith({ ...env, REDIS_URL: 'redis://127.0.0.1:1/0' }, 'tenants', 'suspend', 'acme', '--json');
     expect(down.code).toBe(0);

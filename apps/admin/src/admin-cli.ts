@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { type Env, loadConfig } from '@validahub/config';
-import { toCreatedKeyView, toKeyView, toTenantView, type TenantAdmin } from '@validahub/tenancy';
+import { LIMIT_OVERRIDE_KEYS, TenancyAdminError, toCreatedKeyView, toKeyView, toTenantView, type TenantAdmin } from '@validahub/tenancy';
 import { AdminContext, openAdminContext } from './admin-context';
 import { AdminOutput, CliStreams, EXIT_CODES } from './admin-output';
 
@@ -11,6 +11,20 @@ const list = (value: string) =>
     .filter(Boolean);
 
 type Run = (admin: TenantAdmin, out: AdminOutput) => Promise<void>;
+
+/**
+ * `running_at_once=4` sets an override, `running_at_once=plan` removes it. Values are passed on
+ * as numbers when they look like one: TenantAdmin judges them, as it does the HTTP route's.
+ */
+function limitAssignments(assignments: readonly string[]): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const assignment of assignments) {
+    const [key, value, ...rest] = assignment.split('=');
+    if (value === undefined || rest.length) throw TenancyAdminError.invalid('limits', `"${assignment}" is not limit=value`);
+    changes[key.trim()] = value === 'plan' ? null : /^\d+$/.test(value) ? Number(value) : value;
+  }
+  return changes;
+}
 
 /**
  * `npm run admin -- <tenants|keys> <command> ...`: parses argv, runs one command against the
@@ -41,7 +55,7 @@ export async function runAdminCli(argv: readonly string[], streams: CliStreams, 
       }
     });
 
-  const tenants = program.command('tenants').description('tenants: create, list, show, set-plan, suspend, resume, set-buckets');
+  const tenants = program.command('tenants').description('tenants: create, list, show, set-plan, suspend, resume, set-buckets, set-limits');
   leaf(
     tenants
       .command('create')
@@ -88,6 +102,17 @@ export async function runAdminCli(argv: readonly string[], streams: CliStreams, 
     ([ref, buckets]) =>
       async (admin, out) =>
         out.tenant(toTenantView(await admin.updateTenant(ref as string, { allowedBuckets: list(buckets as string) }))),
+  );
+
+  leaf(
+    tenants
+      .command('set-limits')
+      .description(`override limits of its plan (next request): ${LIMIT_OVERRIDE_KEYS.join(', ')}`)
+      .argument('<tenant>', 'id or name')
+      .argument('<limit=value...>', 'e.g. running_at_once=4 upload_bytes=plan ("plan": back to the plan\'s value)'),
+    ([ref, assignments]) =>
+      async (admin, out) =>
+        out.tenant(toTenantView(await admin.setLimitOverrides(ref as string, limitAssignments(assignments as string[])))),
   );
 
   const keys = program.command('keys').description('API keys: create, list, revoke');

@@ -26,9 +26,10 @@ export class AdminOutput {
 
   tenant(tenant: TenantView): void {
     if (this.json) return this.object(tenant);
+    const overrides = Object.entries(tenant.limit_overrides).map(([key, value]) => `${key}=${String(value)}`);
     this.table(
-      ['id', 'name', 'plan', 'status', 'allowed buckets'],
-      [[tenant.id, tenant.name, tenant.plan, tenant.status, tenant.allowed_buckets.join(',')]],
+      ['id', 'name', 'plan', 'status', 'allowed buckets', 'limit overrides'],
+      [[tenant.id, tenant.name, tenant.plan, tenant.status, tenant.allowed_buckets.join(','), overrides.join(',') || '-']],
     );
   }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Plan, PLANS } from '@validahub/jobs-domain';
 import { SCOPES, TENANT_STATUSES, TenantStatus } from '@validahub/tenancy';
 
@@ -45,6 +45,35 @@ export class UpdateTenantDto {
   allowed_buckets?: string[];
 }
 
+/** One limit override: a whole number of at least 1, or null to go back to the plan's value. */
+function LimitOverride(description: string): PropertyDecorator {
+  const decorators = [
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, nullable: true, description }),
+    IsOptional(),
+    IsInt(),
+    Min(1),
+    Max(Number.MAX_SAFE_INTEGER),
+  ];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
+
+export class UpdateLimitOverridesDto {
+  @LimitOverride('Job creates per minute (plan: 30 / 300 / 1,200 / 6,000).')
+  creates_per_minute?: number | null;
+
+  @LimitOverride('Requests per minute (plan: 300 / 3,000 / 12,000 / 60,000).')
+  requests_per_minute?: number | null;
+
+  @LimitOverride('Unfinished (queued, running, retrying) jobs (plan: 20 / 500 / 5,000 / 50,000).')
+  unfinished_jobs?: number | null;
+
+  @LimitOverride("Jobs running at once in the tenant's tier, across every worker (plan: 1 / 2 / 3 / 5).")
+  running_at_once?: number | null;
+
+  @LimitOverride('Stored upload bytes (plan: 1 / 20 / 100 / 1,024 GiB).')
+  upload_bytes?: number | null;
+}
+
 export class CreateKeyDto {
   @ApiPropertyOptional({ type: [String], enum: SCOPES, description: 'Default: every scope but admin.' })
   @IsOptional()
@@ -75,6 +104,13 @@ export class TenantViewDto {
   @ApiProperty({ enum: PLANS }) plan!: string;
   @ApiProperty({ enum: TENANT_STATUSES }) status!: string;
   @ApiProperty({ type: [String] }) allowed_buckets!: string[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { running_at_once: 4 },
+    description: "The tenant's own values of its plan's limits; the plan's apply to the others.",
+  })
+  limit_overrides!: Record<string, number>;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }

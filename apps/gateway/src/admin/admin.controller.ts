@@ -21,6 +21,7 @@ import {
   CreateTenantDto,
   TenantListDto,
   TenantViewDto,
+  UpdateLimitOverridesDto,
   UpdateTenantDto,
 } from './admin-dtos';
 
@@ -74,6 +75,21 @@ export class AdminController {
   @ApiProblems(400, 404)
   async updateTenant(@Param('id') id: string, @Body() body: UpdateTenantDto): Promise<TenantView> {
     return toTenantView(await answer(this.admin.updateTenant(id, { plan: body.plan, status: body.status, allowedBuckets: body.allowed_buckets })));
+  }
+
+  @Patch('tenants/:id/limits')
+  @ApiOkResponse({ type: TenantViewDto, description: 'Changed; every gateway and the workers apply it from the next request or enqueue.' })
+  @ApiOperation({
+    operationId: 'updateTenantLimits',
+    summary: "Override a tenant's limits",
+    description:
+      "Sets the tenant's own value of any of its plan's limits (a whole number of at least 1), or removes it (`null`: the plan's value " +
+      'applies again); limits not named keep their value. Rate limits and quotas hold on every gateway from the next request; ' +
+      '`running_at_once` holds for the jobs enqueued from then on (at most 5 s later for jobs the reconciler re-enqueues).',
+  })
+  @ApiProblems(400, 404)
+  async updateTenantLimits(@Param('id') id: string, @Body() body: UpdateLimitOverridesDto): Promise<TenantView> {
+    return toTenantView(await answer(this.admin.setLimitOverrides(id, { ...body })));
   }
 
   @Post('tenants/:id/keys')

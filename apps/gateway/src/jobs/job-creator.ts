@@ -10,6 +10,7 @@ import type { RequestAuth } from '../auth/request-auth';
 import { GATEWAY_CONFIG, NEW_JOB_ENQUEUER } from '../gateway.tokens';
 import { problems } from '../http/problem';
 import { MicroBatcher } from '../infra/micro-batcher';
+import { RunningLimits } from '../limits/running-limits';
 import { UnfinishedJobsQuota } from '../limits/unfinished-jobs-quota';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { mayBeOneRowsFault, unstorableValueProblem } from './insert-errors';
@@ -49,6 +50,7 @@ export class JobCreator {
     private readonly templates: TemplatesService,
     private readonly inputs: JobInputs,
     private readonly quota: UnfinishedJobsQuota,
+    private readonly runningLimits: RunningLimits,
   ) {}
 
   /**
@@ -60,6 +62,7 @@ export class JobCreator {
     const newJob = await this.prepare(dto, context, options);
     await this.inputs.prepare(newJob, context.auth);
     const quota = await this.quota.prepare(context.auth);
+    this.runningLimits.remember(context.auth);
     const job = await this.insert(newJob, options).catch((error: unknown) => {
       throw this.quota.problemFor(error, quota) ?? unstorableValueProblem(error) ?? error;
     });
@@ -85,6 +88,7 @@ export class JobCreator {
   ): Promise<JobEntity[]> {
     if (!newJobs.length) return [];
     const quota = await this.quota.prepare(context.auth);
+    this.runningLimits.remember(context.auth);
     // One transaction: past the unfinished-jobs quota, the whole batch is refused (429).
     const jobs = await this.jobs.createMany(newJobs, within).catch((error: unknown) => {
       throw this.quota.problemFor(error, quota) ?? unstorableValueProblem(error) ?? error;

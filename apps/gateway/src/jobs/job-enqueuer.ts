@@ -6,6 +6,7 @@ import { EnqueueOptions, JobQueues, signPayload } from '@validahub/jobs-queueing
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { viaRedis } from '../http/dependency-errors';
 import { MicroBatcher } from '../infra/micro-batcher';
+import { RunningLimits } from '../limits/running-limits';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 
 /**
@@ -13,6 +14,7 @@ import { GatewayMetrics } from '../metrics/gateway-metrics';
  * Enqueues made in the same turn share one BullMQ `addBulk` per plan. The queue order is fair
  * between a tier's tenants: each job goes in at its place in its own tenant's backlog (its
  * `fair_rank`, stamped by Postgres at insert), so a re-enqueue after a Redis loss restores it.
+ * Each payload carries its tenant's "running at once" limit, which the workers enforce.
  */
 @Injectable()
 export class JobEnqueuer {
@@ -27,6 +29,7 @@ export class JobEnqueuer {
     private readonly registry: TaskRegistry,
     private readonly queues: JobQueues,
     private readonly metrics: GatewayMetrics,
+    private readonly runningLimits: RunningLimits,
   ) {}
 
   /**
@@ -36,8 +39,9 @@ export class JobEnqueuer {
    */
   async enqueue(job: JobEntity, attemptBase = 0): Promise<boolean> {
     try {
-      const payload = attemptBase > 0 ? { ...this.payloadOf(job), attemptBase } : this.payloadOf(job);
-      await viaRedis(() => this.batches.submit({ payload, options: { priority: job.priority, fairRank: job.fairRank ?? 1 } }));
+      const [runningLimit] = await this.runningLimits.of([job]);
+      const payload = this.payloadOf(job, runningLimit);
+      await viaRedis(() => this.batches.submit({ payload: attemptBase > 0 ? { ...payload, attemptBase } : payload, options: this.optionsOf(job) }));
       return true;
     } catch (error) {
       this.metrics.enqueueFailures.inc({ plan: job.plan });
@@ -53,7 +57,10 @@ export class JobEnqueuer {
   async enqueueMany(jobs: readonly JobEntity[]): Promise<boolean> {
     if (!jobs.length) return true;
     try {
-      await viaRedis(() => this.queues.enqueueMany(jobs.map((job) => ({ payload: this.payloadOf(job), options: { priority: job.priority } }))));
+      const limits = await this.runningLimits.of(jobs);
+      await viaRedis(() =>
+        this.queues.enqueueMany(jobs.map((job, i) => ({ payload: this.payloadOf(job, limits[i]), options: this.optionsOf(job) }))),
+      );
       return true;
     } catch (error) {
       for (const job of jobs) this.metrics.enqueueFailures.inc({ plan: job.plan });
@@ -65,11 +72,25 @@ export class JobEnqueuer {
     }
   }
 
-  /** Signed, so a worker can tell what the gateway checked (an input in an allowed bucket) from what anyone could write to Redis. */
-  payloadOf(job: JobEntity): JobPayload {
+  /** Its place in the tier's queue: its priority within its tenant's backlog. */
+  private optionsOf(job: JobEntity): EnqueueOptions {
+    return { priority: job.priority, fairRank: job.fairRank ?? 1 };
+  }
+
+  /**
+   * Signed, so a worker can tell what the gateway checked (an input in an allowed bucket, the
+   * tenant's running limit) from what anyone could write to Redis.
+   */
+  payloadOf(job: JobEntity, runningLimit?: number): JobPayload {
     const task = this.registry.lookup(job.taskName);
     const timeLimitSeconds = (task.ok ? task.task.defaults.timeLimitSeconds : undefined) ?? this.config.execution.taskTimeLimitSeconds;
-    const signed = { jobId: job.id, tenantId: job.tenantId, task: job.taskName, params: job.params };
+    const signed = {
+      jobId: job.id,
+      tenantId: job.tenantId,
+      task: job.taskName,
+      params: job.params,
+      ...(runningLimit === undefined ? {} : { runningLimit }),
+    };
     return {
       ...signed,
       signature: signPayload(this.config.security.payloadSigningSecret, signed),

@@ -2,7 +2,6 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { WorkerRuntime } from '@validahub/worker-runtime';
 import { createGatewayHarness, GatewayHarness, waitFor } from '../testing/gateway-harness';
-import { startWorker } from '../testing/storage-test-kit';
 import { newTenant, TestTenant } from '../testing/tenant-kit';
 
 const BACKLOG = 1_000;
@@ -29,11 +28,15 @@ function maxConcurrent(runs: Run[]): number {
   return most;
 }
 
-/** Fair share within the pro tier, with a real worker: a newcomer's job overtakes a busy tenant's backlog. */
-describe('fair share within a tier (real worker)', () => {
+/**
+ * Fair share within the pro tier, with two real pro worker replicas (4 slots for the tier): a
+ * newcomer's job overtakes a busy tenant's backlog, and the busy tenant never runs more than
+ * its plan's 2 at once although the tier could run 4 of its jobs.
+ */
+describe('fair share within a tier (two real worker replicas)', () => {
   let harness: GatewayHarness;
   let app: NestFastifyApplication;
-  let worker: WorkerRuntime | undefined;
+  const workers: WorkerRuntime[] = [];
 
   beforeAll(async () => {
     harness = await createGatewayHarness('fairshare', {
@@ -47,7 +50,7 @@ describe('fair share within a tier (real worker)', () => {
     app = await harness.start({ eventApplier: true });
   });
   afterAll(async () => {
-    await worker?.stop();
+    await Promise.all(workers.map((worker) => worker.stop()));
     await harness?.close();
   });
 
@@ -56,7 +59,14 @@ describe('fair share within a tier (real worker)', () => {
   it(`B's one job starts before A (${BACKLOG} queued) has started 4 more, and A never runs more than 2 at once`, async () => {
     const a = await newTenant(app, { plan: 'pro' });
     const b = await newTenant(app, { plan: 'pro' });
-    worker = await startWorker(harness.config, ['pro']);
+    for (const name of ['pro-replica-1', 'pro-replica-2']) {
+      const worker = new WorkerRuntime({ config: harness.config, plans: ['pro'], workerName: name });
+      await worker.start();
+      workers.push(worker);
+    }
+    // How many jobs each replica ran at once, sampled: both must have served the tier.
+    const busiest = workers.map(() => 0);
+    const sampler = setInterval(() => workers.forEach((worker, i) => (busiest[i] = Math.max(busiest[i], worker.runningJobs))), 5);
     for (let i = 0; i < BACKLOG; i += 100) {
       const answers = await Promise.all(Array.from({ length: Math.min(100, BACKLOG - i) }, () => submit(a)));
       expect(answers.every((answer) => answer.statusCode === 202)).toBe(true);
@@ -86,14 +96,25 @@ describe('fair share within a tier (real worker)', () => {
       170_000,
       "A's backlog to drain",
     );
+    clearInterval(sampler);
     const aRuns = (await db.query(`SELECT tenant_id, created_at, started_at, finished_at FROM jobs WHERE tenant_id = $1`, [a.id])) as Run[];
     const aMax = maxConcurrent(aRuns);
-    console.log(`fairness: B waited ${overtaken} of A's starts, A max concurrent ${aMax} (A's backlog when B submitted: ${backlogAtB})`);
+    console.log(
+      `fairness: B waited ${overtaken} of A's starts, A max concurrent ${aMax} (B started ${bRun.started_at!.getTime() - bRun.created_at.getTime()} ms after it was stored; A's backlog then: ${backlogAtB}; most running at once per replica: ${busiest.join(', ')})`,
+    );
 
     // The test means something only if B arrived behind a real backlog.
     expect(backlogAtB).toBeGreaterThan(100);
+    expect(busiest.every((most) => most > 0)).toBe(true);
     expect(overtaken).toBeLessThan(4);
     expect(aMax).toBeLessThanOrEqual(2);
     expect(aRuns.every((run) => run.finished_at !== null)).toBe(true);
+    // Deferred jobs were neither failed nor run twice: one attempt each, all succeeded.
+    const [outcomes] = await db.query(
+      `SELECT count(*) FILTER (WHERE status = 'succeeded' AND attempts = 1) AS clean, count(*) AS n FROM jobs WHERE tenant_id = ANY($1)`,
+      [[a.id, b.id]],
+    );
+    expect(Number(outcomes.clean)).toBe(BACKLOG + 1);
+    expect(Number(outcomes.n)).toBe(BACKLOG + 1);
   });
 });

@@ -2,3 +2,4 @@
 export { RateLimits, rateLimitedProblem, type Drawn } from './rate-limits';
 export { CountsAsCreate } from './request-limits';
 export { limitProblems } from './limit-problems';
+export { RunningLimits } from './running-limits';

@@ -1,13 +1,21 @@
 import type { LimitsConfig, PlanLimits } from '@validahub/config';
+import type { LimitOverrideKey } from '@validahub/tenancy';
 import type { RequestAuth } from '../auth/request-auth';
 
-/** A tenant's `limit_overrides` keys (snake_case, as stored and as the admin API shows them). */
-export const OVERRIDE_KEYS: Readonly<Record<keyof PlanLimits, string>> = {
+/** Each limit's `limit_overrides` key (snake_case, as stored and as the admin API sets them). */
+export const OVERRIDE_KEYS: Readonly<Record<keyof PlanLimits, LimitOverrideKey>> = {
   createsPerMinute: 'creates_per_minute',
   requestsPerMinute: 'requests_per_minute',
   unfinishedJobs: 'unfinished_jobs',
+  runningAtOnce: 'running_at_once',
   uploadBytes: 'upload_bytes',
 };
+
+/** The tenant's override of one limit, when it is a positive whole number. */
+export function overriddenLimit(overrides: Record<string, unknown>, field: keyof PlanLimits): number | undefined {
+  const value = overrides[OVERRIDE_KEYS[field]];
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
 
 /**
  * The limits that apply to a caller: its plan's (from the configuration), each replaced by the
@@ -18,9 +26,7 @@ export const OVERRIDE_KEYS: Readonly<Record<keyof PlanLimits, string>> = {
 export function limitsFor(auth: RequestAuth, config: LimitsConfig): PlanLimits | undefined {
   if (!config.enabled || auth.plan === undefined) return undefined;
   const limits = { ...config.byPlan[auth.plan] };
-  for (const [field, key] of Object.entries(OVERRIDE_KEYS) as [keyof PlanLimits, string][]) {
-    const value = auth.limitOverrides[key];
-    if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) limits[field] = value;
-  }
+  for (const field of Object.keys(OVERRIDE_KEYS) as (keyof PlanLimits)[])
+    limits[field] = overriddenLimit(auth.limitOverrides, field) ?? limits[field];
   return limits;
 }

@@ -264,6 +264,9 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
     check('updateTenant', await admin('PATCH', `tenants/${tenant.id}`, { plan: 'pro' }), 200);
     check('updateTenant', await admin('PATCH', `tenants/${tenant.id}`, { status: 'gone' }), 400);
     check('updateTenant', await admin('PATCH', `tenants/${MISSING_ID}`, { plan: 'pro' }), 404);
+    check('updateTenantLimits', await admin('PATCH', `tenants/${tenant.id}/limits`, { running_at_once: 3, upload_bytes: null }), 200);
+    check('updateTenantLimits', await admin('PATCH', `tenants/${tenant.id}/limits`, { running_at_once: 0 }), 400);
+    check('updateTenantLimits', await admin('PATCH', `tenants/${MISSING_ID}/limits`, { running_at_once: 3 }), 404);
     const key = check('createApiKey', await admin('POST', `tenants/${tenant.id}/keys`, { scopes: ['jobs:read'] }), 201).json();
     check('createApiKey', await admin('POST', `tenants/${tenant.id}/keys`, { scopes: ['everything'] }), 400);
     check('createApiKey', await admin('POST', `tenants/${MISSING_ID}/keys`, {}), 404);
@@ -282,9 +285,12 @@ describe('OpenAPI conformance: real responses against /docs-json', () => {
       const narrowFor = (path: string) => (path === '/api/v1/files' ? webhooksOnly : uploadsOnly);
       const spent = await newTenant(keyed, { plan: 'free' });
       const spentAdmin = await newTenant(keyed, { plan: 'free', key: { admin: true } });
-      // Each uses up its one request of the minute.
-      expect((await inject(keyed, 'GET', '/api/v1/jobs', { headers: spent.headers })).statusCode).toBe(200);
-      expect((await inject(keyed, 'GET', '/api/v1/admin/tenants', { headers: spentAdmin.headers })).statusCode).toBe(200);
+      // Each uses up its one request of the minute; the answers carry the documented RateLimit headers.
+      const lastAllowed = [
+        check('listJobs', await inject(keyed, 'GET', '/api/v1/jobs', { headers: spent.headers }), 200),
+        check('listTenants', await inject(keyed, 'GET', '/api/v1/admin/tenants', { headers: spentAdmin.headers }), 200),
+      ];
+      for (const answer of lastAllowed) expect(answer.headers['ratelimit-policy']).toBe('"requests";q=1;w=60');
       const operations = Object.entries(conformance.document.paths).flatMap(([path, item]) =>
         Object.entries(item as Record<string, { operationId?: string; responses?: Record<string, unknown> }>)
           .filter(([, operation]) => operation.operationId && operation.responses)

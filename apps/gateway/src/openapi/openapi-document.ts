@@ -4,6 +4,7 @@ import type { AppConfig } from '@validahub/config';
 import { createTaskRegistry } from '@validahub/jobs-tasks';
 import { API_KEY_HEADER_SCHEME, BEARER_SCHEME } from './api-responses';
 import { toNullTypes } from './nullable-31';
+import { documentRateLimitHeaders } from './rate-limit-headers-doc';
 import { ProblemView } from './problem.view';
 import { taskRequestSchemas } from './task-params-schemas';
 
@@ -40,7 +41,8 @@ const CREATE_EXAMPLES = {
 /**
  * The OpenAPI 3.1 document served at /docs-json. Built from the controllers' decorators, then
  * completed with what decorators cannot say: each task's params (from its definition, for the
- * tasks this deployment accepts) and JSON Schema null types.
+ * tasks this deployment accepts), the RateLimit headers on every answer of a rate-limited route,
+ * and JSON Schema null types.
  */
 export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
   const builder = new DocumentBuilder()
@@ -65,5 +67,5 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
   if (create?.requestBody && 'content' in create.requestBody) {
     create.requestBody.content['application/json'] = { schema: { $ref: '#/components/schemas/CreateJobRequest' }, examples: CREATE_EXAMPLES };
   }
-  return toNullTypes(document);
+  return toNullTypes(documentRateLimitHeaders(document));
 }

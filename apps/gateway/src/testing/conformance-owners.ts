@@ -20,6 +20,7 @@ export const CONFORMANCE_OWNERS = {
     'listTenants',
     'getTenant',
     'updateTenant',
+    'updateTenantLimits',
     'createApiKey',
     'listApiKeys',
     'revokeApiKey',

@@ -14,6 +14,7 @@ import { EventApplier } from '../events/event-applier';
 import { GatewayOptions, resolveGatewayOptions } from '../gateway-options';
 import { JobCreator } from '../jobs/job-creator';
 import { JobEnqueuer } from '../jobs/job-enqueuer';
+import { RunningLimits } from '../limits/running-limits';
 import { UnfinishedJobsQuota } from '../limits/unfinished-jobs-quota';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { Reconciler } from '../reconciler/reconciler';
@@ -61,7 +62,9 @@ export function newTestServices(env: Record<string, string> = {}, options: Gatew
     jobInputs: new FakeJobInputs(),
   };
   const queues = as<JobQueues>(fakes.queues);
-  const enqueuer = new JobEnqueuer(config, registry, queues, metrics);
+  // No database: no tenant has overrides, so every job gets its plan's running limit.
+  const runningLimits = new RunningLimits(config, as<DataSource>({ query: async () => [] }));
+  const enqueuer = new JobEnqueuer(config, registry, queues, metrics, runningLimits);
   return {
     config,
     storageRoot,
@@ -79,6 +82,7 @@ export function newTestServices(env: Record<string, string> = {}, options: Gatew
       as<JobInputs>(fakes.jobInputs),
       // Postgres enforces the quota (a trigger); without a database there is nothing to prepare.
       new UnfinishedJobsQuota(config, as<DataSource>({ query: async () => [] })),
+      runningLimits,
     ),
     reconciler: new Reconciler(resolveGatewayOptions(options), as<UnfinishedJobs>(fakes.unfinished), queues, enqueuer, metrics, fakes.leadership),
     applier: new EventApplier(as<JobEventConsumer>(fakes.consumer), fakes.eventWriter.write, metrics, fakes.deadLetters),

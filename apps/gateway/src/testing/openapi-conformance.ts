@@ -8,14 +8,21 @@ interface CheckedResponse {
   body: string;
 }
 
-type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
+type Operation = {
+  operationId: string;
+  responses: Record<string, { content?: Record<string, { schema?: object }>; headers?: Record<string, unknown> }>;
+};
+
+/** Headers whose presence on an answer the document must announce for that status. */
+const CHECKED_HEADERS = ['ratelimit-policy', 'ratelimit', 'retry-after'];
 
 const DOCUMENT_ID = 'openapi.json';
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 /**
  * Test-only: checks real responses against the served OpenAPI document. A response passes when
- * its operation documents its status and content type and its body validates against the
+ * its operation documents its status, content type and rate-limit headers (RateLimit,
+ * RateLimit-Policy, Retry-After, when the answer carries them) and its body validates against the
  * documented schema (JSON Schema 2020-12, as OpenAPI 3.1 says). Every check is recorded, so a
  * suite can prove it exercised every documented status.
  */
@@ -65,6 +72,9 @@ export class OpenApiConformance {
     if (!documented)
       return [`${operationId} answered ${status}, which the document does not list (${Object.keys(found.operation.responses).join(', ')})`];
     this.covered.add(`${operationId} ${status}`);
+    const documentedHeaders = Object.keys(documented.headers ?? {}).map((name) => name.toLowerCase());
+    const undocumented = CHECKED_HEADERS.filter((name) => response.headers[name] !== undefined && !documentedHeaders.includes(name));
+    if (undocumented.length) return [`${operationId} ${status} sent ${undocumented.join(', ')}, which the document does not list for it`];
     if (!documented.content) return [];
     const mediaType = String(response.headers['content-type'] ?? '')
       .split(';')[0]

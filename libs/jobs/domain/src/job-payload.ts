@@ -25,7 +25,13 @@ export interface JobPayload {
    */
   tenantId?: string;
   /**
-   * HMAC by the gateway over job id, tenant, task and params (see jobs-queueing
+   * The most attempts of this tenant that may run at once in this tier, across every worker
+   * replica (its plan's "running at once", or the tenant's override). Absent: not limited
+   * beyond the workers' own concurrency (limits off, open mode, payloads written before it).
+   */
+  runningLimit?: number;
+  /**
+   * HMAC by the gateway over job id, tenant, task, params and running limit (see jobs-queueing
    * `signPayload`). What a worker cannot re-check itself (an input in a bucket the tenant is
    * allowed) it accepts only from a signed payload.
    */
@@ -52,6 +58,8 @@ export function payloadProblems(raw: unknown): string[] {
   if (p.attemptBase !== undefined && (!Number.isInteger(p.attemptBase) || (p.attemptBase as number) < 0))
     problems.push('attemptBase must be a whole number >= 0');
   if (p.tenantId !== undefined && !isUuid(p.tenantId)) problems.push('tenantId is not a UUID');
+  if (p.runningLimit !== undefined && (!Number.isSafeInteger(p.runningLimit) || (p.runningLimit as number) < 1))
+    problems.push('runningLimit must be a whole number >= 1');
   if (p.signature !== undefined && (typeof p.signature !== 'string' || !/^[0-9a-f]{64}$/.test(p.signature)))
     problems.push('signature is not a hex HMAC-SHA256');
   return problems;

@@ -5,3 +5,4 @@ export { JobEventPublisher } from './job-event-publisher';
 export { JobEventConsumer, type JobEventConsumerOptions, type ConsumerLogger, type StreamEvent, type BatchHandler } from './job-event-consumer';
 export { publishCancel, subscribeCancels, type CancelRequest } from './cancel-channel';
 export { signPayload, checkPayloadSignature } from './payload-signature';
+export { TenantSlots, tenantSlotsKey, type SlotLease } from './tenant-slots';

@@ -23,9 +23,18 @@ describe('payload signature', () => {
     ['another task', { task: 'correct_csv_job' }],
     ['another input', { params: { ...payload.params, input_uri: 's3://other/in.csv' } }],
     ['an array reordered', { params: { ...payload.params, nested: { b: 1, a: [1, 2] } } }],
+    ['a running limit added', { runningLimit: 50 }],
   ])('refuses the signature on %s', (_what, change) => {
     const signature = signPayload(SECRET, payload);
     expect(checkPayloadSignature(SECRET, { ...payload, ...change, signature })).toBe('invalid');
+  });
+
+  it('signs the running limit: another limit is refused, the one signed checks', () => {
+    const limited = { ...payload, runningLimit: 2 };
+    const signature = signPayload(SECRET, limited);
+    expect(checkPayloadSignature(SECRET, { ...limited, signature })).toBe('valid');
+    expect(checkPayloadSignature(SECRET, { ...limited, runningLimit: 3, signature })).toBe('invalid');
+    expect(checkPayloadSignature(SECRET, { ...payload, signature })).toBe('invalid');
   });
 
   it('tells a missing signature from a wrong one, and a wrong secret from the right one', () => {

@@ -4,7 +4,16 @@ import { generateApiKey } from '../keys/api-key-format';
 import { KeyHasher } from '../keys/key-hasher';
 import { scopesForNewKey } from '../keys/scopes';
 import type { TenancyInvalidation } from '../invalidation';
-import { ApiKeyRecord, Tenant, TENANT_STATUSES, TenantChanges, TenantStatus } from '../store/records';
+import {
+  ApiKeyRecord,
+  LIMIT_OVERRIDE_KEYS,
+  LimitOverrideChanges,
+  LimitOverrideKey,
+  Tenant,
+  TENANT_STATUSES,
+  TenantChanges,
+  TenantStatus,
+} from '../store/records';
 import { TenancyStore, TenantNameTakenError } from '../store/tenancy-store';
 import { parseDuration, TenancyAdminError } from './admin-errors';
 
@@ -82,6 +91,20 @@ export class TenantAdmin {
     return updated;
   }
 
+  /**
+   * Sets (a positive whole number) or removes (null) the tenant's own values of its plan's
+   * limits; the others stay as they are. Every gateway applies them from the tenant's next
+   * request (the change is published like a plan change).
+   */
+  async setLimitOverrides(ref: string, changes: Record<string, unknown>): Promise<Tenant> {
+    const tenant = await this.managedTenant(ref);
+    const valid = this.limitOverrides(changes);
+    const updated = await this.store.updateLimitOverrides(tenant.id, valid);
+    if (!updated) throw new TenancyAdminError('not-found', `no tenant ${JSON.stringify(ref)}`);
+    await this.options.notify({ kind: 'tenant', id: updated.id });
+    return updated;
+  }
+
   async createKey(ref: string, request: NewKeyRequest = {}): Promise<{ record: ApiKeyRecord; key: string }> {
     const tenant = await this.managedTenant(ref);
     const scopes = scopesForNewKey(request.scopes, request.admin ?? false);
@@ -141,6 +164,21 @@ export class TenantAdmin {
       throw TenancyAdminError.invalid('allowed_buckets', `${notServed.join(', ')} not in S3_ALLOWED_BUCKETS; the operator must allow a bucket first`);
     }
     return buckets;
+  }
+
+  private limitOverrides(changes: Record<string, unknown>): LimitOverrideChanges {
+    const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+    if (!entries.length) throw TenancyAdminError.invalid('body', `nothing to change: give one or more of ${LIMIT_OVERRIDE_KEYS.join(', ')}`);
+    const valid: LimitOverrideChanges = {};
+    for (const [key, value] of entries) {
+      if (!(LIMIT_OVERRIDE_KEYS as readonly string[]).includes(key))
+        throw TenancyAdminError.invalid(key, `is not a limit; the limits are ${LIMIT_OVERRIDE_KEYS.join(', ')}`);
+      if (value !== null && !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 1)) {
+        throw TenancyAdminError.invalid(key, "must be a whole number of at least 1, or null to use the plan's value");
+      }
+      valid[key as LimitOverrideKey] = value as number | null;
+    }
+    return valid;
   }
 
   private expiry(request: NewKeyRequest): Date | null {

@@ -11,6 +11,8 @@ export interface TenantView {
   plan: string;
   status: string;
   allowed_buckets: string[];
+  /** The tenant's own values of its plan's limits (the plan's apply to the others). */
+  limit_overrides: Record<string, unknown>;
   created_at: string;
   updated_at: string;
 }
@@ -42,6 +44,7 @@ export function toTenantView(tenant: Tenant): TenantView {
     plan: tenant.plan,
     status: tenant.status,
     allowed_buckets: tenant.allowedBuckets,
+    limit_overrides: tenant.limitOverrides,
     created_at: tenant.createdAt.toISOString(),
     updated_at: tenant.updatedAt.toISOString(),
   };

@@ -2,6 +2,15 @@ import type { Plan } from '@validahub/jobs-domain';
 import type { Scope } from '../keys/scopes';
 
 export const TENANT_STATUSES = ['active', 'suspended'] as const;
+
+/**
+ * The limits a tenant may have its own value of, as `limit_overrides` stores them (the plan's
+ * applies to the others; the gateway enforces them, see its limits).
+ */
+export const LIMIT_OVERRIDE_KEYS = ['creates_per_minute', 'requests_per_minute', 'unfinished_jobs', 'running_at_once', 'upload_bytes'] as const;
+export type LimitOverrideKey = (typeof LIMIT_OVERRIDE_KEYS)[number];
+/** Overrides to set (a positive whole number) or to remove (null: the plan's value applies again). */
+export type LimitOverrideChanges = Partial<Record<LimitOverrideKey, number | null>>;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 export interface Tenant {

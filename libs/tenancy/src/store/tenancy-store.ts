@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Plan } from '@validahub/jobs-domain';
 import { returnedRows } from '@validahub/jobs-persistence';
 import type { Scope } from '../keys/scopes';
-import { ApiKeyRecord, keyFromRow, KeyWithTenant, Tenant, TenantChanges, tenantFromRow } from './records';
+import { ApiKeyRecord, keyFromRow, KeyWithTenant, LimitOverrideChanges, Tenant, TenantChanges, tenantFromRow } from './records';
 
 const TENANT_COLUMNS = 'id, name, plan, status, allowed_buckets, limit_overrides, created_at, updated_at';
 const KEY_COLUMNS = 'id, tenant_id, lookup_id, scopes, expires_at, revoked_at, last_used_at, created_at';
@@ -54,6 +54,25 @@ export class TenancyStore {
               allowed_buckets = COALESCE($4, allowed_buckets), updated_at = now()
         WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
         [id, changes.plan ?? null, changes.status ?? null, changes.allowedBuckets ?? null],
+      ),
+    );
+    return rows.length ? tenantFromRow(rows[0]) : null;
+  }
+
+  /**
+   * Sets and removes overrides in one statement (jsonb merge, then removal of the nulls), so
+   * concurrent changes of different limits do not undo each other.
+   */
+  async updateLimitOverrides(id: string, changes: LimitOverrideChanges): Promise<Tenant | null> {
+    const set = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== null));
+    const removed = Object.entries(changes)
+      .filter(([, value]) => value === null)
+      .map(([key]) => key);
+    const rows = await returnedRows<Record<string, unknown>>(
+      this.dataSource.query(
+        `UPDATE tenants SET limit_overrides = (limit_overrides || $2::jsonb) - $3::text[], updated_at = now()
+        WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
+        [id, JSON.stringify(set), removed],
       ),
     );
     return rows.length ? tenantFromRow(rows[0]) : null;

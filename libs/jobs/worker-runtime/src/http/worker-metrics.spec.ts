@@ -1,4 +1,4 @@
-import { UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
 import type { QueueJob } from '../processing/job-processor';
 import { WorkerMetrics } from './worker-metrics';
 
@@ -28,6 +28,7 @@ describe('WorkerMetrics', () => {
     ['cancelled', new UnrecoverableError('cancelled: by user')],
     ['failed', new UnrecoverableError('bad_params: nope')],
     ['handed_back', new WaitingError()],
+    ['deferred', new DelayedError()],
     ['retrying', new Error('io_error: reset')],
   ])('labels an attempt that threw as %s and rethrows the error', async (outcome, error) => {
     const m = metrics();
@@ -50,6 +51,18 @@ describe('WorkerMetrics', () => {
     const text = await m.registry.getSingleMetricAsString('validahub_job_queue_wait_seconds');
     expect(text).toMatch(/validahub_job_queue_wait_seconds_sum\{task="noop_job",plan="pro"\} 2.5$/m);
     expect(text).toMatch(/validahub_job_queue_wait_seconds_count\{task="noop_job",plan="pro"\} 1$/m);
+  });
+
+  it('observes the queue wait of a deferred job once, when it starts, deferrals included', async () => {
+    const m = metrics();
+    const deferred = () => Promise.reject(new DelayedError());
+    await expect(m.measure('pro', job('noop_job', { timestamp: 1_000, processedOn: 2_000 }), deferred)).rejects.toBeInstanceOf(DelayedError);
+    await expect(m.measure('pro', job('noop_job', { timestamp: 1_000, processedOn: 3_000 }), deferred)).rejects.toBeInstanceOf(DelayedError);
+    await m.measure('pro', job('noop_job', { timestamp: 1_000, processedOn: 5_000 }), async () => ({ outcome: 'expired' }));
+    const text = await m.registry.getSingleMetricAsString('validahub_job_queue_wait_seconds');
+    expect(text).toMatch(/validahub_job_queue_wait_seconds_sum\{task="noop_job",plan="pro"\} 4$/m);
+    expect(text).toMatch(/validahub_job_queue_wait_seconds_count\{task="noop_job",plan="pro"\} 1$/m);
+    expect(await runCount(m, { outcome: 'deferred' })).toBe(2);
   });
 
   it('never uses an unregistered or non-string task name as a label', async () => {

@@ -1,10 +1,10 @@
-import { UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { counter, createMetricsRegistry, histogram } from '@validahub/observability';
 import type { ProcessResult, QueueJob } from '../processing/job-processor';
 
 /** How one attempt ended, as the run-time histogram labels it. */
-export type AttemptOutcome = 'succeeded' | 'expired' | 'retrying' | 'failed' | 'cancelled' | 'handed_back';
+export type AttemptOutcome = 'succeeded' | 'expired' | 'retrying' | 'failed' | 'cancelled' | 'handed_back' | 'deferred';
 
 /** The BullMQ fields the queue-wait measurement reads. */
 type TimedJob = QueueJob & { timestamp?: number; processedOn?: number };
@@ -48,10 +48,6 @@ export class WorkerMetrics {
   async measure(plan: string, job: TimedJob, run: () => Promise<ProcessResult>): Promise<ProcessResult> {
     const task = this.taskLabel(job);
     const startedAt = Date.now();
-    if (job.attemptsMade === 0 && typeof job.timestamp === 'number') {
-      const readyAt = job.timestamp + (job.opts?.delay ?? 0);
-      this.queueWait.observe({ task, plan }, Math.max(0, ((job.processedOn ?? startedAt) - readyAt) / 1_000));
-    }
     let outcome: AttemptOutcome = 'failed';
     try {
       const result = await run();
@@ -62,6 +58,11 @@ export class WorkerMetrics {
       if (outcome === 'retrying') this.retries.inc({ task, plan });
       throw error;
     } finally {
+      // A deferred job was not started: its wait goes on, and is observed once, when it does start.
+      if (outcome !== 'deferred' && job.attemptsMade === 0 && typeof job.timestamp === 'number') {
+        const readyAt = job.timestamp + (job.opts?.delay ?? 0);
+        this.queueWait.observe({ task, plan }, Math.max(0, ((job.processedOn ?? startedAt) - readyAt) / 1_000));
+      }
       this.runTime.observe({ task, plan, outcome }, (Date.now() - startedAt) / 1_000);
     }
   }
@@ -75,6 +76,8 @@ export class WorkerMetrics {
 /** The processor's errors say how the attempt ended (see JobProcessor.conclude). */
 function outcomeOfError(error: unknown): AttemptOutcome {
   if (error instanceof WaitingError) return 'handed_back';
+  // Its tenant was running its limit: put back without an attempt (JobProcessor.defer).
+  if (error instanceof DelayedError) return 'deferred';
   if (error instanceof UnrecoverableError) return error.message.startsWith('cancelled:') ? 'cancelled' : 'failed';
   return 'retrying';
 }

@@ -57,6 +57,8 @@ export class WorkerRuntimeModule {
               progressThrottleMs: s.config.worker.progressThrottleMs,
               abortGraceMs: s.abortGraceMs,
               lockDurationMs: s.stall.lockDurationMs,
+              slots: connections.slots,
+              defer: s.defer,
             }),
           inject: [WORKER_SETTINGS, WorkerConnections, ActiveRuns],
         },

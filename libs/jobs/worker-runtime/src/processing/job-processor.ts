@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Job, UnrecoverableError, WaitingError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Logger } from 'pino';
-import { attemptNumber, isUuid, JobError, JobEvent, JOB_ERROR_CODES, JobPayload, payloadProblems } from '@validahub/jobs-domain';
+import { ANONYMOUS_TENANT_ID, attemptNumber, isUuid, JobError, JobEvent, JOB_ERROR_CODES, JobPayload, payloadProblems } from '@validahub/jobs-domain';
+import type { SlotLease } from '@validahub/jobs-queueing';
 import type { TaskResult } from '@validahub/jobs-tasks';
 import { ActiveRuns } from './active-runs';
 import { classifyError } from './error-classifier';
@@ -9,14 +10,27 @@ import { JobRun, RunOutcome } from './job-run';
 import { keepLock } from './lock-keeper';
 import { ProgressThrottle } from './progress-throttle';
 import { RetryDelays } from './retry-delays';
-import { TaskHandlerLookup } from './task-handler-lookup';
+import { RunnableTask, TaskHandlerLookup } from './task-handler-lookup';
 
 export interface EventSink {
   publish(event: JobEvent): Promise<unknown>;
 }
 
 /** The parts of a BullMQ job the processor reads or moves. */
-export type QueueJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'opts' | 'queueName' | 'moveToWait' | 'extendLock'>;
+export type QueueJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'opts' | 'queueName' | 'moveToWait' | 'moveToDelayed' | 'extendLock'>;
+
+/** The tenants' "running at once" slots shared by every worker of a tier (jobs-queueing TenantSlots). */
+export interface RunningSlots {
+  take(plan: JobPayload['plan'], tenantId: string, runId: string, limit: number): Promise<SlotLease | undefined>;
+}
+
+/** What a worker does with a job whose tenant already runs its limit: see JobProcessor.defer. */
+export interface DeferSettings {
+  /** How long the job waits in the delayed set before it competes again (jitter added, up to half again). */
+  delayMs: number;
+  /** How long the slot that deferred it waits before fetching the next job, so a busy tenant's backlog is not spun through. */
+  pauseMs: number;
+}
 
 export interface JobProcessorDeps {
   tasks: TaskHandlerLookup;
@@ -29,7 +43,12 @@ export interface JobProcessorDeps {
   abortGraceMs: number;
   /** BullMQ's lockDuration, for the one case the processor renews a lock itself (see keepLock). */
   lockDurationMs: number;
+  /** Absent: payloads' running limits are not enforced (unit tests of everything else). */
+  slots?: RunningSlots;
+  defer?: DeferSettings;
 }
+
+const DEFAULT_DEFER: DeferSettings = { delayMs: 500, pauseMs: 100 };
 
 /** What the processor returns to BullMQ for jobs it completes. */
 export type ProcessResult = { outcome: 'succeeded'; result: TaskResult } | { outcome: 'expired' };
@@ -79,6 +98,36 @@ export class JobProcessor {
     const found = this.deps.tasks.find(payload);
     if (!found.ok) return this.failWithoutRunning(payload, attempt, found.error, logger);
 
+    // The tenant's "running at once" slot, held until the attempt's last event is out, so its
+    // finish always comes before the start of the attempt that takes the slot next.
+    let lease: SlotLease | undefined;
+    if (payload.runningLimit !== undefined && this.deps.slots) {
+      lease = await this.deps.slots.take(payload.plan, payload.tenantId ?? ANONYMOUS_TENANT_ID, runId, payload.runningLimit).catch((error) => {
+        // Unsure whether a slot is free: wait rather than risk running over the limit.
+        logger.warn({ err: error }, 'could not reach the running slots; job deferred');
+        return undefined;
+      });
+      if (!lease) return this.defer(job, token, payload.runningLimit, logger);
+    }
+    try {
+      return await this.runAttempt({ job, token, payload, attempt, lastAttempt, runId, found, logger });
+    } finally {
+      await lease?.release().catch((error) => logger.warn({ err: error }, 'could not give the running slot back; it expires on its own'));
+    }
+  }
+
+  private async runAttempt(a: {
+    job: QueueJob;
+    token?: string;
+    payload: JobPayload;
+    attempt: number;
+    lastAttempt: number;
+    runId: string;
+    found: Extract<RunnableTask, { ok: true }>;
+    logger: Logger;
+  }): Promise<ProcessResult> {
+    const { job, token, payload, attempt, lastAttempt, runId, found, logger } = a;
+    const at = () => new Date().toISOString();
     const progress = new ProgressThrottle(this.deps.progressThrottleMs, (report) => {
       this.deps.events
         .publish({ type: 'progress', jobId: payload.jobId, attempt, at: at(), progress: report.percent, message: report.message })
@@ -112,6 +161,26 @@ export class JobProcessor {
     if (outcome.kind === 'succeeded') progress.flush();
     else progress.cancel();
     return this.conclude({ job, token, payload, attempt, lastAttempt, startedAt, outcome, logger });
+  }
+
+  /**
+   * The tenant already runs its limit in this tier (on any worker): the job goes back to the
+   * queue as a delayed job, with no event and no attempt counted (BullMQ's moveToDelayed skips
+   * the attempt), and comes back at its fair-share priority once the delay is over. This slot
+   * then pauses briefly before fetching again, so idle slots do not spin through a busy
+   * tenant's whole backlog while its own slots are full.
+   */
+  private async defer(job: QueueJob, token: string | undefined, limit: number, logger: Logger): Promise<never> {
+    const { delayMs, pauseMs } = this.deps.defer ?? DEFAULT_DEFER;
+    try {
+      await job.moveToDelayed(Date.now() + delayMs + Math.floor(Math.random() * (delayMs / 2)), token);
+      logger.debug({ runningLimit: limit }, 'tenant runs its limit in this tier: job deferred');
+    } catch (error) {
+      // Lock gone or Redis unreachable: the job is not ours to move; stalled-job recovery returns it.
+      logger.warn({ err: error }, 'could not defer the job; stalled-job recovery will return it');
+    }
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    throw new DelayedError();
   }
 
   private async conclude(a: {

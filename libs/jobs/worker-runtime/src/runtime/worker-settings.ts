@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@validahub/config';
 import type { Plan, TaskRegistry } from '@validahub/jobs-domain';
+import type { DeferSettings } from '../processing/job-processor';
 import type { Task, TaskHandlers } from '@validahub/jobs-tasks';
 import { wantsPrettyLogs } from '@validahub/observability';
 import { createWorkerLogger } from './logger';
@@ -31,6 +32,8 @@ export interface WorkerRuntimeOptions {
   /** Overrides config.worker.shutdownGraceSeconds (tests use short ones). */
   shutdownGraceMs?: number;
   stall?: Partial<StallSettings>;
+  /** How a job whose tenant runs its limit is put back (default: 500 ms delay, 100 ms pause). */
+  defer?: DeferSettings;
   workerName?: string;
 }
 
@@ -47,6 +50,7 @@ export interface WorkerSettings {
   abortGraceMs: number;
   shutdownGraceMs: number;
   stall: StallSettings;
+  defer?: DeferSettings;
 }
 
 export function resolveWorkerSettings(options: WorkerRuntimeOptions): WorkerSettings {
@@ -68,5 +72,6 @@ export function resolveWorkerSettings(options: WorkerRuntimeOptions): WorkerSett
       stalledIntervalMs: config.execution.workerStalledIntervalMs,
       ...options.stall,
     },
+    defer: options.defer,
   };
 }

@@ -6,7 +6,7 @@ import { JobEvent, JobPayload } from '@validahub/jobs-domain';
 import { createTaskRegistry, TASKS } from '@validahub/jobs-tasks';
 import type { TaskHandlers } from '@validahub/jobs-tasks';
 import { ActiveRuns } from '../processing/active-runs';
-import { EventSink, JobProcessor, QueueJob } from '../processing/job-processor';
+import { DeferSettings, EventSink, JobProcessor, QueueJob, RunningSlots } from '../processing/job-processor';
 import { RetryDelays } from '../processing/retry-delays';
 import { InProcessExecutor, TaskExecutor } from '../processing/task-executor';
 import { TaskHandlerLookup } from '../processing/task-handler-lookup';
@@ -36,6 +36,8 @@ export interface FakeQueueJob extends QueueJob {
   readonly handedBackWith: Array<string | undefined>;
   /** Tokens the processor renewed the lock with itself, in order. */
   readonly lockExtendedWith: string[];
+  /** Times (ms) the processor deferred the job to. */
+  readonly delayedUntil: number[];
 }
 
 export function fakeQueueJob(
@@ -44,6 +46,7 @@ export function fakeQueueJob(
 ): FakeQueueJob {
   const handedBackWith: Array<string | undefined> = [];
   const lockExtendedWith: string[] = [];
+  const delayedUntil: number[] = [];
   const jobId = (data as { jobId?: unknown } | null)?.jobId;
   return {
     id: typeof jobId === 'string' ? jobId : 'bull-1',
@@ -53,6 +56,10 @@ export function fakeQueueJob(
     queueName: 'queue-pro',
     handedBackWith,
     lockExtendedWith,
+    delayedUntil,
+    async moveToDelayed(timestamp: number) {
+      delayedUntil.push(timestamp);
+    },
     async extendLock(token: string) {
       lockExtendedWith.push(token);
       return options.lockLost ? 0 : 1;
@@ -71,6 +78,8 @@ export interface TestProcessorOptions {
   executor?: TaskExecutor;
   progressThrottleMs?: number;
   abortGraceMs?: number;
+  slots?: RunningSlots;
+  defer?: DeferSettings;
 }
 
 /** The test-only task definitions (noop, sleep, flaky); handlers are the test's own fakes. */
@@ -89,6 +98,8 @@ export function newTestProcessor(options: TestProcessorOptions = {}) {
     progressThrottleMs: options.progressThrottleMs ?? 500,
     abortGraceMs: options.abortGraceMs ?? 2_000,
     lockDurationMs: 30_000,
+    slots: options.slots,
+    defer: options.defer,
   });
   return { processor, events, activeRuns, retryDelays };
 }

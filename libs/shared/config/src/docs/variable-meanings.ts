@@ -46,6 +46,7 @@ export const VARIABLE_MEANINGS: Record<string, string> = {
   RATE_LIMIT_CREATES_PER_MINUTE_PLAN: "a plan's job creates per minute (`RATE_LIMIT_CREATES_PER_MINUTE_FREE`, ...; defaults 30/300/1200/6000)",
   RATE_LIMIT_REQUESTS_PER_MINUTE_PLAN: "a plan's requests per minute (defaults 300/3000/12000/60000)",
   QUOTA_UNFINISHED_JOBS_PLAN: "a plan's unfinished (queued, running, retrying) jobs (defaults 20/500/5000/50000)",
+  RUNNING_AT_ONCE_PLAN: "a tenant's jobs running at once in its plan's tier, across every worker replica (defaults 1/2/3/5)",
   QUOTA_UPLOAD_BYTES_PLAN: "a plan's stored upload bytes (defaults 1/20/100/1024 GiB)",
   RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: 'requests per minute from one address without a valid API key',
   UPLOAD_RETENTION_DAYS: 'uploads older than this are purged',

@@ -8,16 +8,18 @@ export interface PlanLimits {
   createsPerMinute: number;
   requestsPerMinute: number;
   unfinishedJobs: number;
+  /** A tenant's attempts running at once in its tier, across every worker replica. */
+  runningAtOnce: number;
   uploadBytes: number;
 }
 
 const GIB = 1024 ** 3;
 
 export const DEFAULT_PLAN_LIMITS: Readonly<Record<PlanName, PlanLimits>> = {
-  free: { createsPerMinute: 30, requestsPerMinute: 300, unfinishedJobs: 20, uploadBytes: GIB },
-  pro: { createsPerMinute: 300, requestsPerMinute: 3_000, unfinishedJobs: 500, uploadBytes: 20 * GIB },
-  business: { createsPerMinute: 1_200, requestsPerMinute: 12_000, unfinishedJobs: 5_000, uploadBytes: 100 * GIB },
-  enterprise: { createsPerMinute: 6_000, requestsPerMinute: 60_000, unfinishedJobs: 50_000, uploadBytes: 1024 * GIB },
+  free: { createsPerMinute: 30, requestsPerMinute: 300, unfinishedJobs: 20, runningAtOnce: 1, uploadBytes: GIB },
+  pro: { createsPerMinute: 300, requestsPerMinute: 3_000, unfinishedJobs: 500, runningAtOnce: 2, uploadBytes: 20 * GIB },
+  business: { createsPerMinute: 1_200, requestsPerMinute: 12_000, unfinishedJobs: 5_000, runningAtOnce: 3, uploadBytes: 100 * GIB },
+  enterprise: { createsPerMinute: 6_000, requestsPerMinute: 60_000, unfinishedJobs: 50_000, runningAtOnce: 5, uploadBytes: 1024 * GIB },
 };
 
 export interface LimitsConfig {
@@ -36,6 +38,7 @@ const VARIABLES: Record<keyof PlanLimits, string> = {
   createsPerMinute: 'RATE_LIMIT_CREATES_PER_MINUTE',
   requestsPerMinute: 'RATE_LIMIT_REQUESTS_PER_MINUTE',
   unfinishedJobs: 'QUOTA_UNFINISHED_JOBS',
+  runningAtOnce: 'RUNNING_AT_ONCE',
   uploadBytes: 'QUOTA_UPLOAD_BYTES',
 };
 
