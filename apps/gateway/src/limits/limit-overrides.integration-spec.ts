@@ -75,6 +75,15 @@ describe('limit overrides through the admin API (two gateways)', () => {
     expect((await one.get(JobQueues).queue('pro').getJob(again.json().id))?.data.runningLimit).toBe(2);
   });
 
+  it('keeps every one of several concurrent changes to different limits, from both replicas', async () => {
+    const tenant = await newTenant(one, { plan: 'business' });
+    const changes = [{ creates_per_minute: 11 }, { requests_per_minute: 12 }, { unfinished_jobs: 13 }, { running_at_once: 14 }, { upload_bytes: 15 }];
+    const answers = await Promise.all(changes.map((change, i) => setLimits(tenant.id, change, i % 2 ? one : two)));
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    const shown = await one.inject({ method: 'GET', url: `/api/v1/admin/tenants/${tenant.id}`, headers: operators.headers });
+    expect(shown.json().limit_overrides).toEqual(Object.assign({}, ...changes));
+  });
+
   it.each([
     ['zero', { running_at_once: 0 }, 'running_at_once'],
     ['a negative number', { unfinished_jobs: -5 }, 'unfinished_jobs'],

@@ -28,6 +28,13 @@ describe('job payload', () => {
     expect(payloadProblems({ ...valid, signature: 'xyz' })).toEqual(['signature is not a hex HMAC-SHA256']);
   });
 
+  it('accepts a running limit of 1 or more, and refuses anything else', () => {
+    expect(payloadProblems({ ...valid, runningLimit: 1 })).toEqual([]);
+    for (const runningLimit of [0, -2, 1.5, '2', null]) {
+      expect(payloadProblems({ ...valid, runningLimit })).toEqual(['runningLimit must be a whole number >= 1']);
+    }
+  });
+
   it('numbers attempts from the base: BullMQ restarting at 0 never reuses a number', () => {
     expect(attemptNumber({}, 0)).toBe(1);
     expect(attemptNumber({}, 2)).toBe(3);
