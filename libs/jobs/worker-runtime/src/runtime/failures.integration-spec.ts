@@ -80,8 +80,10 @@ describe('worker runtime: permanent errors, retries with backoff, time limits', 
     const ranMs = Date.parse(failed.at) - Date.parse(failed.startedAt!);
     expect(ranMs).toBeGreaterThanOrEqual(1_300 - 20); // limit + the harness's 300 ms grace
     expect(ranMs).toBeLessThan(2_000);
-    const nextDone = await h.waitForEvent(next.jobId, 'succeeded', 3_000);
-    expect(Date.parse(nextDone.at) - Date.parse(failed.startedAt!)).toBeLessThan(3_000);
+    // The slot comes back once the stuck sandbox thread is replaced; a new thread loads the task
+    // code (1-2 s on a busy 2-core machine), so this bounds "freed", not how fast a thread starts.
+    const nextDone = await h.waitForEvent(next.jobId, 'succeeded', 6_000);
+    expect(Date.parse(nextDone.at) - Date.parse(failed.startedAt!)).toBeLessThan(6_000);
     await waitFor(async () => (await h.queues.queue('free').getJobState(stuck.jobId)) === 'failed');
   });
 });
