@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Omittable } from '../http/omittable';
 import { Plan, PLANS } from '@validahub/jobs-domain';
 import { SCOPES, TENANT_STATUSES, TenantStatus } from '@validahub/tenancy';
 
@@ -29,17 +30,17 @@ export class CreateTenantDto {
 
 export class UpdateTenantDto {
   @ApiPropertyOptional({ enum: PLANS })
-  @IsOptional()
+  @Omittable()
   @IsIn(PLANS)
   plan?: Plan;
 
   @ApiPropertyOptional({ enum: TENANT_STATUSES, description: '`suspended`: every key of the tenant gets 403 tenant-suspended.' })
-  @IsOptional()
+  @Omittable()
   @IsIn(TENANT_STATUSES)
   status?: TenantStatus;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @IsString({ each: true })
   allowed_buckets?: string[];

@@ -185,6 +185,10 @@ describe('API keys: 401 and 403 (AUTH_MODE=required)', () => {
       const scopes = expectProblem(await request('POST', `/api/v1/admin/tenants/${pro.id}/keys`, operators.headers, { scopes: ['everything'] }), 400);
       expect(scopes.errors?.[0]?.field).toBe('scopes');
       expectProblem(await request('PATCH', `/api/v1/admin/tenants/${pro.id}`, operators.headers, { status: 'paused' }), 400);
+      for (const field of ['plan', 'status', 'allowed_buckets']) {
+        const refused = expectProblem(await request('PATCH', `/api/v1/admin/tenants/${pro.id}`, operators.headers, { [field]: null }), 400);
+        expect(refused.errors?.[0]?.field).toBe(field);
+      }
     });
   });
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Omittable } from '../http/omittable';
 import { MISFIRE_POLICIES, MisfirePolicy, ScheduleRecord, ScheduleRun } from './schedule-records';
 
 // Bodies and answers of /api/v1/schedules. A schedule names its job's `task`, or a `template`
@@ -67,19 +68,19 @@ export class CreateScheduleDto {
 }
 
 export class UpdateScheduleDto {
-  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) cron?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) timezone?: string;
-  @ApiPropertyOptional({ description: 'Replaces `template` (the schedule then has none).' }) @IsOptional() @IsString() @Length(1, 64) task?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @Omittable() @IsString() @Length(1, 100) name?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 200) cron?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 64) timezone?: string;
+  @ApiPropertyOptional({ description: 'Replaces `template` (the schedule then has none).' }) @Omittable() @IsString() @Length(1, 64) task?: string;
   @ApiPropertyOptional({ maxLength: 80, description: 'Replaces `task` (the schedule then has none).' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 80)
   template?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsObject() params?: Record<string, unknown>;
-  @ApiPropertyOptional({ minimum: 1, maximum: 10 }) @IsOptional() @IsInt() @Min(1) @Max(10) priority?: number;
-  @ApiPropertyOptional({ description: '`false` pauses; `true` resumes from the next fire after now.' }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ enum: MISFIRE_POLICIES }) @IsOptional() @IsIn(MISFIRE_POLICIES) misfire?: MisfirePolicy;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @Omittable() @IsObject() params?: Record<string, unknown>;
+  @ApiPropertyOptional({ minimum: 1, maximum: 10 }) @Omittable() @IsInt() @Min(1) @Max(10) priority?: number;
+  @ApiPropertyOptional({ description: '`false` pauses; `true` resumes from the next fire after now.' }) @Omittable() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ enum: MISFIRE_POLICIES }) @Omittable() @IsIn(MISFIRE_POLICIES) misfire?: MisfirePolicy;
 }
 
 export class PageQuery {

@@ -78,6 +78,13 @@ describe('schedules: cron fires through the idempotent create path, exactly once
       if (field) expect(refused.json().errors.map((e: { field: string }) => e.field)).toContain(field);
     }
     expect((await api('POST', '/api/v1/schedules', { name: 'x', timezone: 'UTC', cron: '*/5 * * * *', ...NOOP }, pro)).statusCode).toBe(201);
+    // A PATCH may leave a field out but not send it as null: each is a 400 naming the field, the schedule unchanged.
+    for (const field of ['name', 'cron', 'timezone', 'task', 'template', 'params', 'priority', 'enabled', 'misfire']) {
+      const refused = await api('PATCH', `/api/v1/schedules/${created.id}`, { [field]: null });
+      expect([field, refused.statusCode]).toEqual([field, 400]);
+      expect(refused.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect((await api('GET', `/api/v1/schedules/${created.id}`)).json()).toMatchObject({ name: 'nightly', cron: '30 4 * * *', enabled: true });
 
     for (const [method, url] of [
       ['GET', `/api/v1/schedules/${created.id}`],

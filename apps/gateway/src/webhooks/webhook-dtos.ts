@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Omittable } from '../http/omittable';
 import { WEBHOOK_EVENT_TYPES, WebhookEventType } from './webhook-events';
 import type { DeliveryRecord, EndpointRecord } from './webhook-records';
 
@@ -32,13 +33,13 @@ export class CreateWebhookDto {
 
 export class UpdateWebhookDto {
   @ApiPropertyOptional({ example: 'https://example.com/hooks/validahub' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 2_048)
   url?: string;
 
   @ApiPropertyOptional({ type: [String], enum: WEBHOOK_EVENT_TYPES })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
@@ -52,7 +53,7 @@ export class UpdateWebhookDto {
   description?: string | null;
 
   @ApiPropertyOptional({ description: '`false` pauses deliveries; `true` re-enables a disabled endpoint and clears `disabled_reason`.' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 }

@@ -104,6 +104,11 @@ describe('webhooks: endpoints, signed deliveries from the outbox, retries, disab
       expect(refused.statusCode).toBe(400);
       expect(refused.json().errors.map((e: { field: string }) => e.field)).toContain(field);
     }
+    for (const field of ['url', 'events', 'enabled']) {
+      const refused = await api('PATCH', `/api/v1/webhooks/${endpoint.id}`, { [field]: null });
+      expect([field, refused.statusCode]).toEqual([field, 400]);
+      expect(refused.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
     expect((await api('GET', '/api/v1/webhooks/not-a-uuid')).statusCode).toBe(400);
     expect((await api('GET', '/api/v1/webhooks/00000000-0000-4000-8000-000000000000/deliveries?limit=0')).statusCode).toBe(400);
 
