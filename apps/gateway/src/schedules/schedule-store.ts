@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { returnedRows } from '@validahub/jobs-persistence';
+import { pageWithTotal } from '../infra/page-with-total';
 import { SCHEDULE_COLUMNS, ScheduleRecord, ScheduleRun, toSchedule } from './schedule-records';
 
 /** A schedule as saved: the record without what the store assigns (id, timestamps, last fire). */
@@ -50,15 +51,15 @@ export class ScheduleStore {
   }
 
   async list(tenantId: string, limit: number, offset: number): Promise<{ items: ScheduleRecord[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.dataSource.query(`SELECT ${SCHEDULE_COLUMNS} FROM schedules WHERE tenant_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [
-        tenantId,
-        limit,
-        offset,
-      ]),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM schedules WHERE tenant_id = $1`, [tenantId]),
-    ]);
-    return { items: rows.map(toSchedule), total: count[0].total as number };
+    const { rows, total } = await pageWithTotal(this.dataSource, {
+      fromWhere: 'schedules WHERE tenant_id = $1',
+      columns: SCHEDULE_COLUMNS,
+      orderBy: 'created_at DESC, id',
+      params: [tenantId],
+      limit,
+      offset,
+    });
+    return { items: rows.map(toSchedule), total };
   }
 
   async get(tenantId: string, id: string): Promise<ScheduleRecord | null> {
@@ -85,20 +86,20 @@ export class ScheduleStore {
 
   /** The jobs a schedule created, newest fire first. */
   async runs(scheduleId: string, limit: number, offset: number): Promise<{ items: ScheduleRun[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.dataSource.query(
-        `SELECT r.scheduled_for, r.job_id, r.created_at, j.status FROM schedule_runs r JOIN jobs j ON j.id = r.job_id
-          WHERE r.schedule_id = $1 ORDER BY r.scheduled_for DESC LIMIT $2 OFFSET $3`,
-        [scheduleId, limit, offset],
-      ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM schedule_runs WHERE schedule_id = $1`, [scheduleId]),
-    ]);
-    const items = (rows as Record<string, unknown>[]).map((row) => ({
+    const { rows, total } = await pageWithTotal(this.dataSource, {
+      fromWhere: 'schedule_runs r JOIN jobs j ON j.id = r.job_id WHERE r.schedule_id = $1',
+      columns: 'r.scheduled_for, r.job_id, r.created_at, j.status',
+      orderBy: 'r.scheduled_for DESC',
+      params: [scheduleId],
+      limit,
+      offset,
+    });
+    const items = rows.map((row) => ({
       scheduledFor: row.scheduled_for as Date,
       jobId: row.job_id as string,
       jobStatus: row.status as string,
       createdAt: row.created_at as Date,
     }));
-    return { items, total: count[0].total as number };
+    return { items, total };
   }
 }

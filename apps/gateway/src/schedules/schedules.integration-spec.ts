@@ -52,6 +52,9 @@ describe('schedules: cron fires through the idempotent create path, exactly once
     expect(created.next_run_at).toMatch(/T06:00:00.000Z$/);
     expect((await api('GET', `/api/v1/schedules/${created.id}`)).json()).toEqual(created);
     expect((await api('GET', '/api/v1/schedules')).json().items.map((s: { id: string }) => s.id)).toContain(created.id);
+    const listed = (await api('GET', '/api/v1/schedules')).json();
+    // Past the end: no items, and still the count (page and total come from one statement).
+    expect((await api('GET', `/api/v1/schedules?offset=${listed.total}`)).json()).toMatchObject({ items: [], total: listed.total });
     const paused = (await api('PATCH', `/api/v1/schedules/${created.id}`, { enabled: false })).json();
     expect(paused).toMatchObject({ enabled: false, next_run_at: null });
     const moved = (await api('PATCH', `/api/v1/schedules/${created.id}`, { enabled: true, cron: '30 4 * * *', timezone: 'Asia/Tokyo' })).json();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { returnedRows } from '@validahub/jobs-persistence';
+import { pageWithTotal } from '../infra/page-with-total';
 import { newWebhookSecret } from './webhook-sender';
 import { DELIVERY_COLUMNS, DeliveryRecord, ENDPOINT_COLUMNS, EndpointRecord, toDelivery, toEndpoint } from './webhook-records';
 import { TEST_EVENT_TYPE } from './webhook-events';
@@ -89,14 +90,15 @@ export class WebhookEndpoints {
 
   /** Newest first; `limit`/`offset` paging. */
   async deliveries(endpointId: string, limit: number, offset: number): Promise<{ items: DeliveryRecord[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.dataSource.query(
-        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
-        [endpointId, limit, offset],
-      ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM webhook_deliveries WHERE endpoint_id = $1`, [endpointId]),
-    ]);
-    return { items: rows.map(toDelivery), total: count[0].total as number };
+    const { rows, total } = await pageWithTotal(this.dataSource, {
+      fromWhere: 'webhook_deliveries WHERE endpoint_id = $1',
+      columns: DELIVERY_COLUMNS,
+      orderBy: 'created_at DESC, id DESC',
+      params: [endpointId],
+      limit,
+      offset,
+    });
+    return { items: rows.map(toDelivery), total };
   }
 
   async delivery(endpointId: string, id: string): Promise<DeliveryRecord | null> {
