@@ -27,6 +27,8 @@ export function waitForDrain(stream: Writable, signal: AbortSignal | undefined):
       reject(new ValidationAbortedError(signal?.reason));
     };
     if (signal?.aborted) return onAbort();
+    // Destroyed before we started waiting: 'close' may already have fired, and would never again.
+    if (stream.destroyed) return stream.errored ? onError(stream.errored) : onClose();
     stream.on('drain', onDrain);
     stream.on('error', onError);
     stream.on('close', onClose);
