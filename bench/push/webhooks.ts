@@ -4,8 +4,12 @@
  *      with one endpoint subscribed; the gateway's outbox sender delivers them, signed, to a
  *      loopback receiver. Baseline: the same 1,000 POSTs sent straight from this process.
  *   2. Create-to-terminal latency (POST /jobs, then started + succeeded applied, until GET shows
- *      succeeded) with 3 endpoints subscribed vs none, in alternating blocks, sequential jobs.
+ *      succeeded; polled 1 ms apart) with 3 endpoints subscribed vs none, in alternating blocks, sequential jobs.
+ *      Also the gateway's CPU ms per job in each mode (from /proc: steadier than wall time on a
+ *      busy machine).
  * Usage: node -r @swc-node/register bench/push/webhooks.ts [events] [latency samples per mode]
+ * With PROFILE_DIR=<dir> the gateway runs under `node --cpu-prof` and writes its profile there
+ * (summarise it with bench/load/cpu-profile-summary.ts).
  */
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -14,14 +18,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRedis, JobEventPublisher } from '@validahub/jobs-queueing';
-import { createTestDatabase, TEST_REDIS_URL, uniqueQueuePrefix, waitFor } from '@validahub/testing';
-import { benchGatewayEnv, startBenchGateway } from '../jobs/bench-gateway';
+import { createTestDatabase, freePort, TEST_REDIS_URL, uniqueQueuePrefix, waitFor } from '@validahub/testing';
+import { benchGatewayEnv } from '../jobs/bench-gateway';
+import { startNodeProcess } from '../load/node-process';
 import { runPool, summarise } from '../jobs/latency-stats';
 
 const EVENTS = Number(process.argv[2] ?? 1_000);
 const SAMPLES = Number(process.argv[3] ?? 300);
 const BLOCK = 25;
 const IN_FLIGHT = 50;
+const POLL_GAP_MS = 1;
 
 async function main(): Promise<void> {
   let received = 0;
@@ -40,12 +46,21 @@ async function main(): Promise<void> {
   const prefix = uniqueQueuePrefix('bench-webhooks');
   const redis = createRedis(TEST_REDIS_URL, 'producer');
   const publisher = new JobEventPublisher(redis, prefix);
-  const { process: gateway, base } = await startBenchGateway('gateway', {
-    ...benchGatewayEnv(db.url, prefix, storage),
-    AUTH_MODE: 'open',
-    ENABLE_TEST_TASKS: 'true',
-    WEBHOOK_ALLOW_PRIVATE: 'true',
-  });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const gateway = startNodeProcess(
+    'apps/gateway/src/main.ts',
+    { ...benchGatewayEnv(db.url, prefix, storage), PORT: String(port), AUTH_MODE: 'open', ENABLE_TEST_TASKS: 'true', WEBHOOK_ALLOW_PRIVATE: 'true' },
+    { profileDir: process.env.PROFILE_DIR },
+  );
+  await waitFor(
+    async () => {
+      if (gateway.child.exitCode !== null) throw new Error(`gateway exited during start-up:\n${gateway.output().slice(-3000)}`);
+      return (await fetch(`${base}/health/ready`).catch(() => null))?.ok === true;
+    },
+    60_000,
+    'gateway ready',
+  );
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
@@ -87,6 +102,7 @@ async function main(): Promise<void> {
     const list = (await (await fetch(`${base}/api/v1/webhooks`)).json()) as { items: { id: string }[] };
     for (const endpoint of list.items) await fetch(`${base}/api/v1/webhooks/${endpoint.id}`, { method: 'DELETE' });
     const samples: Record<'none' | 'three', number[]> = { none: [], three: [] };
+    const cpuSeconds: Record<'none' | 'three', number> = { none: 0, three: 0 };
     const oneJob = async () => {
       const t0 = performance.now();
       const { id } = await createJob();
@@ -94,16 +110,25 @@ async function main(): Promise<void> {
       for (;;) {
         const job = (await (await fetch(`${base}/api/v1/jobs/${id}`)).json()) as { status: string };
         if (job.status === 'succeeded') return performance.now() - t0;
+        // A client that polls back to back would make the gateway's load depend on the latency measured.
+        await new Promise((resolve) => setTimeout(resolve, POLL_GAP_MS));
       }
     };
     for (let i = 0; i < 10; i++) await oneJob(); // warm-up
+    received = 0;
+    // 3 endpoints x (job.started + job.succeeded) per job of a 'three' block.
+    const deliveredTarget = () => samples.three.length * 6;
     for (let block = 0; samples.three.length < SAMPLES; block++) {
       const mode = block % 2 === 0 ? 'none' : 'three';
       const endpoints =
         mode === 'three'
           ? await Promise.all([1, 2, 3].map(() => post('/api/v1/webhooks', { url: hookUrl, events: ['job.started', 'job.succeeded'] })))
           : [];
+      const cpuBefore = gateway.cpuSeconds();
       for (let i = 0; i < BLOCK; i++) samples[mode].push(await oneJob());
+      // Let the sender finish this block's deliveries, so their CPU is counted in this mode.
+      if (mode === 'three') await waitFor(() => received >= deliveredTarget(), 60_000, 'block deliveries');
+      cpuSeconds[mode] += gateway.cpuSeconds() - cpuBefore;
       for (const endpoint of endpoints) await fetch(`${base}/api/v1/webhooks/${endpoint.id}`, { method: 'DELETE' });
     }
     const none = summarise(samples.none);
@@ -112,9 +137,11 @@ async function main(): Promise<void> {
     console.log(`create-to-terminal, no endpoint:  ${fmt(none)}`);
     console.log(`create-to-terminal, 3 endpoints:  ${fmt(three)}`);
     const added = three.p50 - none.p50;
+    const cpuPerJob = (mode: 'none' | 'three') => ((cpuSeconds[mode] * 1_000) / samples[mode].length).toFixed(2);
+    console.log(`gateway CPU per job: no endpoint ${cpuPerJob('none')} ms, 3 endpoints (6 deliveries) ${cpuPerJob('three')} ms`);
     console.log(`added at p50: ${added.toFixed(2)} ms (ratio ${(three.p50 / none.p50).toFixed(2)}x); within +2 ms: ${added <= 2 ? 'yes' : 'NO'}`);
   } finally {
-    await gateway.kill('SIGTERM');
+    await gateway.stop();
     await redis.quit();
     await new Promise((resolve) => receiver.close(resolve));
     await db.drop();
