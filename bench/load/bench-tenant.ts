@@ -6,6 +6,20 @@ import { createJobsDataSource } from '@validahub/jobs-persistence';
 import { tenantPrefix } from '@validahub/storage';
 import { KeyHasher, TenancyStore, TenantAdmin } from '@validahub/tenancy';
 
+const HIGH = '100000000';
+
+/**
+ * Gateway env raising the enterprise plan's rate limits and unfinished-jobs quota out of reach:
+ * limits stay on (every request still draws its units from Redis, every insert meets the quota
+ * trigger), but a load run of tens of thousands of creates is not refused (6,000 creates a minute
+ * by default).
+ */
+export const RAISED_ENTERPRISE_LIMITS: Record<string, string> = {
+  RATE_LIMIT_CREATES_PER_MINUTE_ENTERPRISE: HIGH,
+  RATE_LIMIT_REQUESTS_PER_MINUTE_ENTERPRISE: HIGH,
+  QUOTA_UNFINISHED_JOBS_ENTERPRISE: HIGH,
+};
+
 /** A tenant on `plan` and one API key, made with the same TenantAdmin the admin routes use (the gateway must have migrated). */
 export async function benchTenantKey(databaseUrl: string, plan: Plan): Promise<{ key: string; tenantId: string }> {
   const dataSource = await createJobsDataSource({ databaseUrl, poolSize: 1 }).initialize();

@@ -16,10 +16,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runAutocannon, LoadResult } from './autocannon-run';
-import { benchFeeds, benchTenantKey } from './bench-tenant';
+import { benchFeeds, benchTenantKey, RAISED_ENTERPRISE_LIMITS } from './bench-tenant';
 import { CpuProfile, printSummary, profilesIn, summariseProfile } from './cpu-profile-summary';
 import { startGatewayUnderTest } from './gateway-under-test';
 import { loadAverage } from './node-process';
+import { backendCpuUsed, readBackendCpu } from './postgres-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +43,8 @@ const batchBody = (uris: string[], n: number) => JSON.stringify({ jobs: Array.fr
 
 interface Measured extends LoadResult {
   cpuMsPerRequest: number;
+  /** CPU of the Postgres backends serving the gateway's database. */
+  dbCpuMsPerRequest: number;
 }
 
 async function main(): Promise<void> {
@@ -52,19 +55,21 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${loadAverage()} (2 cores shared)`);
   const spawnedAt = Date.now();
   let measuredFromMs = 0;
-  const target = await startGatewayUnderTest('createload', { RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: values['log-level'] as string }, values.profile);
+  const target = await startGatewayUnderTest('createload', { ...RAISED_ENTERPRISE_LIMITS, RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: values['log-level'] as string }, values.profile);
   try {
     const { key, tenantId } = await benchTenantKey(target.databaseUrl, 'enterprise');
     const uris = await benchFeeds(target.env.STORAGE_ROOT, tenantId, FEEDS);
     const CREATE_BODY = JSON.stringify(job(uris[0]));
     const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const measure = async (request: Parameters<typeof runAutocannon>[0]): Promise<Measured> => {
+      const dbBefore = await readBackendCpu(target.databaseUrl);
       const cpuBefore = target.gateway.cpuSeconds();
       const result = await runAutocannon(request);
       const cpuMs = (target.gateway.cpuSeconds() - cpuBefore) * 1000;
+      const dbCpuMs = backendCpuUsed(dbBefore, await readBackendCpu(target.databaseUrl)) * 1000;
       if (result.non2xx || result.errors)
         throw new Error(`${request.method ?? 'GET'} ${request.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-      return { ...result, cpuMsPerRequest: cpuMs / result.requests };
+      return { ...result, cpuMsPerRequest: cpuMs / result.requests, dbCpuMsPerRequest: dbCpuMs / result.requests };
     };
     const health = () => measure({ url: `${target.base}/health/live`, connections: CONNECTIONS, seconds: SECONDS });
     const create = () =>
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
     const f = (n: number, d = 1) => n.toFixed(d);
     const line = (name: string, r: Measured, perRequest = 1) =>
       `  ${name.padEnd(22)} ${f(r.reqPerSecond * perRequest, 0).padStart(6)} ${perRequest > 1 ? 'jobs/s' : 'req/s '}  p50 ${f(r.p50)} ms  p99 ${f(r.p99)} ms  ` +
-      `gateway CPU ${f(r.cpuMsPerRequest / perRequest, 3)} ms/${perRequest > 1 ? 'job' : 'req'}`;
+      `gateway CPU ${f(r.cpuMsPerRequest / perRequest, 3)} ms/${perRequest > 1 ? 'job' : 'req'}, Postgres ${f(r.dbCpuMsPerRequest / perRequest, 3)}`;
     const ratios: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       console.log(`round ${round} (load ${loadAverage()}):`);

@@ -22,7 +22,7 @@ import { Client } from 'pg';
 import { bullConnection, redisOptions } from '@validahub/jobs-queueing';
 import { createTestDatabase, TEST_REDIS_URL, uniqueQueuePrefix, waitFor } from '@validahub/testing';
 import { runAutocannon } from './autocannon-run';
-import { benchTenantKey } from './bench-tenant';
+import { benchTenantKey, RAISED_ENTERPRISE_LIMITS } from './bench-tenant';
 import { startGatewayUnderTest } from './gateway-under-test';
 import { lagP99, scrapeLagBuckets } from './lag-histogram';
 import { loadAverage, NodeProcess, startNodeProcess } from './node-process';
@@ -144,7 +144,9 @@ async function main(): Promise<void> {
   const single = values.only !== 'batch';
   const batched = values.only !== 'single';
   console.log(`whole path vs peers; worker concurrency ${CONCURRENCY}; load average at start ${loadAverage()} (2 cores shared)`);
-  const target = await startGatewayUnderTest('wholepath', { METRICS_TOKEN, WORKER_CONCURRENCY: String(CONCURRENCY), PROGRESS_THROTTLE_MS: '500' });
+  const target = await startGatewayUnderTest('wholepath', {
+    ...RAISED_ENTERPRISE_LIMITS,
+    METRICS_TOKEN, WORKER_CONCURRENCY: String(CONCURRENCY), PROGRESS_THROTTLE_MS: '500' });
   const pg = new Client({ connectionString: target.databaseUrl });
   try {
     const worker = target.also('apps/worker-enterprise/src/main.ts');

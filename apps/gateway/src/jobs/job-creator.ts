@@ -23,6 +23,10 @@ import type { TemplateVersion } from '../templates/template-store';
 import { TemplatesService } from '../templates/templates.service';
 import { JobInputs } from '../reports/report-inputs';
 
+// Creates wait for the tenant usage row the statement before them locked until its commit, so more
+// statements at once only queue in Postgres; two keep one executing while the next is formed.
+const INSERTS_IN_FLIGHT = 2;
+
 /** Where a job comes from, beyond its request: recorded on the job, filterable in the list. */
 export type JobLinks = Pick<NewJob, 'workflowId' | 'stepId' | 'retryOf' | 'scheduleId'>;
 
@@ -38,7 +42,8 @@ export interface CreateOptions extends CreateJobOptions {
 @Injectable()
 export class JobCreator {
   // A row refused by Postgres fails its own create only: the batch is retried one row at a time.
-  private readonly inserts = new MicroBatcher<NewJob, JobEntity>((jobs) => this.jobs.createMany(jobs), 100, mayBeOneRowsFault);
+  // At most INSERTS_IN_FLIGHT statements at once: the rest gather into the next one (see MicroBatcher).
+  private readonly inserts = new MicroBatcher<NewJob, JobEntity>((jobs) => this.jobs.createMany(jobs), 100, mayBeOneRowsFault, INSERTS_IN_FLIGHT);
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
