@@ -20,7 +20,7 @@ import { benchFeeds, benchTenantKey, RAISED_ENTERPRISE_LIMITS } from './bench-te
 import { CpuProfile, printSummary, profilesIn, summariseProfile } from './cpu-profile-summary';
 import { startGatewayUnderTest } from './gateway-under-test';
 import { loadAverage } from './node-process';
-import { backendCpuUsed, readBackendCpu } from './postgres-cpu';
+import { backendCpuUsed, commitsBetween, readBackendCpu } from './postgres-cpu';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +45,8 @@ interface Measured extends LoadResult {
   cpuMsPerRequest: number;
   /** CPU of the Postgres backends serving the gateway's database. */
   dbCpuMsPerRequest: number;
+  /** Postgres transactions committed per request (creates share their insert statements). */
+  commitsPerRequest: number;
 }
 
 async function main(): Promise<void> {
@@ -55,7 +57,11 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${loadAverage()} (2 cores shared)`);
   const spawnedAt = Date.now();
   let measuredFromMs = 0;
-  const target = await startGatewayUnderTest('createload', { ...RAISED_ENTERPRISE_LIMITS, RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: values['log-level'] as string }, values.profile);
+  const target = await startGatewayUnderTest(
+    'createload',
+    { ...RAISED_ENTERPRISE_LIMITS, RECONCILE_INTERVAL_MS: '0', LOG_LEVEL: values['log-level'] as string },
+    values.profile,
+  );
   try {
     const { key, tenantId } = await benchTenantKey(target.databaseUrl, 'enterprise');
     const uris = await benchFeeds(target.env.STORAGE_ROOT, tenantId, FEEDS);
@@ -66,10 +72,16 @@ async function main(): Promise<void> {
       const cpuBefore = target.gateway.cpuSeconds();
       const result = await runAutocannon(request);
       const cpuMs = (target.gateway.cpuSeconds() - cpuBefore) * 1000;
-      const dbCpuMs = backendCpuUsed(dbBefore, await readBackendCpu(target.databaseUrl)) * 1000;
+      const dbAfter = await readBackendCpu(target.databaseUrl);
+      const dbCpuMs = backendCpuUsed(dbBefore, dbAfter) * 1000;
       if (result.non2xx || result.errors)
         throw new Error(`${request.method ?? 'GET'} ${request.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-      return { ...result, cpuMsPerRequest: cpuMs / result.requests, dbCpuMsPerRequest: dbCpuMs / result.requests };
+      return {
+        ...result,
+        cpuMsPerRequest: cpuMs / result.requests,
+        dbCpuMsPerRequest: dbCpuMs / result.requests,
+        commitsPerRequest: commitsBetween(dbBefore, dbAfter) / result.requests,
+      };
     };
     const health = () => measure({ url: `${target.base}/health/live`, connections: CONNECTIONS, seconds: SECONDS });
     const create = () =>
@@ -93,7 +105,7 @@ async function main(): Promise<void> {
     const f = (n: number, d = 1) => n.toFixed(d);
     const line = (name: string, r: Measured, perRequest = 1) =>
       `  ${name.padEnd(22)} ${f(r.reqPerSecond * perRequest, 0).padStart(6)} ${perRequest > 1 ? 'jobs/s' : 'req/s '}  p50 ${f(r.p50)} ms  p99 ${f(r.p99)} ms  ` +
-      `gateway CPU ${f(r.cpuMsPerRequest / perRequest, 3)} ms/${perRequest > 1 ? 'job' : 'req'}, Postgres ${f(r.dbCpuMsPerRequest / perRequest, 3)}`;
+      `gateway CPU ${f(r.cpuMsPerRequest / perRequest, 3)} ms/${perRequest > 1 ? 'job' : 'req'}, Postgres ${f(r.dbCpuMsPerRequest / perRequest, 3)} ms, ${f(r.commitsPerRequest, 3)} commits/req`;
     const ratios: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       console.log(`round ${round} (load ${loadAverage()}):`);

@@ -146,7 +146,10 @@ async function main(): Promise<void> {
   console.log(`whole path vs peers; worker concurrency ${CONCURRENCY}; load average at start ${loadAverage()} (2 cores shared)`);
   const target = await startGatewayUnderTest('wholepath', {
     ...RAISED_ENTERPRISE_LIMITS,
-    METRICS_TOKEN, WORKER_CONCURRENCY: String(CONCURRENCY), PROGRESS_THROTTLE_MS: '500' });
+    METRICS_TOKEN,
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    PROGRESS_THROTTLE_MS: '500',
+  });
   const pg = new Client({ connectionString: target.databaseUrl });
   try {
     const worker = target.also('apps/worker-enterprise/src/main.ts');
