@@ -29,11 +29,15 @@ export interface ProfileSummary {
   busyMs: number;
   frames: SelfTime[];
   packages: SelfTime[];
+  /** Frames by inclusive time: samples with the frame anywhere on their stack (each counted once per sample). */
+  inclusive: SelfTime[];
 }
 
 /** `skipMs`: leave out the first milliseconds of the profile (start-up: module loading, migrations). */
 export function summariseProfile(profile: CpuProfile, top = 20, skipMs = 0): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parentOf = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
   const selfUs = new Map<number, number>();
   let elapsedUs = 0;
   profile.samples.forEach((id, i) => {
@@ -43,14 +47,22 @@ export function summariseProfile(profile: CpuProfile, top = 20, skipMs = 0): Pro
   });
   const frames = new Map<string, number>();
   const packages = new Map<string, number>();
+  const inclusive = new Map<string, number>();
   let total = 0;
   let idle = 0;
   for (const [id, us] of selfUs) {
     const frame = (byId.get(id) as ProfileNode).callFrame;
     total += us;
     if (frame.functionName === '(idle)') idle += us;
-    const name = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    const name = frameName(frame);
     frames.set(name, (frames.get(name) ?? 0) + us);
+    if (frame.functionName !== '(idle)') {
+      // A recursive frame counts once per stack.
+      const onStack = new Set<string>();
+      for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) onStack.add(frameName((byId.get(at) as ProfileNode).callFrame));
+      onStack.delete('(root)');
+      for (const entry of onStack) inclusive.set(entry, (inclusive.get(entry) ?? 0) + us);
+    }
     const pkg = packageOf(frame);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
   }
@@ -61,7 +73,11 @@ export function summariseProfile(profile: CpuProfile, top = 20, skipMs = 0): Pro
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: us / 1000, share: us / busy }));
-  return { totalMs: total / 1000, busyMs: busy / 1000, frames: ranked(frames), packages: ranked(packages) };
+  return { totalMs: total / 1000, busyMs: busy / 1000, frames: ranked(frames), packages: ranked(packages), inclusive: ranked(inclusive) };
+}
+
+function frameName(frame: ProfileNode['callFrame']): string {
+  return `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`.trim();
 }
 
 function shortUrl(url: string): string {
@@ -91,6 +107,8 @@ export function printSummary(label: string, summary: ProfileSummary): void {
   for (const entry of summary.packages) console.log(`    ${pct(entry.share)}  ${entry.ms.toFixed(0).padStart(6)} ms  ${entry.name}`);
   console.log('  top frames by self time:');
   for (const entry of summary.frames) console.log(`    ${pct(entry.share)}  ${entry.ms.toFixed(0).padStart(6)} ms  ${entry.name}`);
+  console.log('  top frames by inclusive time (the frame anywhere on the stack):');
+  for (const entry of summary.inclusive) console.log(`    ${pct(entry.share)}  ${entry.ms.toFixed(0).padStart(6)} ms  ${entry.name}`);
 }
 
 export function profilesIn(path: string): string[] {
