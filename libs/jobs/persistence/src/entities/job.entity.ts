@@ -10,6 +10,7 @@ import { numericToNumber, sqlList } from './columns';
 @Check('jobs_progress_check', 'progress >= 0 AND progress <= 100')
 @Check('jobs_attempts_check', 'attempts >= 0 AND max_attempts >= 1')
 @Index('jobs_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
+// The *_list_idx ones also INCLUDE the other two filters' columns (see ListKeysetIndexes1768500000000).
 @Index('jobs_tenant_status_list_idx', ['tenantId', 'status', 'createdAt', 'id'])
 @Index('jobs_tenant_task_list_idx', ['tenantId', 'taskName', 'createdAt', 'id'])
 @Index('jobs_tenant_plan_list_idx', ['tenantId', 'plan', 'createdAt', 'id'])
