@@ -10,7 +10,8 @@
  * - a full cursor walk of that tenant (limit 100) and of two filtered lists, every page timed,
  *   checking that no job is skipped or repeated; then pages at depths 25%..~100% by cursor;
  * - the offset path (still in the contract) at growing depths, for comparison;
- * - EXPLAIN ANALYZE of the repository's own statement for each first page.
+ * - the repository's own statement in Postgres (EXPLAIN ANALYZE, repeated): plan and execution time
+ *   of each first page and of deep cursor pages.
  * Gateway CPU per request comes from /proc (steadier than wall time on a shared machine).
  *
  * Usage: node -r @swc-node/register bench/jobs/list-1m.ts [--rows 1000000] [--samples 300] [--profile DIR]
@@ -20,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import type { Plan } from '@validahub/jobs-domain';
-import { jobListStatement, type JobListFilter } from '@validahub/jobs-persistence';
+import { jobListStatement, type JobListCursor, type JobListFilter } from '@validahub/jobs-persistence';
 import { benchTenantKey } from '../load/bench-tenant';
 import { startGatewayUnderTest } from '../load/gateway-under-test';
 import { loadAverage } from '../load/node-process';
@@ -221,22 +222,49 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** The repository's own statement for each first page, as Postgres runs it: indexes used, any sort, time. */
+const EXPLAIN_RUNS = 30;
+
+/**
+ * The repository's own statement as Postgres runs it: its plan (indexes, any sort) and its
+ * execution time over EXPLAIN_RUNS runs, the database's share of a request without HTTP, JSON or
+ * the machine's other processes' share of the gateway's CPU.
+ */
 async function explainFirstPages(pg: Client, tenantId: string, filters: [string, string, Partial<JobListFilter>][]): Promise<void> {
-  console.log('\nEXPLAIN ANALYZE of the list statement (first page, limit 20):');
-  for (const [label, , filter] of filters) {
+  const positionAt = async (depth: number): Promise<JobListCursor> => {
+    const { rows } = await pg.query(`SELECT created_at, id FROM jobs WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`, [
+      tenantId,
+      depth,
+    ]);
+    return { createdAt: rows[0].created_at as Date, id: rows[0].id as string };
+  };
+  const cases: [string, Partial<JobListFilter>][] = [
+    ...filters.map(([label, , filter]) => [`first page, ${label}`, filter] as [string, Partial<JobListFilter>]),
+    ['cursor page at depth 200000', { after: await positionAt(200_000) }],
+    ['cursor page at depth 399000', { after: await positionAt(399_000) }],
+    ['cursor page at depth 200000, status=succeeded', { status: 'succeeded', after: await positionAt(200_000) }],
+  ];
+  console.log(`
+the list statement in Postgres (limit 20): execution ms over ${EXPLAIN_RUNS} runs (EXPLAIN ANALYZE, TIMING OFF), plan:`);
+  for (const [label, filter] of cases) {
     const { sql, params } = jobListStatement({ tenantId, limit: 20, offset: 0, ...filter });
-    const [{ 'QUERY PLAN': plan }] = (await pg.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params)).rows as {
-      'QUERY PLAN': { Plan: PlanNode; 'Execution Time': number }[];
-    }[];
+    const times: number[] = [];
+    let plan: PlanNode | undefined;
+    for (let i = 0; i < EXPLAIN_RUNS; i++) {
+      const [{ 'QUERY PLAN': result }] = (await pg.query(`EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${sql}`, params)).rows as {
+        'QUERY PLAN': { Plan: PlanNode; 'Execution Time': number }[];
+      }[];
+      times.push(result[0]['Execution Time']);
+      plan = result[0].Plan;
+    }
     const nodes: string[] = [];
     const visit = (node: PlanNode) => {
       nodes.push(node['Index Name'] ? `${node['Node Type']} ${node['Index Name']}` : node['Node Type']);
       node.Plans?.forEach(visit);
     };
-    visit(plan[0].Plan);
-    const interesting = nodes.filter((n) => /Index|Seq Scan|Sort|Bitmap/.test(n));
-    console.log(`  ${label.padEnd(40)} ${plan[0]['Execution Time'].toFixed(2).padStart(7)} ms  ${[...new Set(interesting)].join(', ')}`);
+    visit(plan as PlanNode);
+    const interesting = [...new Set(nodes.filter((n) => /Index|Seq Scan|Sort|Bitmap/.test(n)))].join(', ');
+    const stats = summarise(times);
+    console.log(`  ${label.padEnd(58)} p50 ${stats.p50.toFixed(2).padStart(6)}  p99 ${stats.p99.toFixed(2).padStart(6)}  ${interesting}`);
   }
 }
 
