@@ -59,6 +59,15 @@ describe('validahub against a running platform', () => {
     await waitFor(async () => JSON.parse((await remote(['jobs', 'get', id, '--json'])).stdout).status === 'succeeded', 60_000, 'job done');
     const list = await remote(['jobs', 'list', '--json', '--limit', '5']);
     expect([list.code, JSON.parse(list.stdout).items.map((j: { id: string }) => j.id)]).toEqual([0, expect.arrayContaining([id])]);
+    // Page by cursor: the table names the next page, and that page starts after the first.
+    const first = await remote(['jobs', 'list', '--limit', '1']);
+    const cursor = /next page: --cursor (\S+)/.exec(first.stdout)?.[1];
+    expect([first.code, first.stdout, cursor]).toEqual([0, expect.stringMatching(/1 of \d+ jobs/), expect.any(String)]);
+    const newest = JSON.parse((await remote(['jobs', 'list', '--limit', '1', '--json'])).stdout).items[0].id;
+    const second = await remote(['jobs', 'list', '--limit', '1', '--cursor', cursor as string, '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).items.map((j: { id: string }) => j.id)).not.toContain(newest);
+    expect((await remote(['jobs', 'list', '--cursor', cursor as string, '--offset', '2'])).code).not.toBe(0);
     const get = await remote(['jobs', 'get', id]);
     expect(get.stdout).toContain(`${id} validate_csv_job succeeded 100%`);
     const result = await remote(['result', id, '--part', 'report']);

@@ -33,7 +33,10 @@ export async function runJobsList(query: ListJobsQuery, json: boolean, context: 
   }
   const table = new Table({ head: ['id', 'task', 'status', 'progress', 'plan', 'created'], style: { head: [], border: [] }, chars: COMPACT_CHARS });
   for (const job of page.items) table.push([job.id, job.task_name, coloured(context.out, job.status), `${job.progress}%`, job.plan, job.created_at]);
-  context.streams.stdout.write(`${table.toString()}\n${page.items.length} of ${page.total} jobs (offset ${page.offset})\n`);
+  // Past 10,000 matching jobs the API stops counting: the total is then a lower bound.
+  const total = `${page.total}${page.total_is_lower_bound ? '+' : ''}`;
+  const next = page.next_cursor ? `next page: --cursor ${page.next_cursor}\n` : '';
+  context.streams.stdout.write(`${table.toString()}\n${page.items.length} of ${total} jobs (offset ${page.offset})\n${next}`);
   return EXIT_CODES.valid;
 }
 

@@ -75,19 +75,20 @@ export function addRemoteCommands(program: Command, deps: RemoteDeps): void {
   );
 
   const jobs = program.command('jobs').description('list, show, cancel or retry jobs');
-  remote<[{ status?: string; task?: string; limit?: number; offset?: number; json?: boolean }]>(
+  remote<[{ status?: string; task?: string; limit?: number; offset?: number; cursor?: string; json?: boolean }]>(
     jobs
       .command('list')
       .description('the newest jobs first')
       .addOption(new Option('--status <status>').choices(STATUSES))
       .option('--task <name>', 'task name')
       .option('--limit <n>', 'page size (1..100)', positive, 20)
-      .option('--offset <n>', 'skip this many', (v) => Number(v), 0)
+      .addOption(new Option('--offset <n>', 'skip this many').argParser((v) => Number(v)).conflicts('cursor'))
+      .option('--cursor <cursor>', 'the next page: the cursor the previous page printed')
       .option('--json', 'print the API answer as JSON'),
     deps,
     (context, options) =>
       runJobsList(
-        { status: options.status, task: options.task, limit: options.limit, offset: options.offset } as ListJobsQuery,
+        { status: options.status, task: options.task, limit: options.limit, offset: options.offset, cursor: options.cursor } as ListJobsQuery,
         !!options.json,
         context,
       ),

@@ -65,7 +65,13 @@ export class JobView extends CreatedJobView {
 @ApiSchema({ name: 'JobList' })
 export class JobListView {
   @ApiProperty({ type: [JobView] }) items!: JobView[];
-  @ApiProperty({ description: 'Matching jobs in all pages.', example: 1 }) total!: number;
+  @ApiProperty({
+    description: 'Matching jobs in all pages: exact up to 10,000; past that, 10,000 with `total_is_lower_bound: true`.',
+    example: 1,
+  })
+  total!: number;
+  @ApiProperty({ description: 'True when more jobs match than `total` says (it is then the 10,000 cap).', example: false })
+  total_is_lower_bound!: boolean;
   @ApiProperty({ example: 20 }) limit!: number;
   @ApiProperty({ example: 0 }) offset!: number;
   @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' }) next_cursor!:

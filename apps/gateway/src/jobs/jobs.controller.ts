@@ -129,7 +129,14 @@ export class JobsController {
   @ApiOkResponse({ type: JobListView, description: 'A page of jobs.' })
   async list(@Query() query: ListJobsQuery, @Ctx() ctx: RequestContext): Promise<JobListView> {
     const page = await this.jobs.list(query, ctx);
-    return { items: page.items.map(toJobView), total: page.total, limit: page.limit, offset: page.offset, next_cursor: page.nextCursor };
+    return {
+      items: page.items.map(toJobView),
+      total: page.total,
+      total_is_lower_bound: page.totalIsLowerBound,
+      limit: page.limit,
+      offset: page.offset,
+      next_cursor: page.nextCursor,
+    };
   }
 
   @Get(':id')

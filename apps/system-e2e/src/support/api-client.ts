@@ -62,10 +62,13 @@ export class ApiClient {
   /** Every job of the (anonymous) tenant, newest first. */
   async allJobs(): Promise<JobView[]> {
     const jobs: JobView[] = [];
-    for (let offset = 0; ; offset += 100) {
-      const page = await this.client.listJobs({ limit: 100, offset });
+    // By cursor: `total` stops counting at 10,000, and a cursor page costs the same at any depth.
+    let cursor: string | undefined;
+    do {
+      const page = await this.client.listJobs({ limit: 100, cursor });
       jobs.push(...page.items);
-      if (jobs.length >= page.total || !page.items.length) return jobs;
-    }
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    return jobs;
   }
 }

@@ -8,6 +8,7 @@ import { FairRankResultExpiry1768000000000 } from './migrations/1768000000000-fa
 import { JobCompositionColumns1768200000000 } from './migrations/1768200000000-job-composition-columns';
 import { CreateReportFacts1768200000200 } from './migrations/1768200000200-report-facts';
 import { ReportFactsPerStatement1768200000300 } from './migrations/1768200000300-report-facts-per-statement';
+import { ListKeysetIndexes1768500000000 } from './migrations/1768500000000-list-keyset-indexes';
 
 type EntityTarget = (new () => unknown) | EntitySchema;
 type MigrationClass = new () => MigrationInterface;
@@ -21,6 +22,7 @@ export const JOBS_MIGRATIONS: MigrationClass[] = [
   JobCompositionColumns1768200000000,
   CreateReportFacts1768200000200,
   ReportFactsPerStatement1768200000300,
+  ListKeysetIndexes1768500000000,
 ];
 
 export interface DataSourceSettings {

@@ -10,6 +10,7 @@ export {
   type DataSourceSettings,
 } from './data-source';
 export { migrateWithLock } from './migrate';
+export { LIST_TOTAL_CAP, jobListStatement, type JobListStatement } from './job-list-query';
 export { JobRepository, type CreateJobOptions, type CancelOutcome } from './job-repository';
 export { applyJobEvent, applyJobEvents } from './event-writer';
 export type { ApplyOutcome } from './apply-outcome';

@@ -47,5 +47,8 @@ export interface JobListCursor {
 
 export interface JobPage<T> {
   items: T[];
+  /** Matching jobs over all pages, exact up to LIST_TOTAL_CAP. */
   total: number;
+  /** More than LIST_TOTAL_CAP jobs match: `total` is the cap, not the count. */
+  totalIsLowerBound: boolean;
 }

@@ -3,6 +3,7 @@ import { JobStatus } from '@validahub/jobs-domain';
 import { JobEntity } from './entities/job.entity';
 import { JobEventActor, JobEventEntity } from './entities/job-event.entity';
 import { insertAuditRowsSql } from './audit-rows';
+import { cappedTotal, jobListStatement } from './job-list-query';
 import { JobListFilter, JobPage, NewJob } from './job-records';
 import { UnnestColumns, unnestRows } from './sql/parameters';
 import { entityFromRow } from './sql/raw-rows';
@@ -113,32 +114,15 @@ export class JobRepository {
   }
 
   /**
-   * Newest first (ties broken by id so pages never overlap), with the total before paging (the
-   * cursor does not change the total: it counts every job the filters match).
+   * Newest first (ties broken by id so pages never overlap), by keyset after a cursor or by
+   * offset, with the capped total of every job the filters match (see jobListStatement).
    */
   async list(filter: JobListFilter): Promise<JobPage<JobEntity>> {
-    const query = this.dataSource.manager.createQueryBuilder(JobEntity, 'job').where('job.tenantId = :tenantId', { tenantId: filter.tenantId });
-    const equal: [keyof JobListFilter & keyof JobEntity, string][] = [
-      ['status', 'status'],
-      ['plan', 'plan'],
-      ['correlationId', 'correlationId'],
-      ['idempotencyKey', 'idempotencyKey'],
-      ['workflowId', 'workflowId'],
-      ['scheduleId', 'scheduleId'],
-      ['template', 'template'],
-    ];
-    for (const [field, column] of equal) {
-      if (filter[field] !== undefined) query.andWhere(`job.${column} = :${field}`, { [field]: filter[field] });
-    }
-    if (filter.taskName) query.andWhere('job.taskName = :taskName', { taskName: filter.taskName });
-    if (filter.createdAfter) query.andWhere('job.createdAt > :createdAfter', { createdAfter: filter.createdAfter });
-    if (filter.createdBefore) query.andWhere('job.createdAt < :createdBefore', { createdBefore: filter.createdBefore });
-    const total = await query.clone().getCount();
-    if (filter.after) {
-      query.andWhere('(job.createdAt, job.id) < (:cursorAt, :cursorId)', { cursorAt: filter.after.createdAt, cursorId: filter.after.id });
-    }
-    const items = await query.orderBy('job.createdAt', 'DESC').addOrderBy('job.id', 'DESC').limit(filter.limit).offset(filter.offset).getMany();
-    return { items, total };
+    const { sql, params } = jobListStatement(filter);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params);
+    const manager = this.dataSource.manager;
+    const items = rows.filter((row) => row.id !== null).map((row) => entityFromRow(manager, JobEntity, row));
+    return { items, ...cappedTotal((rows[0]?.list_total as number | undefined) ?? 0) };
   }
 
   /** The audit trail, oldest first (ids are assigned in commit order per job). */

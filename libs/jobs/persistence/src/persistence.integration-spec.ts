@@ -49,6 +49,7 @@ describe('jobs persistence (Postgres)', () => {
       'JobCompositionColumns1768200000000',
       'CreateReportFacts1768200000200',
       'ReportFactsPerStatement1768200000300',
+      'ListKeysetIndexes1768500000000',
     ]);
     jobs = new JobRepository(dataSource);
   });
@@ -110,14 +111,18 @@ describe('jobs persistence (Postgres)', () => {
       expect(rows.map((r) => r.indexname)).toEqual(
         expect.arrayContaining([
           'jobs_tenant_created_idx',
-          'jobs_tenant_status_created_idx',
-          'jobs_tenant_task_created_idx',
-          'jobs_tenant_plan_created_idx',
+          'jobs_tenant_status_list_idx',
+          'jobs_tenant_task_list_idx',
+          'jobs_tenant_plan_list_idx',
           'jobs_started_quiet_idx',
           'jobs_queued_quiet_idx',
         ]),
       );
       expect(rows.map((r) => r.indexname)).not.toContain('jobs_waiting_idx');
+      // Replaced by the *_list_idx ones, which end in id (the list's tie-breaker).
+      for (const replaced of ['jobs_tenant_status_created_idx', 'jobs_tenant_task_created_idx', 'jobs_tenant_plan_created_idx']) {
+        expect(rows.map((r) => r.indexname)).not.toContain(replaced);
+      }
     });
   });
 

@@ -898,10 +898,15 @@ export interface components {
         JobList: {
             items: components["schemas"]["Job"][];
             /**
-             * @description Matching jobs in all pages.
+             * @description Matching jobs in all pages: exact up to 10,000; past that, 10,000 with `total_is_lower_bound: true`.
              * @example 1
              */
             total: number;
+            /**
+             * @description True when more jobs match than `total` says (it is then the 10,000 cap).
+             * @example false
+             */
+            total_is_lower_bound: boolean;
             /** @example 20 */
             limit: number;
             /** @example 0 */

@@ -10,9 +10,10 @@ import { numericToNumber, sqlList } from './columns';
 @Check('jobs_progress_check', 'progress >= 0 AND progress <= 100')
 @Check('jobs_attempts_check', 'attempts >= 0 AND max_attempts >= 1')
 @Index('jobs_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
-@Index('jobs_tenant_status_created_idx', ['tenantId', 'status', 'createdAt'])
-@Index('jobs_tenant_task_created_idx', ['tenantId', 'taskName', 'createdAt'])
-@Index('jobs_tenant_plan_created_idx', ['tenantId', 'plan', 'createdAt'])
+// The *_list_idx ones also INCLUDE the other two filters' columns (see ListKeysetIndexes1768500000000).
+@Index('jobs_tenant_status_list_idx', ['tenantId', 'status', 'createdAt', 'id'])
+@Index('jobs_tenant_task_list_idx', ['tenantId', 'taskName', 'createdAt', 'id'])
+@Index('jobs_tenant_plan_list_idx', ['tenantId', 'plan', 'createdAt', 'id'])
 export class JobEntity {
   @PrimaryColumn('uuid')
   id!: string;
