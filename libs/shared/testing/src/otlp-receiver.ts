@@ -1,0 +1,120 @@
+import { createServer, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One span as an OTLP/JSON export carries it, flattened with its service name. */
+export interface ReceivedSpan {
+  service: string;
+  name: string;
+  traceId: string;
+  spanId: string;
+  /** Empty for a root span. */
+  parentSpanId: string;
+  kind: number;
+  attributes: Record<string, string | number | boolean>;
+  /** OTLP status code: 0 unset, 1 ok, 2 error. */
+  statusCode: number;
+}
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+}
+
+interface OtlpExport {
+  resourceSpans?: {
+    resource?: { attributes?: { key: string; value: OtlpValue }[] };
+    scopeSpans?: {
+      spans?: {
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind: number;
+        attributes?: { key: string; value: OtlpValue }[];
+        status?: { code?: number };
+      }[];
+    }[];
+  }[];
+}
+
+/**
+ * An OTLP/HTTP traces endpoint in the test's own process, for apps started as child processes:
+ * `POST /v1/traces`. JSON exports (OTEL_EXPORTER_OTLP_PROTOCOL=http/json) are decoded into
+ * `spans`; protobuf ones are only counted (a benchmark's sink). Answers 200 like a collector.
+ */
+export class OtlpReceiver {
+  readonly spans: ReceivedSpan[] = [];
+  requests = 0;
+  bytes = 0;
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<OtlpReceiver> {
+    let receiver: OtlpReceiver | undefined;
+    const server = createServer((req, res) => {
+      void readBody(req).then((body) => {
+        receiver?.take(req, body);
+        res.writeHead(req.url === '/v1/traces' ? 200 : 404, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    receiver = new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return receiver;
+  }
+
+  /** Every span of one trace. */
+  trace(traceId: string): ReceivedSpan[] {
+    return this.spans.filter((span) => span.traceId === traceId);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private take(req: IncomingMessage, body: Buffer): void {
+    if (req.method !== 'POST' || req.url !== '/v1/traces') return;
+    this.requests += 1;
+    this.bytes += body.length;
+    if (!(req.headers['content-type'] ?? '').includes('json')) return;
+    const exported = JSON.parse(body.toString('utf8')) as OtlpExport;
+    for (const resourceSpans of exported.resourceSpans ?? []) {
+      const service = String(valueOf(resourceSpans.resource?.attributes?.find((a) => a.key === 'service.name')?.value) ?? '');
+      for (const scope of resourceSpans.scopeSpans ?? []) {
+        for (const span of scope.spans ?? []) {
+          this.spans.push({
+            service,
+            name: span.name,
+            traceId: span.traceId,
+            spanId: span.spanId,
+            parentSpanId: span.parentSpanId ?? '',
+            kind: span.kind,
+            attributes: Object.fromEntries((span.attributes ?? []).map((a) => [a.key, valueOf(a.value)])),
+            statusCode: span.status?.code ?? 0,
+          });
+        }
+      }
+    }
+  }
+}
+
+function valueOf(value: OtlpValue | undefined): string | number | boolean {
+  if (!value) return '';
+  if (value.stringValue !== undefined) return value.stringValue;
+  if (value.intValue !== undefined) return Number(value.intValue);
+  if (value.doubleValue !== undefined) return value.doubleValue;
+  return value.boolValue ?? '';
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => resolve(Buffer.concat(chunks)));
+  });
+}
