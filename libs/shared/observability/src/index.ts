@@ -20,6 +20,7 @@ export { prettyTransport, wantsPrettyLogs } from './log-format';
 export { startTracing, stopTracing, tracingStarted, type TracingOptions } from './tracing/start-tracing';
 export {
   context,
+  contextFromHeaders,
   contextFromTraceparent,
   contextWithSpan,
   currentTraceparent,

@@ -42,12 +42,17 @@ interface OtlpExport {
 /**
  * An OTLP/HTTP traces endpoint in the test's own process, for apps started as child processes:
  * `POST /v1/traces`. JSON exports (OTEL_EXPORTER_OTLP_PROTOCOL=http/json) are decoded into
- * `spans`; protobuf ones are only counted (a benchmark's sink). Answers 200 like a collector.
+ * `spans`; protobuf ones (the default protocol) are only counted (a benchmark's sink). Answers
+ * 200 like a collector.
  */
 export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   requests = 0;
   bytes = 0;
+  /** Spans received in either encoding. */
+  spanCount = 0;
+  /** Exports that could not be decoded (answered 400). */
+  malformed = 0;
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -57,8 +62,14 @@ export class OtlpReceiver {
     let receiver: OtlpReceiver | undefined;
     const server = createServer((req, res) => {
       void readBody(req).then((body) => {
-        receiver?.take(req, body);
-        res.writeHead(req.url === '/v1/traces' ? 200 : 404, { 'content-type': 'application/json' }).end('{}');
+        try {
+          receiver?.take(req, body);
+          res.writeHead(req.url === '/v1/traces' ? 200 : 404, { 'content-type': 'application/json' }).end('{}');
+        } catch (error) {
+          // What a collector answers a body it cannot decode; counted, so a test can see it.
+          if (receiver) receiver.malformed += 1;
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error) }));
+        }
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -80,7 +91,10 @@ export class OtlpReceiver {
     if (req.method !== 'POST' || req.url !== '/v1/traces') return;
     this.requests += 1;
     this.bytes += body.length;
-    if (!(req.headers['content-type'] ?? '').includes('json')) return;
+    if (!(req.headers['content-type'] ?? '').includes('json')) {
+      this.spanCount += countProtobufSpans(body);
+      return;
+    }
     const exported = JSON.parse(body.toString('utf8')) as OtlpExport;
     for (const resourceSpans of exported.resourceSpans ?? []) {
       const service = String(valueOf(resourceSpans.resource?.attributes?.find((a) => a.key === 'service.name')?.value) ?? '');
@@ -96,10 +110,50 @@ export class OtlpReceiver {
             attributes: Object.fromEntries((span.attributes ?? []).map((a) => [a.key, valueOf(a.value)])),
             statusCode: span.status?.code ?? 0,
           });
+          this.spanCount += 1;
         }
       }
     }
   }
+}
+
+/**
+ * Spans in a protobuf ExportTraceServiceRequest, read from the wire format without a schema:
+ * resource_spans (field 1) -> scope_spans (field 2) -> spans (field 2).
+ */
+export function countProtobufSpans(message: Uint8Array): number {
+  let count = 0;
+  for (const resourceSpans of fields(message, 1))
+    for (const scopeSpans of fields(resourceSpans, 2)) count += fields(scopeSpans, 2).length;
+  return count;
+}
+
+/** The length-delimited values of field `wanted` in one protobuf message (other fields skipped). */
+function fields(message: Uint8Array, wanted: number): Uint8Array[] {
+  const found: Uint8Array[] = [];
+  let at = 0;
+  const varint = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (at >= message.length) throw new Error('truncated protobuf varint');
+      const byte = message[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < message.length) {
+    const key = varint();
+    const wireType = key % 8;
+    if (wireType === 0) varint();
+    else if (wireType === 1) at += 8;
+    else if (wireType === 5) at += 4;
+    else if (wireType === 2) {
+      const length = varint();
+      if (Math.floor(key / 8) === wanted) found.push(message.subarray(at, at + length));
+      at += length;
+    } else throw new Error(`unsupported protobuf wire type ${wireType}`);
+  }
+  return found;
 }
 
 function valueOf(value: OtlpValue | undefined): string | number | boolean {

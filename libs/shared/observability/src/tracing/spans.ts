@@ -14,6 +14,11 @@ export function contextFromTraceparent(traceparent: string | undefined, base: Co
   return traceparent === undefined ? base : propagation.extract(base, { traceparent });
 }
 
+/** The context an incoming request's `traceparent` header continues (`base` without one, or with a malformed one). */
+export function contextFromHeaders(headers: Record<string, string | string[] | undefined>, base: Context = context.active()): Context {
+  return headers.traceparent === undefined ? base : propagation.extract(base, headers);
+}
+
 export interface SpanOptions {
   attributes?: Attributes;
   kind?: SpanKind;

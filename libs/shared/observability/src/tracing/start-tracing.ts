@@ -1,14 +1,21 @@
-import type { NodeSDK } from '@opentelemetry/sdk-node';
+import type { NodeSDK, NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+
+type SpanProcessor = NonNullable<NodeSDKConfiguration['spanProcessors']>[number];
 
 export interface TracingOptions {
   /** Spans are recorded and exported; false: nothing is loaded and every span call is the API's no-op. */
   enabled: boolean;
   /** `service.name` of every span (OTEL_SERVICE_NAME wins when set). */
   serviceName: string;
-  /** Instrument Node's HTTP server and client and `pg` (the gateway); they must load after this call. */
+  /**
+   * Instrument outgoing HTTP calls and `pg` (the gateway); they must load after this call. Incoming
+   * requests are the app's own spans (the instrumentation's cost too much: see the gateway's request-spans.ts).
+   */
   instrumentHttpAndPostgres?: boolean;
   /** Where the SDK reads OTEL_* from: the process environment plus these (a `.env` file's), never overriding it. */
   env?: Record<string, string | undefined>;
+  /** Instead of the exporters OTEL_TRACES_EXPORTER names (tests: an in-memory exporter). */
+  spanProcessors?: SpanProcessor[];
 }
 
 let sdk: NodeSDK | undefined;
@@ -33,6 +40,7 @@ export function startTracing(options: TracingOptions): boolean {
     // Traces only: the SDK would otherwise start OTLP metric and log exporters of its own.
     metricReaders: [],
     logRecordProcessors: [],
+    ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : {}),
   });
   sdk.start();
   return true;
@@ -53,13 +61,10 @@ function httpAndPostgres() {
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   return [
-    new HttpInstrumentation({
-      // Probes and scrapes would drown the useful traces, as they would the logs.
-      ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? ''),
-      // Outgoing calls are traced only inside a trace (no root span per webhook poll or S3 ping).
-      requireParentforOutgoingSpans: true,
-    }),
-    // Statements are traced inside a trace only: background sweeps make no root spans of their own.
-    new PgInstrumentation({ requireParentSpan: true }),
+    // Outgoing calls only (S3 through the AWS SDK), and only inside a trace: no root span per S3 ping.
+    new HttpInstrumentation({ disableIncomingRequestInstrumentation: true, requireParentforOutgoingSpans: true }),
+    // Statements inside a trace only: background sweeps make no root spans of their own. A pool
+    // checkout is not a span of its own (a third of the spans of a create, for little news).
+    new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
   ];
 }
