@@ -34,7 +34,7 @@ describe('tracing', () => {
     const finished = () => exporter.getFinishedSpans();
 
     beforeAll(() => {
-      expect(startTracing({ enabled: true, serviceName: 'validahub-test', spanProcessors: [new SimpleSpanProcessor(exporter)] })).toBe(true);
+      expect(startTracing({ enabled: true, serviceName: 'validahub-test', spanProcessors: [new SimpleSpanProcessor({ exporter })] })).toBe(true);
     });
     afterEach(() => exporter.reset());
     afterAll(() => stopTracing());
