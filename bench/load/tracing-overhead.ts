@@ -118,7 +118,9 @@ async function main(): Promise<void> {
       `spans received: ${spans} for ${tracedRequests} traced creates (${f(spans / tracedRequests, 2)} a create), ` +
         `${receiver.requests} exports, ${(receiver.bytes / 1024 / 1024).toFixed(1)} MiB, ${receiver.malformed} undecodable`,
     );
-    console.log(`${Math.abs(1 - ratio) <= MAX_GAP ? 'OK' : 'OVER'}: create throughput with tracing on is within ${MAX_GAP * 100}% of off: ${f((ratio - 1) * 100)}%`);
+    console.log(
+      `${Math.abs(1 - ratio) <= MAX_GAP ? 'OK' : 'OVER'}: create throughput with tracing on is within ${MAX_GAP * 100}% of off: ${f((ratio - 1) * 100)}%`,
+    );
   } finally {
     await Promise.all(targets.map((t) => t.gateway.close()));
     await receiver.close();

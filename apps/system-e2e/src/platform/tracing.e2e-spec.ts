@@ -78,7 +78,11 @@ describe('tracing: one trace from create through the worker back to the gateway'
     const http = spans.find((s) => s.spanId === attempt.parentSpanId);
     // The create request is the trace's root, on the gateway.
     expect(http).toMatchObject({ service: 'validahub-gateway', name: 'POST /api/v1/jobs', kind: SERVER_KIND, parentSpanId: '' });
-    expect(http?.attributes).toMatchObject({ 'http.route': '/api/v1/jobs', 'http.response.status_code': 202, 'validahub.correlation_id': correlationId });
+    expect(http?.attributes).toMatchObject({
+      'http.route': '/api/v1/jobs',
+      'http.response.status_code': 202,
+      'validahub.correlation_id': correlationId,
+    });
     // Its Postgres statements, the job's insert among them, are its descendants.
     const pg = spans.filter((s) => s.service === 'validahub-gateway' && s.name.startsWith('pg.'));
     const statement = (s: ReceivedSpan) => String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? s.name);

@@ -53,27 +53,26 @@ export class OtlpReceiver {
   spanCount = 0;
   /** Exports that could not be decoded (answered 400). */
   malformed = 0;
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
-
-  static async start(): Promise<OtlpReceiver> {
-    let receiver: OtlpReceiver | undefined;
-    const server = createServer((req, res) => {
-      void readBody(req).then((body) => {
-        try {
-          receiver?.take(req, body);
-          res.writeHead(req.url === '/v1/traces' ? 200 : 404, { 'content-type': 'application/json' }).end('{}');
-        } catch (error) {
-          // What a collector answers a body it cannot decode; counted, so a test can see it.
-          if (receiver) receiver.malformed += 1;
-          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error) }));
-        }
-      });
+  /** Base URL to give as OTEL_EXPORTER_OTLP_ENDPOINT. */
+  url = '';
+  private readonly server: Server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      try {
+        this.take(req, body);
+        res.writeHead(req.url === '/v1/traces' ? 200 : 404, { 'content-type': 'application/json' }).end('{}');
+      } catch (error) {
+        // What a collector answers a body it cannot decode; counted, so a test can see it.
+        this.malformed += 1;
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(error) }));
+      }
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    receiver = new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+
+  /** A receiver listening on a free loopback port. */
+  static async start(): Promise<OtlpReceiver> {
+    const receiver = new OtlpReceiver();
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    receiver.url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
     return receiver;
   }
 
@@ -123,8 +122,7 @@ export class OtlpReceiver {
  */
 export function countProtobufSpans(message: Uint8Array): number {
   let count = 0;
-  for (const resourceSpans of fields(message, 1))
-    for (const scopeSpans of fields(resourceSpans, 2)) count += fields(scopeSpans, 2).length;
+  for (const resourceSpans of fields(message, 1)) for (const scopeSpans of fields(resourceSpans, 2)) count += fields(scopeSpans, 2).length;
   return count;
 }
 
