@@ -9,7 +9,10 @@
  * gateway's CPU ms per request of each, the on/off ratios per round and their medians, the spans
  * received per traced create, and whether throughput is within 5%.
  *
- * Usage: node -r @swc-node/register bench/load/tracing-overhead.ts [--seconds 8] [--rounds 4] [--connections 20]
+ * `--together` loads both gateways in the same window instead (two autocannon processes): on a
+ * machine whose other load changes from one window to the next, the steadier comparison.
+ *
+ * Usage: node -r @swc-node/register bench/load/tracing-overhead.ts [--seconds 8] [--rounds 4] [--connections 20] [--together]
  *        (or npm run bench:tracing)
  */
 import { parseArgs } from 'node:util';
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '4' },
     connections: { type: 'string', default: '20' },
+    together: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -94,10 +98,16 @@ async function main(): Promise<void> {
     const spansBefore = receiver.spanCount;
     for (let round = 1; round <= ROUNDS; round++) {
       console.log(`round ${round} (load ${loadAverage()}):`);
-      // Alternate which goes first, so drift of a shared machine hits both alike.
-      const order = round % 2 ? [off, on] : [on, off];
       const results = new Map<Target, Measured>();
-      for (const target of order) results.set(target, await load(target, SECONDS));
+      if (values.together) {
+        // Both loaded in the same window: whatever else the machine does hits both at once, and
+        // the two gateways share its cores, so their req/s ratio is the inverse of their CPU cost.
+        const [a, b] = await Promise.all([load(off, SECONDS), load(on, SECONDS)]);
+        results.set(off, a).set(on, b);
+      } else {
+        // Alternate which goes first, so drift of a shared machine hits both alike.
+        for (const target of round % 2 ? [off, on] : [on, off]) results.set(target, await load(target, SECONDS));
+      }
       const [a, b] = [results.get(off)!, results.get(on)!];
       tracedRequests += b.requests;
       console.log(line('off', a));
