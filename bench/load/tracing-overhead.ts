@@ -34,6 +34,7 @@ const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 const MAX_GAP = 0.05;
+const WARM_UP_SECONDS = 10;
 const UNREFUSED = {
   RATE_LIMIT_CREATES_PER_MINUTE_ENTERPRISE: '100000000',
   RATE_LIMIT_REQUESTS_PER_MINUTE_ENTERPRISE: '100000000',
@@ -88,8 +89,9 @@ async function main(): Promise<void> {
     targets.push(await prepare('off', {}));
     targets.push(await prepare('on', { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'validahub-gateway-bench' }));
     const [off, on] = targets;
-    // Warm-up of both: JIT, pools, prepared plans, the exporter's connection.
-    for (const target of targets) await load(target, 3);
+    // Warm-up of both: JIT (the exporter's path too: the first rounds after a short warm-up cost
+    // tracing visibly more), pools, prepared plans, the exporter's connection.
+    await Promise.all(targets.map((target) => load(target, WARM_UP_SECONDS)));
     const line = (label: string, r: Measured) =>
       `  tracing ${label.padEnd(4)} ${f(r.reqPerSecond, 0).padStart(6)} req/s  p50 ${f(r.p50)} ms  p99 ${f(r.p99)} ms  gateway CPU ${f(r.cpuMsPerRequest, 3)} ms/req`;
     const throughput: number[] = [];
