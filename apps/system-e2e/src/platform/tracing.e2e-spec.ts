@@ -124,7 +124,16 @@ describe('tracing: one trace from create through the worker back to the gateway'
     // Log lines written inside the trace carry its id: the worker's attempt lines and the gateway's request line.
     const workerLines = jsonLines(system.processes[1].output()).filter((l) => l.jobId === id && l.msg === 'attempt started');
     expect(workerLines).toEqual([expect.objectContaining({ trace_id: attempt.traceId, span_id: attempt.spanId })]);
-    const requestLines = jsonLines(system.gateway!.output()).filter((l) => l.correlation_id === correlationId && l.msg === 'request completed');
+    // The gateway writes its JSON lines in ~4 KiB batches, flushed at least once a second.
+    let requestLines: Record<string, unknown>[] = [];
+    await waitFor(
+      () => {
+        requestLines = jsonLines(system.gateway!.output()).filter((l) => l.correlation_id === correlationId && l.msg === 'request completed');
+        return requestLines.length > 0;
+      },
+      10_000,
+      "the create's request line",
+    );
     expect(requestLines).toEqual([expect.objectContaining({ trace_id: attempt.traceId, span_id: http!.spanId })]);
   });
 });
