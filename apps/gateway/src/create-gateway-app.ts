@@ -12,6 +12,7 @@ import { registerMultipart } from './files/multipart-setup';
 import { GatewayModule } from './gateway.module';
 import { GatewayOptions } from './gateway-options';
 import { createFastifyAdapter, installHttpHooks } from './http/fastify-setup';
+import { installRequestSpans } from './http/request-spans';
 import { installShutdownDrain } from './http/shutdown-drain';
 import { registerSecurityHeaders } from './http/security-headers';
 import { installSlowClientCuts } from './http/slow-clients';
@@ -47,6 +48,8 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
   const problemFilter = new ProblemFilter();
   app.useGlobalFilters(problemFilter);
   app.useGlobalPipes(createValidationPipe());
+  // First of the hooks (tracing on), so the others and the handler run inside the request's span.
+  installRequestSpans(app.getHttpAdapter().getInstance());
   installHttpHooks(app.getHttpAdapter().getInstance(), app.get(GatewayMetrics));
   // Queue depth per tier from the gateway too: it is scraped even when a tier has no worker running.
   app.get(GatewayMetrics).watchQueueDepth(() => app.get(JobQueues).depths());

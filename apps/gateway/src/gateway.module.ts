@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '@validahub/config';
-import { createMetricsRegistry, pinoLoggerParams, wantsPrettyLogs } from '@validahub/observability';
+import { createMetricsRegistry, pinoLoggerParams, tracingStarted, wantsPrettyLogs } from '@validahub/observability';
 import { AdminController } from './admin/admin.controller';
 import { authProviders } from './auth/auth.providers';
 import { eventApplierProviders } from './events/event-applier.providers';
@@ -58,6 +58,7 @@ export class GatewayModule {
             pretty: wantsPrettyLogs(config.http.logFormat, config.http.nodeEnv, process.stdout.isTTY),
             // One line per request: gathered into ~4 KiB writes instead of a write per line.
             bufferBytes: LOG_BUFFER_BYTES,
+            traceIds: tracingStarted(),
           }),
         ),
         TerminusModule.forRoot({ logger: false }),

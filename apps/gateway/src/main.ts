@@ -1,3 +1,4 @@
+import './start-tracing';
 import 'reflect-metadata';
 import { ConfigError, loadConfig, readEnvironment } from '@validahub/config';
 import { createGatewayApp } from './create-gateway-app';

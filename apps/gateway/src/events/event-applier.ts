@@ -6,6 +6,7 @@ import { EVENT_DEAD_LETTERS, JOB_EVENT_WRITER, JOBS_SETTLED_HOOK } from '../gate
 import { isDependencyDown } from '../http/dependency-errors';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { describeError, EventDeadLetters } from './event-dead-letters';
+import { EventApplySpans } from './event-apply-spans';
 
 /** Applies a batch of worker events to Postgres in one transaction; one outcome per event, in order. */
 export type JobEventWriter = (events: readonly JobEvent[]) => Promise<ApplyOutcome[]>;
@@ -48,8 +49,23 @@ export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
     await this.consumer.stop();
   }
 
-  /** One transaction per batch; Postgres being down rejects, so the whole batch stays pending. */
+  /**
+   * One transaction per batch; Postgres being down rejects, so the whole batch stays pending.
+   * With tracing on, each event's application is a `job.event.apply` span in its job's trace.
+   */
   async applyBatch(batch: StreamEvent[]): Promise<void> {
+    const spans = new EventApplySpans(batch);
+    try {
+      await spans.around(() => this.applyTraced(batch, spans));
+    } catch (error) {
+      spans.fail(error);
+      throw error;
+    } finally {
+      spans.end();
+    }
+  }
+
+  private async applyTraced(batch: StreamEvent[], spans: EventApplySpans): Promise<void> {
     let outcomes: ApplyOutcome[];
     try {
       outcomes = await this.writeEvents(batch.map((entry) => entry.event));
@@ -59,7 +75,10 @@ export class EventApplier implements OnApplicationBootstrap, OnModuleDestroy {
       for (const entry of batch) await this.applyAlone(entry);
       return this.settled(batch);
     }
-    batch.forEach(({ event, id }, i) => this.record(event, id, outcomes[i]));
+    batch.forEach(({ event, id }, i) => {
+      spans.outcome(i, outcomes[i].kind);
+      this.record(event, id, outcomes[i]);
+    });
     await this.settled(batch);
   }
 

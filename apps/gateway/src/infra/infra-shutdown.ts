@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { JobQueues } from '@validahub/jobs-queueing';
+import { stopTracing } from '@validahub/observability';
 import { PRODUCER_REDIS } from '../gateway.tokens';
 import { closeRedis } from './close-redis';
 
@@ -21,5 +22,7 @@ export class InfraShutdown implements OnApplicationShutdown {
     clearTimeout(timer);
     await closeRedis(this.redis);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    // Last: the spans of everything above are exported before the process exits (a no-op with tracing off).
+    await stopTracing().catch(() => undefined);
   }
 }

@@ -3,6 +3,7 @@ import { AppConfig } from '@validahub/config';
 import { JobPayload, TaskRegistry } from '@validahub/jobs-domain';
 import { JobEntity } from '@validahub/jobs-persistence';
 import { EnqueueOptions, JobQueues, signPayload } from '@validahub/jobs-queueing';
+import { currentTraceparent } from '@validahub/observability';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { viaRedis } from '../http/dependency-errors';
 import { MicroBatcher } from '../infra/micro-batcher';
@@ -84,6 +85,8 @@ export class JobEnqueuer {
   payloadOf(job: JobEntity, runningLimit?: number): JobPayload {
     const task = this.registry.lookup(job.taskName);
     const timeLimitSeconds = (task.ok ? task.task.defaults.timeLimitSeconds : undefined) ?? this.config.execution.taskTimeLimitSeconds;
+    // With tracing on, the worker's attempt continues the trace that created (or re-enqueued) the job.
+    const traceparent = currentTraceparent();
     const signed = {
       jobId: job.id,
       tenantId: job.tenantId,
@@ -99,6 +102,7 @@ export class JobEnqueuer {
       maxAttempts: job.maxAttempts,
       timeLimitSeconds,
       expiresAt: job.expiresAt ? job.expiresAt.toISOString() : null,
+      ...(traceparent ? { traceparent } : {}),
     };
   }
 }

@@ -76,6 +76,20 @@ describe('parseJobEvent', () => {
     expect(parseJobEvent({ type: 'failed', jobId: id, attempt: 1, at, error: boom })).not.toBeNull();
   });
 
+  it('keeps a well-formed traceparent, and drops a malformed one without refusing the event (tracing never costs a transition)', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect(parseJobEvent({ type: 'started', jobId: id, attempt: 1, at, traceparent })).toEqual({
+      type: 'started',
+      jobId: id,
+      attempt: 1,
+      at,
+      traceparent,
+    });
+    for (const bad of ['garbage', '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7', 7, null]) {
+      expect(parseJobEvent({ type: 'started', jobId: id, attempt: 1, at, traceparent: bad })).toEqual({ type: 'started', jobId: id, attempt: 1, at });
+    }
+  });
+
   it.each([
     ['not an object', 'x'],
     ['unknown type', { type: 'exploded', jobId: id, attempt: 1, at }],

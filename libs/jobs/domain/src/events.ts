@@ -1,8 +1,12 @@
 import { JobError } from './errors';
 import { isJobStatus, isTerminal, JobStatus } from './status';
 
-/** What a worker reports about a job; the gateway applies these to Postgres. */
-export type JobEvent =
+/**
+ * What a worker reports about a job; the gateway applies these to Postgres. Every event may also
+ * carry the W3C `traceparent` of the worker's span that sent it (tracing on), so its application
+ * joins the job's trace (see TracedEvent).
+ */
+export type JobEvent = (
   | { type: 'started'; jobId: string; attempt: number; at: string; worker?: string }
   | { type: 'progress'; jobId: string; attempt: number; at: string; progress: number; message?: string }
   | {
@@ -17,10 +21,18 @@ export type JobEvent =
   | { type: 'failed'; jobId: string; attempt: number; at: string; startedAt?: string; error: JobError }
   | { type: 'retrying'; jobId: string; attempt: number; at: string; startedAt: string; error: JobError; nextAttemptAt?: string }
   | { type: 'cancelled'; jobId: string; attempt: number; at: string; startedAt?: string; reason?: string }
-  | { type: 'expired'; jobId: string; attempt: number; at: string };
+  | { type: 'expired'; jobId: string; attempt: number; at: string }
+) & { traceparent?: string };
 
 export type JobEventType = JobEvent['type'];
 export const JOB_EVENT_TYPES: readonly JobEventType[] = ['started', 'progress', 'succeeded', 'failed', 'retrying', 'cancelled', 'expired'];
+
+/** A W3C trace context header value: version 00, 32 hex trace id, 16 hex span id, flags (ids not all zero). */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export function isTraceparent(value: unknown): value is string {
+  return typeof value === 'string' && TRACEPARENT.test(value);
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -28,10 +40,13 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
-/** Parses an event read from Redis (untrusted): returns null for anything malformed. */
+/**
+ * Parses an event read from Redis (untrusted): returns null for anything malformed. A malformed
+ * `traceparent` is dropped, not the event: tracing metadata never costs a job its transition.
+ */
 export function parseJobEvent(raw: unknown): JobEvent | null {
   if (!raw || typeof raw !== 'object') return null;
-  const e = raw as Record<string, unknown>;
+  const e = withValidTraceparent(raw as Record<string, unknown>);
   if (!JOB_EVENT_TYPES.includes(e.type as JobEventType)) return null;
   if (!isUuid(e.jobId) || !Number.isInteger(e.attempt) || (e.attempt as number) < 0) return null;
   if (typeof e.at !== 'string' || Number.isNaN(Date.parse(e.at))) return null;
@@ -48,6 +63,12 @@ export function parseJobEvent(raw: unknown): JobEvent | null {
     default:
       return e as JobEvent;
   }
+}
+
+function withValidTraceparent(e: Record<string, unknown>): Record<string, unknown> {
+  if (e.traceparent === undefined || isTraceparent(e.traceparent)) return e;
+  const { traceparent: _dropped, ...rest } = e;
+  return rest;
 }
 
 function isJobError(value: unknown): value is JobError {

@@ -22,6 +22,21 @@ describe('job payload', () => {
     expect(payloadProblems({ ...valid, attemptBase })).toEqual(['attemptBase must be a whole number >= 0']);
   });
 
+  it('accepts a W3C traceparent, and refuses anything else in its place', () => {
+    expect(payloadProblems({ ...valid, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toEqual([]);
+    for (const traceparent of [
+      '',
+      'not-a-traceparent',
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7', // no flags
+      '00-00000000000000000000000000000000-00f067aa0ba902b7-01', // zero trace id
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01', // zero span id
+      '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01', // upper case
+      42,
+    ]) {
+      expect(payloadProblems({ ...valid, traceparent })).toEqual(['traceparent is not a W3C traceparent']);
+    }
+  });
+
   it('accepts a tenant id and a signature, and refuses malformed ones', () => {
     expect(payloadProblems({ ...valid, tenantId: '00000000-0000-4000-8000-000000000000', signature: 'a'.repeat(64) })).toEqual([]);
     expect(payloadProblems({ ...valid, tenantId: 'tenant-a' })).toEqual(['tenantId is not a UUID']);

@@ -1,5 +1,5 @@
 import { isPlan, Plan } from './plans';
-import { isUuid } from './events';
+import { isTraceparent, isUuid } from './events';
 
 /** What the gateway puts in a BullMQ job: enough to run it without a database. */
 export interface JobPayload {
@@ -36,6 +36,11 @@ export interface JobPayload {
    * allowed) it accepts only from a signed payload.
    */
   signature?: string;
+  /**
+   * W3C trace context of the gateway's span that enqueued the job (tracing on): the worker's
+   * attempt continues that trace. Not signed: it grants nothing.
+   */
+  traceparent?: string;
 }
 
 /** The attempt number a BullMQ job with `attemptsMade` previous runs is on. */
@@ -62,5 +67,6 @@ export function payloadProblems(raw: unknown): string[] {
     problems.push('runningLimit must be a whole number >= 1');
   if (p.signature !== undefined && (typeof p.signature !== 'string' || !/^[0-9a-f]{64}$/.test(p.signature)))
     problems.push('signature is not a hex HMAC-SHA256');
+  if (p.traceparent !== undefined && !isTraceparent(p.traceparent)) problems.push('traceparent is not a W3C traceparent');
   return problems;
 }

@@ -22,3 +22,4 @@ export {
 } from './docs/describe-config';
 export { VARIABLE_MEANINGS } from './docs/variable-meanings';
 export { taskMemoryMb, type TaskLimitsConfig } from './sections/task-limits';
+export { loadTracingConfig, type TracingConfig } from './sections/tracing';

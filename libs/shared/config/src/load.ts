@@ -7,6 +7,7 @@ import { OutboundConfig, readOutbound } from './sections/outbound';
 import { readSecurity, SecurityConfig } from './sections/security';
 import { readStorage, StorageConfig } from './sections/storage';
 import { readTaskLimits, TaskLimitsConfig } from './sections/task-limits';
+import { readTracing, TracingConfig } from './sections/tracing';
 import { readWorker, WorkerConfig } from './sections/worker';
 
 export interface AppConfig {
@@ -19,6 +20,7 @@ export interface AppConfig {
   security: SecurityConfig;
   taskLimits: TaskLimitsConfig;
   limits: LimitsConfig;
+  tracing: TracingConfig;
 }
 
 /** Every section of AppConfig and its reader: loadConfig runs them, and the generated docs describe what they read. */
@@ -32,6 +34,7 @@ export const CONFIG_SECTIONS: { readonly [K in keyof AppConfig]: (reader: EnvRea
   security: readSecurity,
   taskLimits: readTaskLimits,
   limits: readLimits,
+  tracing: readTracing,
 };
 
 /**

@@ -17,3 +17,22 @@ export {
   type MetricsRegistryOptions,
 } from './metrics';
 export { prettyTransport, wantsPrettyLogs } from './log-format';
+export { startTracing, stopTracing, tracingStarted, type TracingOptions } from './tracing/start-tracing';
+export {
+  context,
+  contextFromHeaders,
+  contextFromTraceparent,
+  contextWithSpan,
+  currentTraceparent,
+  markFailed,
+  recordTimedSpan,
+  ROOT_CONTEXT,
+  SpanKind,
+  startSpan,
+  traceLogFields,
+  withSpan,
+  type Context,
+  type Span,
+  type SpanOptions,
+  type TimedSpan,
+} from './tracing/spans';

@@ -4,6 +4,7 @@ import pino, { type DestinationStream } from 'pino';
 import type { Options as HttpLoggerOptions } from 'pino-http';
 import { CORRELATION_ID_HEADER, resolveCorrelationId } from './correlation-id';
 import { prettyTransport } from './log-format';
+import { traceLogFields } from './tracing/spans';
 
 export interface LoggingOptions {
   level: string;
@@ -15,6 +16,8 @@ export interface LoggingOptions {
    * second) instead of one write per line; flushed on exit. 0 (default): one write per line.
    */
   bufferBytes?: number;
+  /** Tracing is on: every line logged inside a span carries its `trace_id` and `span_id`. */
+  traceIds?: boolean;
 }
 
 /** How often a buffered log stream is flushed even when its buffer is not full. */
@@ -66,6 +69,8 @@ export function pinoLoggerParams(options: LoggingOptions): Params {
     // API keys travel in Authorization or X-API-Key, result downloads redirect to presigned URLs:
     // never in a log line (should a line carry headers).
     redact: { paths: REDACTED_PATHS, censor: censorLogValue },
+    // Only with tracing on: off, a line costs nothing more than before.
+    ...(options.traceIds ? { mixin: traceLogFields } : {}),
   };
   if (options.pretty) return { pinoHttp: { ...httpOptions, transport: prettyTransport() } };
   if (!options.bufferBytes) return { pinoHttp: httpOptions };

@@ -5,3 +5,4 @@ export { startPrivateRedis, startPrivatePostgres, type PrivateRedis, type Privat
 export { startApp, WORKSPACE_ROOT, type AppProcess } from './processes';
 export { startTestPlatform, type TestPlatform } from './test-platform';
 export { procStatusKb, RssSampler } from './rss-sampler';
+export { countProtobufSpans, OtlpReceiver, type ReceivedSpan } from './otlp-receiver';

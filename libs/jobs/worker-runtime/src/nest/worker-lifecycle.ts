@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { stopTracing } from '@validahub/observability';
 import { BullRegistrar } from '@nestjs/bullmq';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
@@ -98,6 +99,8 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     // Every attempt has ended (finished, or handed back and killed): the sandbox threads can go.
     await this.tasks.executor.close();
     await this.connections.close();
+    // Last: the spans of the attempts above are exported before the process exits (a no-op with tracing off).
+    await stopTracing().catch(() => undefined);
     logger.info('worker runtime stopped');
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DelayedError, Job, UnrecoverableError, WaitingError } from 'bullmq';
 import type { Logger } from 'pino';
+import { context, contextFromTraceparent, currentTraceparent, SpanKind, withSpan } from '@validahub/observability';
 import { ANONYMOUS_TENANT_ID, attemptNumber, isUuid, JobError, JobEvent, JOB_ERROR_CODES, JobPayload, payloadProblems } from '@validahub/jobs-domain';
 import type { SlotLease } from '@validahub/jobs-queueing';
 import type { TaskResult } from '@validahub/jobs-tasks';
@@ -68,6 +69,11 @@ export class JobProcessor {
     const problems = payloadProblems(job.data);
     if (problems.length) return this.rejectPayload(job, problems);
     const payload = job.data as JobPayload;
+    // With tracing on, everything below continues the trace the gateway enqueued the job in.
+    return context.with(contextFromTraceparent(payload.traceparent), () => this.runPayload(job, token, payload));
+  }
+
+  private async runPayload(job: QueueJob, token: string | undefined, payload: JobPayload): Promise<ProcessResult> {
     const attempt = attemptNumber(payload, job.attemptsMade);
     // Names this run's result objects: a stalled job run again keeps its attempt number, not its run id.
     const runId = randomBytes(6).toString('hex');
@@ -85,13 +91,13 @@ export class JobProcessor {
 
     if (payload.expiresAt && Date.parse(payload.expiresAt) <= Date.now()) {
       logger.info({ expiresAt: payload.expiresAt }, 'job expired before it started; not running it');
-      await this.deps.events.publish({ type: 'expired', jobId: payload.jobId, attempt: attempt - 1, at: at() });
+      await this.publish({ type: 'expired', jobId: payload.jobId, attempt: attempt - 1, at: at() });
       return { outcome: 'expired' };
     }
     const earlyCancel = this.deps.activeRuns.takeEarlyCancel(payload.jobId);
     if (earlyCancel !== null) {
       logger.info({ reason: earlyCancel }, 'job was cancelled before it started');
-      await this.deps.events.publish({ type: 'cancelled', jobId: payload.jobId, attempt: attempt - 1, at: at(), reason: earlyCancel });
+      await this.publish({ type: 'cancelled', jobId: payload.jobId, attempt: attempt - 1, at: at(), reason: earlyCancel });
       throw new UnrecoverableError(`cancelled: ${earlyCancel}`);
     }
 
@@ -110,10 +116,35 @@ export class JobProcessor {
       if (!lease) return this.defer(job, token, payload.runningLimit, logger);
     }
     try {
-      return await this.runAttempt({ job, token, payload, attempt, lastAttempt, runId, found, logger });
+      return await this.attemptSpan(payload, attempt, job.queueName, () =>
+        this.runAttempt({ job, token, payload, attempt, lastAttempt, runId, found, logger }),
+      );
     } finally {
       await lease?.release().catch((error) => logger.warn({ err: error }, 'could not give the running slot back; it expires on its own'));
     }
+  }
+
+  /**
+   * The `job.attempt` span (tracing on): the attempt's events carry its `traceparent`, and the
+   * storage calls its sandbox thread makes are recorded as its children (see ThreadSandbox).
+   */
+  private attemptSpan<T>(payload: JobPayload, attempt: number, queue: string, run: () => Promise<T>): Promise<T> {
+    const attributes = {
+      'job.id': payload.jobId,
+      'job.task': payload.task,
+      'job.plan': payload.plan,
+      'job.attempt': attempt,
+      'job.queue': queue,
+      'validahub.correlation_id': payload.correlationId,
+      ...(payload.tenantId ? { 'validahub.tenant_id': payload.tenantId } : {}),
+    };
+    return withSpan('job.attempt', { kind: SpanKind.CONSUMER, attributes }, run);
+  }
+
+  /** Publishes an event carrying the active span's `traceparent`, when tracing is on and there is one. */
+  private publish(event: JobEvent): Promise<unknown> {
+    const traceparent = currentTraceparent();
+    return this.deps.events.publish(traceparent ? { ...event, traceparent } : event);
   }
 
   private async runAttempt(a: {
@@ -129,9 +160,9 @@ export class JobProcessor {
     const { job, token, payload, attempt, lastAttempt, runId, found, logger } = a;
     const at = () => new Date().toISOString();
     const progress = new ProgressThrottle(this.deps.progressThrottleMs, (report) => {
-      this.deps.events
-        .publish({ type: 'progress', jobId: payload.jobId, attempt, at: at(), progress: report.percent, message: report.message })
-        .catch((error) => logger.warn({ err: error }, 'could not publish progress'));
+      this.publish({ type: 'progress', jobId: payload.jobId, attempt, at: at(), progress: report.percent, message: report.message }).catch((error) =>
+        logger.warn({ err: error }, 'could not publish progress'),
+      );
     });
     // Registered before `started` is published, so a cancel sent as soon as the job shows as running finds it.
     const run = new JobRun({ timeLimitMs: payload.timeLimitSeconds * 1_000, abortGraceMs: this.deps.abortGraceMs });
@@ -141,7 +172,7 @@ export class JobProcessor {
     const startedAt = at();
     let outcome: RunOutcome;
     try {
-      await this.deps.events.publish({ type: 'started', jobId: payload.jobId, attempt, at: startedAt, worker: this.deps.workerName });
+      await this.publish({ type: 'started', jobId: payload.jobId, attempt, at: startedAt, worker: this.deps.workerName });
       logger.info({ maxAttempts: lastAttempt, timeLimitSeconds: payload.timeLimitSeconds }, 'attempt started');
       const execution = this.deps.tasks.executor.prepare({ name: found.task, plan: payload.plan, scope: found.scope });
       outcome = await run.execute(execution, {
@@ -198,7 +229,7 @@ export class JobProcessor {
     switch (outcome.kind) {
       case 'succeeded': {
         const { resultRef = null, summary = null } = outcome.result;
-        await this.deps.events.publish({ type: 'succeeded', ...base, resultRef, summary });
+        await this.publish({ type: 'succeeded', ...base, resultRef, summary });
         logger.info({ resultRef, durationMs: Date.now() - Date.parse(startedAt) }, 'attempt succeeded');
         return { outcome: 'succeeded', result: outcome.result };
       }
@@ -207,7 +238,7 @@ export class JobProcessor {
         if (outcome.reason === 'shutdown') return this.handBack(job, a.token, logger);
         if (outcome.reason === 'lock_lost') return this.letGo(logger);
         if (outcome.reason === 'cancelled') {
-          await this.deps.events.publish({ type: 'cancelled', ...base, reason: outcome.detail ?? 'cancelled' });
+          await this.publish({ type: 'cancelled', ...base, reason: outcome.detail ?? 'cancelled' });
           logger.info({ reason: outcome.detail }, 'attempt cancelled');
           throw new UnrecoverableError(`cancelled: ${outcome.detail ?? 'cancelled'}`);
         }
@@ -228,7 +259,7 @@ export class JobProcessor {
           );
         const delay = this.deps.retryDelays.plan(payload.jobId, attempt);
         const nextAttemptAt = new Date(Date.now() + delay).toISOString();
-        await this.deps.events.publish({ type: 'retrying', ...base, error, nextAttemptAt });
+        await this.publish({ type: 'retrying', ...base, error, nextAttemptAt });
         logger.warn({ error, nextAttemptAt, maxAttempts, err: outcome.error }, 'attempt failed; will retry');
         // A plain error lets BullMQ retry; its backoff strategy returns the delay planned above.
         throw new Error(`${error.code}: ${error.message}`);
@@ -242,7 +273,7 @@ export class JobProcessor {
     logger: Logger,
     cause?: unknown,
   ): Promise<never> {
-    await this.deps.events.publish({ type: 'failed', ...base, error });
+    await this.publish({ type: 'failed', ...base, error });
     logger.error({ error, err: cause }, 'job failed');
     throw new UnrecoverableError(`${error.code}: ${error.message}`);
   }
@@ -278,7 +309,7 @@ export class JobProcessor {
     const jobId = isUuid((job.data as { jobId?: unknown } | null)?.jobId) ? (job.data as { jobId: string }).jobId : job.id;
     const error: JobError = { code: 'invalid_payload', message: `job payload rejected: ${problems.join('; ')}`, retryable: false };
     this.deps.logger.error({ jobId, bullJobId: job.id, queue: job.queueName, problems }, 'invalid job payload');
-    if (isUuid(jobId)) await this.deps.events.publish({ type: 'failed', jobId, attempt: job.attemptsMade + 1, at: new Date().toISOString(), error });
+    if (isUuid(jobId)) await this.publish({ type: 'failed', jobId, attempt: job.attemptsMade + 1, at: new Date().toISOString(), error });
     throw new UnrecoverableError(error.message);
   }
 }

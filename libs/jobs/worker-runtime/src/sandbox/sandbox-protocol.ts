@@ -25,6 +25,8 @@ export interface AttemptRequest {
   tenantId?: string;
   scope: StorageScope;
   port: MessagePort;
+  /** Tracing is on: the thread times the attempt's storage calls and sends them as `span` messages. */
+  traceStorage?: boolean;
 }
 
 /** A pseudo-task every thread answers at once: start-up proves the sandbox loads before any job is taken. */
@@ -32,9 +34,21 @@ export const PING_TASK = '__sandbox_ping__';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** A storage call the thread timed (epoch milliseconds): the main thread records it as a span of the attempt. */
+export interface TimedCall {
+  name: string;
+  startMs: number;
+  endMs: number;
+  attributes: Record<string, string | number>;
+  /** The call failed with this message. */
+  error?: string;
+}
+
 /** Thread -> main, on the attempt's port. */
 export type SandboxMessage =
-  { type: 'progress'; percent: number; message?: string } | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; message?: string };
+  | { type: 'progress'; percent: number; message?: string }
+  | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; message?: string }
+  | { type: 'span'; call: TimedCall };
 
 /** Main -> thread, on the attempt's port. */
 export type HostMessage = { type: 'abort'; reason: string };

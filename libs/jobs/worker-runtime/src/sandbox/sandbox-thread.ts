@@ -3,6 +3,7 @@
 import { MessagePort, workerData } from 'node:worker_threads';
 import { TaskContext, TaskHandler, TaskLogger, taskHandlerFactory, TASKS, taskSettingsFromConfig } from '@validahub/jobs-tasks';
 import { JobStorageFactory } from '../processing/job-storage-scopes';
+import { timedStorage } from './timed-storage';
 import { classifyError } from '../processing/error-classifier';
 import { ProgressThrottle } from '../processing/progress-throttle';
 import { AttemptReply, AttemptRequest, HostMessage, LogLevel, PING_TASK, SandboxMessage, SandboxThreadData } from './sandbox-protocol';
@@ -15,9 +16,10 @@ const factory = taskHandlerFactory({
 const settings = taskSettingsFromConfig(data.config);
 const storages = new JobStorageFactory(data.config.storage);
 
-/** The handler of one attempt, over storage confined to its job's tenant. */
+/** The handler of one attempt, over storage confined to its job's tenant (its calls timed when tracing is on). */
 function handlerFor(request: AttemptRequest): TaskHandler | undefined {
-  const storage = storages.forScope(request.scope);
+  const scoped = storages.forScope(request.scope);
+  const storage = request.traceStorage ? timedStorage(scoped, (call) => send(request.port, { type: 'span', call })) : scoped;
   const handlers = factory.create({ ...settings, storage, resultsUri: storage.resultsUri }) as Record<string, TaskHandler | undefined>;
   return handlers[request.task];
 }

@@ -2,6 +2,7 @@ import { MessageChannel, MessagePort, receiveMessageOnPort } from 'node:worker_t
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { AppConfig, taskMemoryMb } from '@validahub/config';
+import { context, recordTimedSpan, tracingStarted } from '@validahub/observability';
 import { JOB_ERROR_CODES, PermanentJobError, TransientJobError } from '@validahub/jobs-domain';
 import type { TaskContext, TaskResult } from '@validahub/jobs-tasks';
 import { openScope } from '@validahub/storage';
@@ -89,7 +90,11 @@ export class ThreadSandbox implements TaskExecutor {
 
   private async run(memoryMb: number, task: AttemptTask, ctx: TaskContext, kill: AbortSignal): Promise<TaskResult> {
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (message: SandboxMessage) => relay(message, ctx));
+    // The attempt's span (tracing on): the storage calls the thread reports become its children,
+    // and the lines it logs carry its trace id.
+    const attemptContext = context.active();
+    const relayed = (message: SandboxMessage) => context.with(attemptContext, () => relay(message, ctx));
+    port1.on('message', relayed);
     const abort = () => port1.postMessage({ type: 'abort', reason: String(ctx.signal.reason) } satisfies HostMessage);
     if (ctx.signal.aborted) abort();
     else ctx.signal.addEventListener('abort', abort, { once: true });
@@ -103,6 +108,7 @@ export class ThreadSandbox implements TaskExecutor {
         runId: ctx.runId,
         params: ctx.params,
         correlationId: ctx.correlationId,
+        traceStorage: tracingStarted(),
       };
       const reply = await this.pool(memoryMb).run(request, { transferList: [port2], signal: kill });
       if (reply.ok) return reply.result;
@@ -112,7 +118,7 @@ export class ThreadSandbox implements TaskExecutor {
     } finally {
       ctx.signal.removeEventListener('abort', abort);
       // Progress and logs sent just before the reply may still be queued: hand them on in order.
-      for (let queued = receiveMessageOnPort(port1); queued; queued = receiveMessageOnPort(port1)) relay(queued.message as SandboxMessage, ctx);
+      for (let queued = receiveMessageOnPort(port1); queued; queued = receiveMessageOnPort(port1)) relayed(queued.message as SandboxMessage);
       port1.close();
     }
   }
@@ -148,6 +154,7 @@ export class ThreadSandbox implements TaskExecutor {
 
 function relay(message: SandboxMessage, ctx: TaskContext): void {
   if (message.type === 'progress') ctx.reportProgress(message.percent, message.message);
+  else if (message.type === 'span') recordTimedSpan(message.call, context.active());
   else ctx.logger[message.level](message.fields, message.message);
 }
 

@@ -74,6 +74,13 @@ export const VARIABLE_MEANINGS: Record<string, string> = {
   WORKER_SHUTDOWN_GRACE_SECONDS: 'on SIGTERM, how long running jobs may finish before being handed back',
   PROGRESS_THROTTLE_MS: 'least time between two progress reports of one job',
   ENABLE_TEST_TASKS: 'registers the test-only tasks (noop, sleep, flaky): benchmarks and fault tests only',
+  OTEL_SDK_DISABLED: 'OpenTelemetry: `true` turns tracing off whatever else is set',
+  OTEL_TRACES_EXPORTER:
+    'OpenTelemetry: span exporters (`otlp`, `console`, `zipkin`, `none`); tracing is off unless this names one or an OTLP endpoint is set',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'OpenTelemetry: OTLP collector base URL (e.g. `http://otel-collector:4318`); setting it turns tracing on',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'OpenTelemetry: full OTLP traces URL (e.g. `http://otel-collector:4318/v1/traces`), over the base endpoint',
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'OpenTelemetry: OTLP protocol, `http/protobuf`, `http/json` or `grpc`',
+  OTEL_SERVICE_NAME: 'OpenTelemetry: service name on every span (default: `validahub-gateway`, `validahub-worker-<plans>`)',
   VALIDAHUB_URL: 'CLI: the gateway of `submit`, `jobs`, `result`',
   VALIDAHUB_API_KEY: 'CLI: API key, sent as `Authorization: Bearer`',
   NO_COLOR: 'CLI and logs: any value turns colours off',
