@@ -17,7 +17,7 @@ export interface WorkerConfig {
   /**
    * Sandbox threads each pool keeps started while no attempt runs (TASK_SANDBOX_WARM_THREADS,
    * default 0: an idle worker holds no thread, ~35 MB of RSS each; the first attempt after an idle
-   * spell pays the thread's start, ~0.1-0.3 s from a build).
+   * spell pays the thread's start, ~0.3-0.6 s from a build on a loaded 2-core VM).
    */
   sandboxWarmThreads: number;
   /** Milliseconds an idle sandbox thread above the warm ones lives before it ends (TASK_SANDBOX_IDLE_MS). */
