@@ -23,7 +23,7 @@ export interface ThreadSandboxOptions {
   taskNames: string[];
   /** Attempts this process runs at once (the sum of its plans' concurrency): the most threads a pool needs. */
   maxThreads: number;
-  /** Plans served, so their default heap caps get a warm thread at start-up. */
+  /** Plans served, so the pools of their default heap caps are proven at start-up (a ping in a thread of each). */
   plans: readonly string[];
   logger: Logger;
   /** Threads each pool keeps started while idle (default 0: an idle worker holds no thread). */
