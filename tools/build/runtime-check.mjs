@@ -13,7 +13,8 @@
 // the young generation and start-up garbage (it runs once allocation is low, 30-70 s after the
 // last full GC here, at the latest ~100 s) and the worker's sandbox thread has ended (default
 // TASK_SANDBOX_IDLE_MS, 60 s). Measured 2026-12-03: the gateway went 143 -> 118 -> 110 MB and the
-// worker 131 -> 101 -> 81 MB over those 90 s.
+// worker 131 -> 101 -> 81 MB over those 90 s (in another run the worker's reducer had not run yet
+// at 90 s: 102 MB).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
