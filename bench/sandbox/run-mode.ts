@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   let run: (ctx: TaskContext) => Promise<TaskResult>;
   let close: () => Promise<void> = async () => undefined;
   if (mode === 'sandbox') {
-    const sandbox = new ThreadSandbox({ config, taskNames: [task], maxThreads: 1, plans: ['pro'], logger });
+    // One warm thread, so the run measured does not include the thread's start.
+    const sandbox = new ThreadSandbox({ config, taskNames: [task], maxThreads: 1, plans: ['pro'], logger, warmThreads: 1 });
     await sandbox.start();
     run = (c) => sandbox.prepare({ name: task, plan: 'pro', scope: openScope() }).run(c);
     close = () => sandbox.close();

@@ -58,7 +58,8 @@ export async function createGatewayApp(config: AppConfig, options: CreateGateway
   await registerSecurityHeaders(app, config.http);
   await registerMultipart(app, config);
   // The document is always served at /docs-json; the UI (whose static-file plugin jest cannot load) only with `docs`.
-  SwaggerModule.setup(DOCS_PATH, app, buildOpenApiDocument(app, config), { ui: options.docs ?? true, raw: ['json'] });
+  // Built on the first request for it, not at start-up: a gateway nobody asks for its docs never holds it.
+  SwaggerModule.setup(DOCS_PATH, app, () => buildOpenApiDocument(app, config), { ui: options.docs ?? true, raw: ['json'] });
   if (options.dashboard ?? true) {
     const operators = app.get(OperatorAccess);
     await mountQueueDashboard(app.getHttpAdapter().getInstance(), app.get(JobQueues).all(), {

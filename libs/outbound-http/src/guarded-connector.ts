@@ -1,7 +1,8 @@
 import { promises as dns } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
 import { assertPublicAddress } from './target-url';
+import { undici } from './undici-module';
 
 export interface ResolvedAddress {
   address: string;
@@ -37,7 +38,7 @@ export function guardedConnector(options: GuardedConnectorOptions): buildConnect
     if (!options.allowPrivate && !trusted.has(address)) assertPublicAddress(address, url, hostname);
   };
   const lookup = guardedLookup(options.resolveHost ?? systemResolver, check);
-  const connect = buildConnector({ timeout: options.connectTimeoutMs, lookup, ca: options.ca } as buildConnector.BuildOptions);
+  const connect = undici().buildConnector({ timeout: options.connectTimeoutMs, lookup, ca: options.ca } as buildConnector.BuildOptions);
   return (target, callback) => {
     if (isIP(target.hostname)) {
       try {

@@ -1,11 +1,12 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { discardBody } from './body';
 import { ErrorContext, toOutboundError } from './error-mapping';
 import { OutboundTimeoutError, TooManyRedirectsError } from './errors';
 import { guardedConnector, ResolveHost } from './guarded-connector';
 import { Hop, nextHop, REDIRECT_STATUSES } from './redirects';
 import { checkTargetUrl, TargetPolicy } from './target-url';
+import { undici } from './undici-module';
 
 export interface OutboundClientOptions extends TargetPolicy {
   /** Host name resolution (default: the system resolver). Tests point names at chosen addresses. */
@@ -53,21 +54,27 @@ const DEFAULT_CONNECT_MS = 10_000;
  * checkTargetUrl. Keeps a connection pool: create one per component and close() it when done.
  */
 export class OutboundClient {
-  private readonly agent: Agent;
+  /** Built with the first request, so a client that never sends one never loads undici. */
+  private agent?: Agent;
   private readonly policy: TargetPolicy;
   private readonly connectTimeoutMs: number;
 
-  constructor(options: OutboundClientOptions = {}) {
+  constructor(private readonly options: OutboundClientOptions = {}) {
     this.policy = { allowPrivate: options.allowPrivate ?? false, trustedAddresses: options.trustedAddresses };
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_MS;
-    const connect = guardedConnector({
-      allowPrivate: this.policy.allowPrivate ?? false,
-      trustedAddresses: options.trustedAddresses,
-      resolveHost: options.resolveHost,
-      connectTimeoutMs: this.connectTimeoutMs,
-      ca: options.ca,
+  }
+
+  private dispatcher(): Agent {
+    this.agent ??= new (undici().Agent)({
+      connect: guardedConnector({
+        allowPrivate: this.policy.allowPrivate ?? false,
+        trustedAddresses: this.options.trustedAddresses,
+        resolveHost: this.options.resolveHost,
+        connectTimeoutMs: this.connectTimeoutMs,
+        ca: this.options.ca,
+      }),
     });
-    this.agent = new Agent({ connect });
+    return this.agent;
   }
 
   async request(target: string | URL, options: OutboundRequestOptions = {}): Promise<OutboundResponse> {
@@ -80,8 +87,8 @@ export class OutboundClient {
     const context = (): ErrorContext => ({ url: hop.url.href, idleTimeoutMs, connectTimeoutMs: this.connectTimeoutMs, callerSignal: options.signal });
     try {
       for (let redirects = 0; ; redirects++) {
-        const answer = await request(hop.url, {
-          dispatcher: this.agent,
+        const answer = await undici().request(hop.url, {
+          dispatcher: this.dispatcher(),
           method: hop.method as OutboundMethod,
           headers: hop.headers,
           body: hop.body,
@@ -110,12 +117,12 @@ export class OutboundClient {
 
   /** Closes the pooled connections; requests in flight finish first. */
   close(): Promise<void> {
-    return this.agent.close();
+    return this.agent?.close() ?? Promise.resolve();
   }
 
   /** Closes every connection at once, cutting requests in flight (after a failure, on cancel). */
   destroy(): Promise<void> {
-    return this.agent.destroy();
+    return this.agent?.destroy() ?? Promise.resolve();
   }
 }
 

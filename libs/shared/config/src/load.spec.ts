@@ -15,6 +15,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MIGRATIONS_RUN: 'sometimes' })).toThrow(/MIGRATIONS_RUN/);
   });
 
+  it('reads the sandbox thread settings: no warm thread and 60 s of idle life by default, bad values refused', () => {
+    expect(loadConfig({}).worker).toMatchObject({ sandboxWarmThreads: 0, sandboxIdleMs: 60_000 });
+    expect(loadConfig({ TASK_SANDBOX_WARM_THREADS: '1', TASK_SANDBOX_IDLE_MS: '5000' }).worker).toMatchObject({ sandboxWarmThreads: 1, sandboxIdleMs: 5_000 });
+    expect(() => loadConfig({ TASK_SANDBOX_WARM_THREADS: '-1' })).toThrow(/TASK_SANDBOX_WARM_THREADS/);
+    expect(() => loadConfig({ TASK_SANDBOX_WARM_THREADS: 'two' })).toThrow(/TASK_SANDBOX_WARM_THREADS/);
+    expect(() => loadConfig({ TASK_SANDBOX_IDLE_MS: '0' })).toThrow(/TASK_SANDBOX_IDLE_MS/);
+  });
+
   it('accepts the seed CELERY_BROKER_URL when REDIS_URL is absent', () => {
     expect(loadConfig({ CELERY_BROKER_URL: 'redis://h:1/2' }).connections.redisUrl).toBe('redis://h:1/2');
     expect(loadConfig({ REDIS_URL: 'redis://a:1/0', CELERY_BROKER_URL: 'redis://b:1/0' }).connections.redisUrl).toBe('redis://a:1/0');

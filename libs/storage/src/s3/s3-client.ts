@@ -1,5 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError, type StorageConfig } from '@validahub/config';
+import { s3Sdk } from './s3-sdk';
 
 /** Client knobs StorageConfig does not (yet) carry; the defaults suit a worker or the gateway. */
 export interface S3ClientTuning {
@@ -24,7 +25,7 @@ export const DEFAULT_S3_TUNING = { connectTimeoutMs: 3_000, socketTimeoutMs: 60_
 export function createS3Client(s3: StorageConfig['s3'], tuning: S3ClientTuning = {}): S3Client {
   const checksums = tuning.checksums ?? (s3.endpoint ? 'when_required' : 'when_supported');
   const checksumMode = checksums === 'when_required' ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED';
-  return new S3Client({
+  return new (s3Sdk().client.S3Client)({
     endpoint: s3.endpoint,
     region: s3.region,
     forcePathStyle: s3.forcePathStyle,

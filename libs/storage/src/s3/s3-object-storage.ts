@@ -1,6 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { addAbortSignal, Readable } from 'node:stream';
 import { StorageUnavailableError, StorageUriError } from '../errors';
 import type { ObjectHead, ObjectStorage, OpenedObject, OpenReadOptions, WriteBody, WriteOptions, WrittenObject } from '../object-storage';
@@ -9,6 +7,7 @@ import { DigestStream } from '../streams/digest-stream';
 import { parseStorageUri } from '../uri/parse-storage-uri';
 import { formatStorageLocation, type S3Location } from '../uri/storage-location';
 import { classifyS3Error, classifyS3ErrorAsError } from './s3-errors';
+import { s3Sdk } from './s3-sdk';
 
 const MIB = 1024 * 1024;
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
@@ -54,7 +53,7 @@ export class S3ObjectStorage implements ObjectStorage {
   async openRead(uri: string, options: OpenReadOptions = {}): Promise<OpenedObject> {
     const { bucket, key } = this.locate(uri);
     try {
-      const output = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: options.signal });
+      const output = await this.client.send(new (s3Sdk().client.GetObjectCommand)({ Bucket: bucket, Key: key }), { abortSignal: options.signal });
       if (!(output.Body instanceof Readable)) throw new Error('S3 returned a body that is not a Node stream');
       const stream = withMappedErrors(output.Body, (error) => classifyS3ErrorAsError(error, 'read', uri));
       if (options.signal) addAbortSignal(options.signal, stream);
@@ -88,7 +87,7 @@ export class S3ObjectStorage implements ObjectStorage {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
 
-    const upload = new Upload({
+    const upload = new (s3Sdk().storage.Upload)({
       client: this.client,
       params: { Bucket: location.bucket, Key: location.key, Body: digest, ContentType: options.contentType ?? guessContentType(location.key) },
       partSize: this.partSizeBytes,
@@ -110,7 +109,7 @@ export class S3ObjectStorage implements ObjectStorage {
   async head(uri: string): Promise<ObjectHead | null> {
     const { bucket, key } = this.locate(uri);
     try {
-      const output = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const output = await this.client.send(new (s3Sdk().client.HeadObjectCommand)({ Bucket: bucket, Key: key }));
       return { size: output.ContentLength ?? 0, contentType: output.ContentType, lastModified: output.LastModified, etag: output.ETag };
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -126,7 +125,7 @@ export class S3ObjectStorage implements ObjectStorage {
   async delete(uri: string): Promise<void> {
     const { bucket, key } = this.locate(uri);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await this.client.send(new (s3Sdk().client.DeleteObjectCommand)({ Bucket: bucket, Key: key }));
     } catch (error) {
       throw classifyS3Error(error, 'delete', uri);
     }
@@ -138,7 +137,7 @@ export class S3ObjectStorage implements ObjectStorage {
     }
     const { bucket, key } = this.locate(uri);
     try {
-      return await getSignedUrl(this.client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expiresSeconds });
+      return await s3Sdk().presigner.getSignedUrl(this.client, new (s3Sdk().client.GetObjectCommand)({ Bucket: bucket, Key: key }), { expiresIn: expiresSeconds });
     } catch (error) {
       throw classifyS3Error(error, 'presign', uri);
     }
@@ -148,8 +147,8 @@ export class S3ObjectStorage implements ObjectStorage {
     const signal = AbortSignal.timeout(this.pingTimeoutMs);
     const target = this.healthBucket ? `s3://${this.healthBucket}` : 's3://';
     try {
-      if (this.healthBucket) await this.client.send(new HeadBucketCommand({ Bucket: this.healthBucket }), { abortSignal: signal });
-      else await this.client.send(new ListBucketsCommand({}), { abortSignal: signal });
+      if (this.healthBucket) await this.client.send(new (s3Sdk().client.HeadBucketCommand)({ Bucket: this.healthBucket }), { abortSignal: signal });
+      else await this.client.send(new (s3Sdk().client.ListBucketsCommand)({}), { abortSignal: signal });
     } catch (error) {
       if (signal.aborted) throw new StorageUnavailableError(`S3 did not answer within ${this.pingTimeoutMs} ms`, { cause: error, uri: target });
       throw classifyS3Error(error, 'ping', target);

@@ -46,7 +46,8 @@ export class TaskHandlerLookup {
       .runnable()
       .map((task) => task.name)
       .filter((name) => shipped.has(name));
-    return new TaskHandlerLookup(registry, new ThreadSandbox({ config, taskNames, ...sandbox }), secret);
+    const { sandboxWarmThreads: warmThreads, sandboxIdleMs: idleTimeoutMs } = config.worker;
+    return new TaskHandlerLookup(registry, new ThreadSandbox({ config, taskNames, warmThreads, idleTimeoutMs, ...sandbox }), secret);
   }
 
   get taskNames(): string[] {

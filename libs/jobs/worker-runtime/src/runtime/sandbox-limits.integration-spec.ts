@@ -10,7 +10,9 @@ type Failed = Extract<JobEvent, { type: 'failed' }>;
 // its heap is capped, and the worker's own thread stays free for lock renewals and other jobs.
 describe('worker runtime: the task sandbox', () => {
   // Short locks: a blocked event loop would miss renewals within 2 s and the job would stall.
-  const h = new RuntimeHarness('sandbox', { TASK_MEMORY_MB_HOG_JOB: '64' });
+  // One warm thread per pool: these limits are seconds long, and on a loaded machine a cold
+  // thread's start (part of an attempt's time limit) could take most of one.
+  const h = new RuntimeHarness('sandbox', { TASK_MEMORY_MB_HOG_JOB: '64', TASK_SANDBOX_WARM_THREADS: '1' });
   const stall = { lockDurationMs: 2_000, stalledIntervalMs: 500, maxStalledCount: 1 };
   beforeAll(() => h.startRuntime(['free', 'pro'], { stall }));
   afterAll(() => h.close());

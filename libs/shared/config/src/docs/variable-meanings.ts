@@ -16,6 +16,9 @@ export const VARIABLE_MEANINGS: Record<string, string> = {
   TASK_TIME_LIMIT: 'seconds before a running task is aborted',
   TASK_MEMORY_MB:
     'heap cap (MiB) of the sandbox thread each attempt runs in; `TASK_MEMORY_MB_<PLAN>` or `TASK_MEMORY_MB_<TASK>` (e.g. `_ENTERPRISE`, `_CORRECT_CSV_JOB`) override it',
+  TASK_SANDBOX_WARM_THREADS:
+    'sandbox threads each heap-cap pool keeps started while the worker is idle (0: none, the first attempt after an idle spell starts one, ~0.3-0.6 s)',
+  TASK_SANDBOX_IDLE_MS: 'an idle sandbox thread above the warm ones ends after this many milliseconds',
   MAX_COLUMNS: 'widest CSV header a task reads; a wider file ends in a report with one `too_many_columns` error',
   JOB_TTL_SECONDS: 'a job not started by then becomes `expired`',
   JOB_TTL_SECONDS_PLAN: 'per-plan override of JOB_TTL_SECONDS',
