@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { AppConfig } from '@validahub/config';
-import { redisOptions } from '@validahub/jobs-queueing';
+import { openRedis, type RedisClient } from '@validahub/jobs-queueing';
 import { parseTenancyInvalidation, tenancyInvalidationChannel } from '@validahub/tenancy';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { VerifiedKeyCache } from './verified-key-cache';
@@ -26,7 +25,7 @@ export const UNSUBSCRIBED_MAX_AGE_MS = 4_000;
 export class InvalidationListener implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('InvalidationListener');
   private readonly channel: string;
-  private subscriber?: IORedis;
+  private subscriber?: RedisClient;
   private heartbeat?: NodeJS.Timeout;
   private subscribed = false;
   private lastConfirmedAt = 0;
@@ -51,11 +50,7 @@ export class InvalidationListener implements OnModuleInit, OnApplicationShutdown
   }
 
   onModuleInit(): void {
-    const subscriber = new IORedis({
-      ...redisOptions(this.config.connections.redisUrl, 'producer'),
-      autoResubscribe: false,
-      connectionName: 'gateway-tenancy-invalidations',
-    });
+    const subscriber = openRedis(this.config.connections, 'producer', { autoResubscribe: false, name: 'gateway-tenancy-invalidations' });
     this.subscriber = subscriber;
     subscriber.on('error', (error) => this.logger.debug(`invalidation subscriber: ${String(error)}`));
     subscriber.on('close', () => (this.subscribed = false));

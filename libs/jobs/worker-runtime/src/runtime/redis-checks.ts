@@ -1,4 +1,4 @@
-import type IORedis from 'ioredis';
+import type { RedisClient } from '@validahub/jobs-queueing';
 import type { Logger } from 'pino';
 
 /**
@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
  * loses jobs. Warn loudly unless eviction is off; managed Redis often disables CONFIG, which
  * is tolerated with a note.
  */
-export async function checkEvictionPolicy(redis: IORedis, logger: Logger): Promise<string | null> {
+export async function checkEvictionPolicy(redis: RedisClient, logger: Logger): Promise<string | null> {
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as unknown as string[];
     const policy = reply?.[1] ?? null;
