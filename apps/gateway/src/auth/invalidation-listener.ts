@@ -19,7 +19,9 @@ export const UNSUBSCRIBED_MAX_AGE_MS = 4_000;
  * dedicated Redis connection and drops the matching cache entries. A heartbeat (PING, which a
  * subscribed connection may send) tells whether messages can arrive: while they cannot,
  * cached keys are served for at most 4 s, and once the subscription is back the whole cache
- * is dropped, since anything may have changed in between.
+ * is dropped, since anything may have changed in between. On a Redis Cluster the PING goes to
+ * a node of the cluster rather than the subscriber's own connection: it tells that the cluster
+ * answers, a weaker sign that messages arrive.
  */
 @Injectable()
 export class InvalidationListener implements OnModuleInit, OnApplicationShutdown {
