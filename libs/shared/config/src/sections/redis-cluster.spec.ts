@@ -30,6 +30,12 @@ describe('REDIS_CLUSTER_NODES', () => {
       password: 's@cret',
       tls: true,
     });
+    // Bare host:port entries take the scheme and login the others give.
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'rediss://u:p@a:1,b:2' }).connections.redisCluster).toMatchObject({
+      username: 'u',
+      password: 'p',
+      tls: true,
+    });
     expect(loadConfig({ REDIS_CLUSTER_NODES: 'a:1,b:2' }).connections.redisCluster).toEqual({
       nodes: [
         { host: 'a', port: 1 },

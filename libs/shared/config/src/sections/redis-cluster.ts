@@ -19,7 +19,8 @@ const NODES = 'REDIS_CLUSTER_NODES';
 
 /**
  * REDIS_CLUSTER_NODES: comma-separated `host:port` or `redis[s]://[user:password@]host:port`
- * entries. Credentials and TLS apply to the whole cluster, so entries that carry them must agree.
+ * entries. Credentials and TLS apply to the whole cluster, so entries that carry them must agree;
+ * a bare `host:port` takes what the others say.
  * Undefined when unset (single-node Redis from REDIS_URL).
  */
 export function readRedisCluster(env: EnvReader): RedisClusterConfig | undefined {
@@ -28,7 +29,7 @@ export function readRedisCluster(env: EnvReader): RedisClusterConfig | undefined
   const parsed = entries.map((entry) => parseEntry(env, entry));
   if (parsed.some((p) => p === undefined)) return undefined;
   const nodes = parsed as ParsedEntry[];
-  const schemes = new Set(nodes.map((n) => n.tls));
+  const schemes = new Set(nodes.filter((n) => n.tls !== undefined).map((n) => n.tls));
   const logins = new Set(nodes.filter((n) => n.username || n.password).map((n) => `${n.username ?? ''}\n${n.password ?? ''}`));
   if (schemes.size > 1) env.problem(NODES, 'mixes redis:// and rediss:// entries; every node of a cluster is reached the same way');
   if (logins.size > 1) env.problem(NODES, 'entries carry different credentials; give one user and password for the whole cluster');
@@ -37,18 +38,20 @@ export function readRedisCluster(env: EnvReader): RedisClusterConfig | undefined
     nodes: nodes.map(({ host, port }) => ({ host, port })),
     username: login?.username,
     password: login?.password,
-    tls: nodes[0].tls,
+    tls: nodes.some((n) => n.tls === true),
   };
 }
 
 interface ParsedEntry extends RedisClusterNode {
   username?: string;
   password?: string;
-  tls: boolean;
+  /** Undefined for a bare host:port (no scheme given). */
+  tls?: boolean;
 }
 
 function parseEntry(env: EnvReader, entry: string): ParsedEntry | undefined {
-  const withScheme = entry.includes('://') ? entry : `redis://${entry}`;
+  const bare = !entry.includes('://');
+  const withScheme = bare ? `redis://${entry}` : entry;
   let url: URL;
   try {
     url = new URL(withScheme);
@@ -74,7 +77,7 @@ function parseEntry(env: EnvReader, entry: string): ParsedEntry | undefined {
     port: url.port ? Number(url.port) : 6379,
     username: url.username ? decodeURIComponent(url.username) : undefined,
     password: url.password ? decodeURIComponent(url.password) : undefined,
-    tls: url.protocol === 'rediss:',
+    tls: bare ? undefined : url.protocol === 'rediss:',
   };
 }
 
