@@ -31,8 +31,16 @@ export async function startPrivateRedisCluster(masters = 3): Promise<PrivateRedi
     rmSync(dir, { recursive: true, force: true });
   };
   try {
+    const taken = new Set<number>();
+    // Two calls can hand out the same free port: ask again until every port is a new one.
+    const newPort = async (): Promise<number> => {
+      const port = await freePort();
+      if (taken.has(port)) return newPort();
+      taken.add(port);
+      return port;
+    };
     for (let i = 0; i < masters; i += 1) {
-      const [port, busPort] = [await freePort(), await freePort()];
+      const [port, busPort] = [await newPort(), await newPort()];
       ports.push(port);
       children.push(
         // prettier-ignore
