@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { join } from 'node:path';
 import IORedis, { Cluster } from 'ioredis';
-import { PrivateRedisCluster, startPrivateRedisCluster, TEST_REDIS_URL, waitFor, WORKSPACE_ROOT } from '@validahub/testing';
+import { PrivateRedisCluster, startApp, startPrivateRedisCluster, TEST_REDIS_URL, waitFor, WORKSPACE_ROOT } from '@validahub/testing';
 import { runAdminCli, tenantWithKey } from '../support/admin-cli';
 import { TestSystem } from '../support/system';
 
@@ -143,6 +143,21 @@ describe('on a Redis Cluster (three masters, real processes)', () => {
     await waitFor(async () => (await call(key, 'GET', '/api/v1/jobs?limit=1')).status === 401, 500, 'revoked key refused');
   });
 
+  it('gateway and worker refuse to start on a bad cluster configuration, naming the variable', async () => {
+    const gateway = startApp('gateway-bad-nodes', 'apps/gateway/src/main.ts', {
+      ...system.environment,
+      REDIS_CLUSTER_NODES: `${cluster.nodes},redis://127.0.0.1:7000/3`,
+      PORT: '0',
+    });
+    const worker = startApp('worker-two-targets', 'apps/worker-free/src/main.ts', { ...system.environment, REDIS_URL: TEST_REDIS_URL });
+    expect(await gateway.exited).toEqual({ code: 1, signal: null });
+    expect(gateway.output()).toContain(
+      'REDIS_CLUSTER_NODES entry "redis://127.0.0.1:7000/3" selects database 3; a Redis Cluster has only database 0',
+    );
+    expect(await worker.exited).toEqual({ code: 1, signal: null });
+    expect(worker.output()).toContain('REDIS_URL and REDIS_CLUSTER_NODES are both set');
+  });
+
   it('gateway and worker stop cleanly on SIGTERM, and nothing of this system was written to the shared single Redis', async () => {
     const [gateway, worker] = system.processes;
     for (const stopping of [worker, gateway]) {
@@ -152,7 +167,6 @@ describe('on a Redis Cluster (three masters, real processes)', () => {
       expect(await stopping.exited).toEqual({ code: null, signal: 'SIGTERM' });
       expect(Date.now() - startedAt).toBeLessThan(10_000);
     }
-    expect(worker.output()).toContain('worker runtime stopped');
     const shared = new IORedis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
       await shared.connect();
