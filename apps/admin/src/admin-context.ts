@@ -1,8 +1,7 @@
-import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig, requireApiKeySecret } from '@validahub/config';
 import { createJobsDataSource } from '@validahub/jobs-persistence';
-import { redisOptions } from '@validahub/jobs-queueing';
+import { openRedis } from '@validahub/jobs-queueing';
 import { KeyHasher, publishTenancyInvalidation, TenancyStore, TenantAdmin } from '@validahub/tenancy';
 
 export interface AdminContext {
@@ -27,12 +26,11 @@ export async function openAdminContext(config: AppConfig, warn: (message: string
     throw new AdminSetupError('the database has no tenant tables yet: start the gateway once or run `npm run migrate`');
   }
   // One attempt to connect, no reconnecting: a command must end, Redis up or not.
-  const redis = new IORedis({
-    ...redisOptions(config.connections.redisUrl, 'producer'),
+  const redis = openRedis(config.connections, 'producer', {
     lazyConnect: true,
-    retryStrategy: () => null,
-    connectTimeout: 3_000,
-    connectionName: 'validahub-admin',
+    retryStrategy: null,
+    connectTimeoutMs: 3_000,
+    name: 'validahub-admin',
   });
   redis.on('error', () => undefined);
   const admin = new TenantAdmin(new TenancyStore(dataSource), hasher, {

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { AppConfig } from '@validahub/config';
-import { redisOptions } from '@validahub/jobs-queueing';
+import { openRedis, type RedisClient } from '@validahub/jobs-queueing';
 import { parseTenancyInvalidation, tenancyInvalidationChannel } from '@validahub/tenancy';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { VerifiedKeyCache } from './verified-key-cache';
@@ -20,13 +19,15 @@ export const UNSUBSCRIBED_MAX_AGE_MS = 4_000;
  * dedicated Redis connection and drops the matching cache entries. A heartbeat (PING, which a
  * subscribed connection may send) tells whether messages can arrive: while they cannot,
  * cached keys are served for at most 4 s, and once the subscription is back the whole cache
- * is dropped, since anything may have changed in between.
+ * is dropped, since anything may have changed in between. On a Redis Cluster the PING goes to
+ * a node of the cluster rather than the subscriber's own connection: it tells that the cluster
+ * answers, a weaker sign that messages arrive.
  */
 @Injectable()
 export class InvalidationListener implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('InvalidationListener');
   private readonly channel: string;
-  private subscriber?: IORedis;
+  private subscriber?: RedisClient;
   private heartbeat?: NodeJS.Timeout;
   private subscribed = false;
   private lastConfirmedAt = 0;
@@ -51,11 +52,7 @@ export class InvalidationListener implements OnModuleInit, OnApplicationShutdown
   }
 
   onModuleInit(): void {
-    const subscriber = new IORedis({
-      ...redisOptions(this.config.connections.redisUrl, 'producer'),
-      autoResubscribe: false,
-      connectionName: 'gateway-tenancy-invalidations',
-    });
+    const subscriber = openRedis(this.config.connections, 'producer', { autoResubscribe: false, name: 'gateway-tenancy-invalidations' });
     this.subscriber = subscriber;
     subscriber.on('error', (error) => this.logger.debug(`invalidation subscriber: ${String(error)}`));
     subscriber.on('close', () => (this.subscribed = false));

@@ -1,4 +1,4 @@
-import IORedis from 'ioredis';
+import type { RedisClient } from '@validahub/jobs-queueing';
 import type { JobEvent } from '@validahub/jobs-domain';
 import { jobEventsDeadLetterKey } from '@validahub/jobs-queueing';
 
@@ -18,7 +18,7 @@ export const DEAD_LETTER_MAX_ENTRIES = 10_000;
  */
 export class RedisEventDeadLetters implements EventDeadLetters {
   constructor(
-    private readonly redis: IORedis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { AppConfig } from '@validahub/config';
-import { redisOptions } from '@validahub/jobs-queueing';
+import { openRedis, type RedisClient } from '@validahub/jobs-queueing';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { closeRedis } from '../infra/close-redis';
 
@@ -16,14 +15,10 @@ import { closeRedis } from '../infra/close-redis';
 export class EventStreamConnection implements OnApplicationShutdown {
   private readonly logger = new Logger('EventStreamConnection');
   readonly consumerName = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  readonly redis: IORedis;
+  readonly redis: RedisClient;
 
   constructor(@Inject(GATEWAY_CONFIG) config: AppConfig) {
-    this.redis = new IORedis({
-      ...redisOptions(config.connections.redisUrl, 'worker'),
-      connectionName: `gateway-events-${this.consumerName}`,
-      lazyConnect: true,
-    });
+    this.redis = openRedis(config.connections, 'worker', { name: `gateway-events-${this.consumerName}`, lazyConnect: true });
     this.redis.on('error', (error) => this.logger.debug(`event stream redis: ${String(error)}`));
   }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Logger } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import IORedis from 'ioredis';
+import type { RedisClient } from '@validahub/jobs-queueing';
 import { DataSource } from 'typeorm';
 import { ObjectStorage } from '@validahub/storage';
 import { Public } from '../auth/auth.decorators';
@@ -44,7 +44,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
-    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+    @Inject(PRODUCER_REDIS) private readonly redis: RedisClient,
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
   ) {}
 

@@ -1,10 +1,10 @@
-import IORedis from 'ioredis';
+import type { RedisClient } from '@validahub/jobs-queueing';
 
 /**
  * QUIT when Redis answers, so no command is cut off; a hard disconnect when it does not
  * within the grace period (a dead server would otherwise keep shutdown waiting).
  */
-export async function closeRedis(redis: IORedis, graceMs = 2_000): Promise<void> {
+export async function closeRedis(redis: RedisClient, graceMs = 2_000): Promise<void> {
   if (redis.status === 'end') return;
   // A lazy connection that never connected: QUIT would open it first.
   if (redis.status === 'wait') return redis.disconnect();

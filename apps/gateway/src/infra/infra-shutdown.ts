@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import IORedis from 'ioredis';
+import type { RedisClient } from '@validahub/jobs-queueing';
 import { DataSource } from 'typeorm';
 import { JobQueues } from '@validahub/jobs-queueing';
 import { stopTracing } from '@validahub/observability';
@@ -12,7 +12,7 @@ export class InfraShutdown implements OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly queues: JobQueues,
-    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+    @Inject(PRODUCER_REDIS) private readonly redis: RedisClient,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {

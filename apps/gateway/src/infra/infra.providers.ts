@@ -1,10 +1,9 @@
 import { Logger, Provider } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@validahub/config';
 import { TaskRegistry } from '@validahub/jobs-domain';
 import { createJobsDataSource, JobRepository, LeaderLock, migrateWithLock, UnfinishedJobs } from '@validahub/jobs-persistence';
-import { JobQueues, redisOptions } from '@validahub/jobs-queueing';
+import { JobQueues, openRedis, type RedisClient } from '@validahub/jobs-queueing';
 import { createTaskRegistry } from '@validahub/jobs-tasks';
 import { createStorageFromConfig } from '@validahub/storage';
 import { GATEWAY_EXTRA_ENTITIES, GATEWAY_EXTRA_MIGRATIONS } from './gateway-schema';
@@ -50,11 +49,7 @@ export const infraProviders: Provider[] = [
     useFactory: async (config: AppConfig) => {
       // Auto-pipelining: the commands issued in one turn of the event loop (the rate-limit draws
       // of every request that turn) leave in one socket write instead of one write each.
-      const redis = new IORedis({
-        ...redisOptions(config.connections.redisUrl, 'producer'),
-        connectionName: 'gateway-producer',
-        enableAutoPipelining: true,
-      });
+      const redis = openRedis(config.connections, 'producer', { name: 'gateway-producer', autoPipelining: true });
       // Failures surface on the awaited calls (as 503); the event only needs a listener.
       redis.on('error', (error) => logger.debug(`producer redis: ${String(error)}`));
       // A producer connection queues nothing while connecting: give it a moment so the first
@@ -66,7 +61,7 @@ export const infraProviders: Provider[] = [
   {
     provide: JobQueues,
     inject: [GATEWAY_CONFIG],
-    useFactory: (config: AppConfig) => new JobQueues(redisOptions(config.connections.redisUrl, 'producer'), config.connections.queuePrefix),
+    useFactory: (config: AppConfig) => JobQueues.forTarget(config.connections, config.connections.queuePrefix),
   },
   // Throws ConfigError at start-up for storage settings that cannot work.
   { provide: OBJECT_STORAGE, inject: [GATEWAY_CONFIG], useFactory: (config: AppConfig) => createStorageFromConfig(config.storage) },
@@ -80,7 +75,7 @@ export const infraProviders: Provider[] = [
   },
 ];
 
-function readyWithin(redis: IORedis, ms: number): Promise<boolean> {
+function readyWithin(redis: RedisClient, ms: number): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => done(false), ms);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import IORedis from 'ioredis';
+import type { RedisClient } from '@validahub/jobs-queueing';
 import { AppConfig } from '@validahub/config';
 import { isTerminal } from '@validahub/jobs-domain';
 import { JobEntity, JobRepository } from '@validahub/jobs-persistence';
@@ -29,7 +29,7 @@ export class JobCanceller {
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobRepository,
     private readonly queues: JobQueues,
-    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+    @Inject(PRODUCER_REDIS) private readonly redis: RedisClient,
     private readonly metrics: GatewayMetrics,
   ) {}
 

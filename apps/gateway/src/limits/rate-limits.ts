@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type IORedis from 'ioredis';
+import type { RedisClient } from '@validahub/jobs-queueing';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@validahub/config';
 import type { RequestAuth } from '../auth/request-auth';
@@ -40,7 +40,7 @@ export class RateLimits {
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
-    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+    @Inject(PRODUCER_REDIS) private readonly redis: RedisClient,
   ) {
     this.keyPrefix = `${config.connections.queuePrefix}:rl`;
   }

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { AppConfig } from '@validahub/config';
 import { JobEvent } from '@validahub/jobs-domain';
 import { ApplyOutcome } from '@validahub/jobs-persistence';
-import { redisOptions } from '@validahub/jobs-queueing';
+import { openRedis, type RedisClient } from '@validahub/jobs-queueing';
 import { GATEWAY_CONFIG, PRODUCER_REDIS } from '../gateway.tokens';
 import { closeRedis } from '../infra/close-redis';
 
@@ -22,15 +21,15 @@ export type LiveListener = (notice: LiveNotice) => void;
 export class JobLiveBus implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('JobLiveBus');
   private readonly channel: string;
-  private readonly subscriber: IORedis;
+  private readonly subscriber: RedisClient;
   private readonly listeners = new Map<string, Set<LiveListener>>();
 
   constructor(
     @Inject(GATEWAY_CONFIG) config: AppConfig,
-    @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+    @Inject(PRODUCER_REDIS) private readonly redis: RedisClient,
   ) {
     this.channel = `${config.connections.queuePrefix}:job-live`;
-    this.subscriber = new IORedis({ ...redisOptions(config.connections.redisUrl, 'worker'), connectionName: 'gateway-job-live', lazyConnect: true });
+    this.subscriber = openRedis(config.connections, 'worker', { name: 'gateway-job-live', lazyConnect: true });
     this.subscriber.on('error', (error) => this.logger.debug(`job-live redis: ${String(error)}`));
     this.subscriber.on('message', (_channel: string, text: string) => this.dispatch(text));
   }

@@ -1,5 +1,5 @@
 import { Logger, Provider } from '@nestjs/common';
-import IORedis from 'ioredis';
+import type { RedisClient } from '@validahub/jobs-queueing';
 import { DataSource } from 'typeorm';
 import { AppConfig, requireApiKeySecret } from '@validahub/config';
 import { CompositeStorage } from '@validahub/storage';
@@ -23,7 +23,7 @@ export const tenancyProviders: Provider[] = [
   {
     provide: TenantAdmin,
     inject: [GATEWAY_CONFIG, TenancyStore, KeyHasher, PRODUCER_REDIS, VerifiedKeyCache],
-    useFactory: (config: AppConfig, store: TenancyStore, hasher: KeyHasher, redis: IORedis, cache: VerifiedKeyCache) =>
+    useFactory: (config: AppConfig, store: TenancyStore, hasher: KeyHasher, redis: RedisClient, cache: VerifiedKeyCache) =>
       new TenantAdmin(store, hasher, {
         serverBuckets: config.storage.s3.allowedBuckets,
         notify: async (message) => {

@@ -13,6 +13,8 @@ export interface SystemOptions {
   databaseUrl?: string;
   /** Default: the shared Redis (never FLUSHALLed: pass a private one for that). */
   redisUrl?: string;
+  /** A Redis Cluster's seed nodes (REDIS_CLUSTER_NODES) instead of any single Redis. */
+  redisClusterNodes?: string;
   /** Extra environment for every process (gateway and workers). */
   env?: Env;
 }
@@ -70,6 +72,11 @@ export class TestSystem {
       ...baseEnv(databaseUrl, options.redisUrl ?? TEST_REDIS_URL, uniqueQueuePrefix(options.label), system.storageRoot),
       ...options.env,
     };
+    if (options.redisClusterNodes) {
+      // The configuration refuses REDIS_URL next to REDIS_CLUSTER_NODES.
+      delete system.env.REDIS_URL;
+      system.env.REDIS_CLUSTER_NODES = options.redisClusterNodes;
+    }
     return system;
   }
 
@@ -82,6 +89,7 @@ export class TestSystem {
     return this.env.QUEUE_PREFIX;
   }
 
+  /** The single Redis of this system; undefined on a cluster. */
   get redisUrl(): string {
     return this.env.REDIS_URL;
   }
@@ -134,7 +142,8 @@ export class TestSystem {
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((p) => p.kill('SIGKILL')));
     await this.dropDatabase?.().catch(() => undefined);
-    await deleteKeys(this.redisUrl, `${this.prefix}:*`).catch(() => undefined);
+    // A cluster is the test's own and goes away with it.
+    if (this.redisUrl) await deleteKeys(this.redisUrl, `${this.prefix}:*`).catch(() => undefined);
     rmSync(this.storageRoot, { recursive: true, force: true });
   }
 }

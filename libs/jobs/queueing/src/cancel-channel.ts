@@ -1,4 +1,4 @@
-import IORedis from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { cancelChannel } from './keys';
 
 export interface CancelRequest {
@@ -7,13 +7,13 @@ export interface CancelRequest {
 }
 
 /** Cancel requests reach every worker replica; the one running the job aborts it. */
-export async function publishCancel(redis: IORedis, prefix: string, request: CancelRequest): Promise<number> {
+export async function publishCancel(redis: RedisClient, prefix: string, request: CancelRequest): Promise<number> {
   return redis.publish(cancelChannel(prefix), JSON.stringify(request));
 }
 
 /** Subscribes on a dedicated connection (a subscribed connection can do nothing else). */
 export async function subscribeCancels(
-  subscriber: IORedis,
+  subscriber: RedisClient,
   prefix: string,
   onCancel: (request: CancelRequest) => void,
 ): Promise<() => Promise<void>> {

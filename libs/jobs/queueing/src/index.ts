@@ -1,4 +1,16 @@
-export { redisOptions, createRedis, connectRedis } from './redis-connection';
+export {
+  redisOptions,
+  createRedis,
+  connectRedis,
+  openRedis,
+  bullConnectionFor,
+  quitOrDisconnect,
+  type BullConnection,
+  type RedisClient,
+  type RedisClientOptions,
+  type RedisRole,
+  type RedisTarget,
+} from './redis-connection';
 export { jobEventsStreamKey, jobEventsDeadLetterKey, cancelChannel, JOB_EVENTS_GROUP } from './keys';
 export { JobQueues, bullConnection, RETENTION, RETRY_BACKOFF_TYPE, type EnqueueOptions } from './job-queues';
 export { JobEventPublisher } from './job-event-publisher';

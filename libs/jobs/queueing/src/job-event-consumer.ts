@@ -1,4 +1,4 @@
-import IORedis from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { JobEvent, parseJobEvent } from '@validahub/jobs-domain';
 import { JOB_EVENTS_GROUP, jobEventsStreamKey } from './keys';
 
@@ -41,7 +41,7 @@ export class JobEventConsumer {
   private readonly key: string;
 
   constructor(
-    private readonly redis: IORedis,
+    private readonly redis: RedisClient,
     private readonly options: JobEventConsumerOptions,
   ) {
     this.key = jobEventsStreamKey(options.prefix);

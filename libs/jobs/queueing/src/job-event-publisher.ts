@@ -1,4 +1,4 @@
-import IORedis from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { JobEvent } from '@validahub/jobs-domain';
 import { jobEventsStreamKey } from './keys';
 
@@ -10,7 +10,7 @@ export class JobEventPublisher {
   private readonly key: string;
 
   constructor(
-    private readonly redis: IORedis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.key = jobEventsStreamKey(prefix);

@@ -1,6 +1,7 @@
 import { ConnectionOptions, Job, Queue } from 'bullmq';
 import { JobPayload, Plan, PLANS, queueForPlan, toFairQueuePriority } from '@validahub/jobs-domain';
 import { RedisOptions } from 'ioredis';
+import { BullConnection, bullConnectionFor, RedisTarget } from './redis-connection';
 
 export interface EnqueueOptions {
   /** Our priority, 1..10, higher first. */
@@ -31,16 +32,23 @@ export function bullConnection(options: RedisOptions): ConnectionOptions {
 /** One BullMQ queue per plan; the BullMQ job id is our job id, so enqueueing twice is a no-op. */
 export class JobQueues {
   private readonly queues = new Map<Plan, Queue>();
+  private readonly links: BullConnection[] = [];
 
+  /** Producer queues on the configured Redis (a single server or a cluster). */
+  static forTarget(target: RedisTarget, prefix: string): JobQueues {
+    return new JobQueues(() => bullConnectionFor(target, 'producer'), prefix);
+  }
+
+  /** `connection`: single-node options, or a factory of connections this object owns (one per queue). */
   constructor(
-    private readonly connection: RedisOptions,
+    private readonly connection: RedisOptions | (() => BullConnection),
     private readonly prefix: string,
   ) {}
 
   queue(plan: Plan): Queue {
     let queue = this.queues.get(plan);
     if (!queue) {
-      queue = new Queue(queueForPlan(plan), { connection: bullConnection(this.connection), prefix: this.prefix });
+      queue = new Queue(queueForPlan(plan), { connection: this.connectionForQueue(), prefix: this.prefix });
       // Errors surface on the awaited calls; this keeps a dropped connection from crashing the process.
       queue.on('error', () => undefined);
       this.queues.set(plan, queue);
@@ -90,6 +98,14 @@ export class JobQueues {
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
+    await Promise.all(this.links.splice(0).map((link) => link.close()));
+  }
+
+  private connectionForQueue() {
+    if (typeof this.connection !== 'function') return bullConnection(this.connection);
+    const link = this.connection();
+    this.links.push(link);
+    return link.connection;
   }
 }
 

@@ -1,4 +1,4 @@
-import type IORedis from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import type { Plan } from '@validahub/jobs-domain';
 
 /** The sorted set of one tenant's running attempts in one tier: member = run, score = lease expiry (ms, Redis clock). */
@@ -29,7 +29,7 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return 1
 `;
 
-type SlotRedis = IORedis & {
+type SlotRedis = RedisClient & {
   takeTenantSlot(key: string, run: string, limit: number, ttlMs: number): Promise<[number, number]>;
   renewTenantSlot(key: string, run: string, ttlMs: number): Promise<number>;
 };
@@ -55,7 +55,7 @@ export class TenantSlots {
   private readonly renewal: NodeJS.Timeout;
 
   constructor(
-    redis: IORedis,
+    redis: RedisClient,
     private readonly prefix: string,
     /** How long a slot outlives its holder's last renewal; renewed every third of it. */
     readonly leaseMs: number,

@@ -1,6 +1,7 @@
 export { ConfigError, EnvReader, type Env } from './env-reader';
 export { loadConfig, type AppConfig } from './load';
 export type { ConnectionsConfig } from './sections/connections';
+export { clusterKeyPrefix, hashTagOf, type RedisClusterConfig, type RedisClusterNode } from './sections/redis-cluster';
 export type { ExecutionConfig } from './sections/execution';
 export type { StorageConfig } from './sections/storage';
 export type { HttpConfig } from './sections/http';

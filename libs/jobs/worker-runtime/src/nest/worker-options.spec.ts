@@ -1,6 +1,8 @@
+import type { Cluster } from 'ioredis';
 import pino from 'pino';
 import { loadConfig } from '@validahub/config';
 import { PLANS } from '@validahub/jobs-domain';
+import { bullConnectionFor } from '@validahub/jobs-queueing';
 import { RetryDelays } from '../processing/retry-delays';
 import { resolveWorkerSettings, WorkerRuntimeOptions } from '../runtime/worker-settings';
 import { bullRootOptions, workerOptionsFor } from './worker-options';
@@ -32,7 +34,8 @@ describe('worker options from config', () => {
   });
 
   it('shares one connection (waiting out Redis outages) and the queue prefix, and registers workers manually', () => {
-    const root = bullRootOptions(settingsFrom({ REDIS_URL: 'redis://:secret@redis.internal:6380/2', QUEUE_PREFIX: 'vh-test' }));
+    const settings = settingsFrom({ REDIS_URL: 'redis://:secret@redis.internal:6380/2', QUEUE_PREFIX: 'vh-test' });
+    const root = bullRootOptions(settings, bullConnectionFor(settings.config.connections, 'worker'));
     expect(root.prefix).toBe('vh-test');
     expect(root.connection).toMatchObject({
       host: 'redis.internal',
@@ -43,6 +46,20 @@ describe('worker options from config', () => {
       enableOfflineQueue: true,
     });
     expect(root.extraOptions).toEqual({ manualRegistration: true });
+  });
+
+  it('on a cluster: one lazy cluster client that waits out outages, and the hash-tagged prefix', async () => {
+    const settings = settingsFrom({ REDIS_CLUSTER_NODES: 'redis://:secret@10.0.0.1:7000,10.0.0.2:7001', QUEUE_PREFIX: 'vh-test' });
+    const bull = bullConnectionFor(settings.config.connections, 'worker');
+    const root = bullRootOptions(settings, bull);
+    expect(root.prefix).toBe('{vh-test}');
+    const cluster = root.connection as Cluster;
+    expect(cluster.isCluster).toBe(true);
+    expect(cluster.status).toBe('wait');
+    expect(cluster.options.redisOptions).toMatchObject({ password: 'secret', maxRetriesPerRequest: null });
+    expect(cluster.options.enableOfflineQueue).toBe(true);
+    await bull.close();
+    expect(cluster.status).toBe('end');
   });
 });
 

@@ -1,19 +1,19 @@
 import type { BullRootModuleOptions } from '@nestjs/bullmq';
 import type { WorkerOptions } from 'bullmq';
 import { Plan, PLAN_SETTINGS } from '@validahub/jobs-domain';
-import { bullConnection, redisOptions } from '@validahub/jobs-queueing';
+import type { BullConnection } from '@validahub/jobs-queueing';
 import type { RetryDelays } from '../processing/retry-delays';
 import type { WorkerSettings } from '../runtime/worker-settings';
 
 /**
- * What every queue processor shares: the Redis connection and key prefix. Registration is
- * manual so no worker takes a job before the runtime's own start-up steps are done.
+ * What every queue processor shares: the Redis connection (single-node options, or one
+ * cluster client whose owner closes it) and key prefix. Registration is manual so no worker
+ * takes a job before the runtime's own start-up steps are done.
  */
-export function bullRootOptions(settings: WorkerSettings): BullRootModuleOptions {
-  const { redisUrl, queuePrefix } = settings.config.connections;
+export function bullRootOptions(settings: WorkerSettings, bull: BullConnection): BullRootModuleOptions {
   return {
-    connection: bullConnection(redisOptions(redisUrl, 'worker')),
-    prefix: queuePrefix,
+    connection: bull.connection,
+    prefix: settings.config.connections.queuePrefix,
     extraOptions: { manualRegistration: true },
   };
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
+import { bullConnectionFor } from '@validahub/jobs-queueing';
 import { WorkerMetrics } from '../http/worker-metrics';
 import { ActiveRuns } from '../processing/active-runs';
 import { JobProcessor } from '../processing/job-processor';
@@ -29,11 +30,13 @@ export class WorkerRuntimeModule {
     tasks.assertComplete(settings.config);
     const { retryBackoffBaseMs, retryBackoffCapMs } = settings.config.execution;
     const retryDelays = new RetryDelays(retryBackoffBaseMs, retryBackoffCapMs);
+    // A cluster client connects lazily: nothing touches Redis before the application starts.
+    const bull = bullConnectionFor(settings.config.connections, 'worker', `${settings.workerName}:bullmq`);
     const processors = settings.plans.map((plan) => queueProcessorFor(plan, workerOptionsFor(plan, settings, retryDelays)));
     return {
       module: WorkerRuntimeModule,
       imports: [
-        BullModule.forRoot(bullRootOptions(settings)),
+        BullModule.forRoot(bullRootOptions(settings, bull)),
         // No queues: a worker adds no jobs. This brings in @nestjs/bullmq's explorer, which builds
         // each processor's Worker from the shared connection and prefix above.
         BullModule.registerQueue(),
@@ -43,7 +46,7 @@ export class WorkerRuntimeModule {
         { provide: TaskHandlerLookup, useValue: tasks },
         { provide: RetryDelays, useValue: retryDelays },
         { provide: ActiveRuns, useFactory: () => new ActiveRuns() },
-        { provide: WorkerConnections, useFactory: (s: WorkerSettings) => new WorkerConnections(s), inject: [WORKER_SETTINGS] },
+        { provide: WorkerConnections, useFactory: (s: WorkerSettings) => new WorkerConnections(s, bull), inject: [WORKER_SETTINGS] },
         {
           provide: JobProcessor,
           useFactory: (s: WorkerSettings, connections: WorkerConnections, activeRuns: ActiveRuns) =>

@@ -1,7 +1,7 @@
 import type IORedis from 'ioredis';
 import pino from 'pino';
-import { createRedis } from '@validahub/jobs-queueing';
-import { TEST_REDIS_URL } from '@validahub/testing';
+import { createRedis, openRedis } from '@validahub/jobs-queueing';
+import { startPrivateRedisCluster, TEST_REDIS_URL } from '@validahub/testing';
 import { checkEvictionPolicy } from './redis-checks';
 
 // Jest ignores testTimeout set on a project; retries, time limits and slow CI need more than 5 s.
@@ -34,5 +34,23 @@ describe('checkEvictionPolicy', () => {
     const fake = { config: async () => Promise.reject(new Error("ERR unknown command 'CONFIG'")) } as unknown as IORedis;
     expect(await checkEvictionPolicy(fake, logger)).toBeNull();
     expect(lines.some((l) => /noeviction/.test(l.msg))).toBe(true);
+  });
+
+  it('asks every master of a cluster and reports the one that evicts', async () => {
+    const cluster = await startPrivateRedisCluster();
+    const redis = openRedis({ redisUrl: '', redisCluster: { nodes: [{ host: '127.0.0.1', port: cluster.ports[0] }], tls: false } }, 'worker');
+    try {
+      expect(await checkEvictionPolicy(redis, logger)).toBe('noeviction');
+      expect(lines.filter((l) => l.level === 40)).toHaveLength(0);
+      // The node given as seed is fine; another master evicts.
+      const other = createRedis(`redis://127.0.0.1:${cluster.ports[2]}/0`, 'worker');
+      await other.config('SET', 'maxmemory-policy', 'volatile-lru');
+      other.disconnect();
+      expect(await checkEvictionPolicy(redis, logger)).toBe('volatile-lru');
+      expect(lines.find((l) => l.level === 40)?.msg).toMatch(/volatile-lru.*noeviction/);
+    } finally {
+      redis.disconnect();
+      await cluster.stop();
+    }
   });
 });

@@ -1,5 +1,4 @@
-import type IORedis from 'ioredis';
-import { createRedis, JobEventPublisher, TenantSlots } from '@validahub/jobs-queueing';
+import { type BullConnection, JobEventPublisher, openRedis, quitOrDisconnect, type RedisClient, TenantSlots } from '@validahub/jobs-queueing';
 import type { WorkerSettings } from './worker-settings';
 
 /**
@@ -8,16 +7,21 @@ import type { WorkerSettings } from './worker-settings';
  * subscribed connection can do nothing else).
  */
 export class WorkerConnections {
-  readonly publisher: IORedis;
-  readonly subscriber: IORedis;
+  readonly publisher: RedisClient;
+  readonly subscriber: RedisClient;
   readonly events: JobEventPublisher;
   /** Leases last one BullMQ lock duration: a dead worker's slots come back about when its jobs do. */
   readonly slots: TenantSlots;
 
-  constructor(settings: WorkerSettings) {
-    const { redisUrl, queuePrefix } = settings.config.connections;
-    this.publisher = createRedis(redisUrl, 'worker', `${settings.workerName}:events`);
-    this.subscriber = createRedis(redisUrl, 'worker', `${settings.workerName}:cancels`);
+  /** `bull`: BullMQ's shared connection, closed here after the BullMQ workers closed. */
+  constructor(
+    settings: WorkerSettings,
+    private readonly bull?: BullConnection,
+  ) {
+    const { connections } = settings.config;
+    const { queuePrefix } = connections;
+    this.publisher = openRedis(connections, 'worker', { name: `${settings.workerName}:events` });
+    this.subscriber = openRedis(connections, 'worker', { name: `${settings.workerName}:cancels` });
     for (const connection of [this.publisher, this.subscriber]) {
       connection.on('error', (error) => settings.logger.warn({ err: error }, 'redis connection error'));
     }
@@ -29,6 +33,7 @@ export class WorkerConnections {
 
   async close(): Promise<void> {
     this.slots.close();
-    await Promise.all([this.publisher, this.subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all([this.publisher, this.subscriber].map((c) => quitOrDisconnect(c)));
+    await this.bull?.close();
   }
 }

@@ -4,7 +4,10 @@
 export const VARIABLE_MEANINGS: Record<string, string> = {
   DATABASE_URL: 'Postgres connection string (gateway only: workers hold no database credentials)',
   REDIS_URL: 'Redis for queues, worker events and cancel messages',
-  QUEUE_PREFIX: 'BullMQ/Redis key prefix (tests give each file its own)',
+  REDIS_CLUSTER_NODES:
+    'a Redis Cluster instead of `REDIS_URL`: comma-separated seed nodes, `host:port` or `redis[s]://[user:password@]host:port` (credentials and TLS apply to every node); not together with `REDIS_URL`',
+  QUEUE_PREFIX:
+    'BullMQ/Redis key prefix (tests give each file its own); on a cluster it is wrapped in a hash tag (`{validahub}`) unless it carries one',
   MIGRATIONS_RUN: 'the gateway applies pending migrations at start-up; `false`: it refuses to start while some are pending',
   RETRY_BACKOFF_BASE_MS: 'first retry delay; doubles per attempt, with jitter',
   RETRY_BACKOFF_CAP_MS: 'longest retry delay (at least the base)',
