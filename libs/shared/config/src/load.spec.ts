@@ -17,7 +17,10 @@ describe('loadConfig', () => {
 
   it('reads the sandbox thread settings: no warm thread and 60 s of idle life by default, bad values refused', () => {
     expect(loadConfig({}).worker).toMatchObject({ sandboxWarmThreads: 0, sandboxIdleMs: 60_000 });
-    expect(loadConfig({ TASK_SANDBOX_WARM_THREADS: '1', TASK_SANDBOX_IDLE_MS: '5000' }).worker).toMatchObject({ sandboxWarmThreads: 1, sandboxIdleMs: 5_000 });
+    expect(loadConfig({ TASK_SANDBOX_WARM_THREADS: '1', TASK_SANDBOX_IDLE_MS: '5000' }).worker).toMatchObject({
+      sandboxWarmThreads: 1,
+      sandboxIdleMs: 5_000,
+    });
     expect(() => loadConfig({ TASK_SANDBOX_WARM_THREADS: '-1' })).toThrow(/TASK_SANDBOX_WARM_THREADS/);
     expect(() => loadConfig({ TASK_SANDBOX_WARM_THREADS: 'two' })).toThrow(/TASK_SANDBOX_WARM_THREADS/);
     expect(() => loadConfig({ TASK_SANDBOX_IDLE_MS: '0' })).toThrow(/TASK_SANDBOX_IDLE_MS/);

@@ -137,7 +137,9 @@ export class S3ObjectStorage implements ObjectStorage {
     }
     const { bucket, key } = this.locate(uri);
     try {
-      return await s3Sdk().presigner.getSignedUrl(this.client, new (s3Sdk().client.GetObjectCommand)({ Bucket: bucket, Key: key }), { expiresIn: expiresSeconds });
+      return await s3Sdk().presigner.getSignedUrl(this.client, new (s3Sdk().client.GetObjectCommand)({ Bucket: bucket, Key: key }), {
+        expiresIn: expiresSeconds,
+      });
     } catch (error) {
       throw classifyS3Error(error, 'presign', uri);
     }

@@ -17,7 +17,15 @@ describe('ThreadSandbox: threads while idle', () => {
   });
 
   const sandbox = (warmThreads: number | undefined) => {
-    const created = new ThreadSandbox({ config, taskNames: ['noop_job'], maxThreads: 2, plans: ['free', 'pro'], logger, warmThreads, idleTimeoutMs: 300 });
+    const created = new ThreadSandbox({
+      config,
+      taskNames: ['noop_job'],
+      maxThreads: 2,
+      plans: ['free', 'pro'],
+      logger,
+      warmThreads,
+      idleTimeoutMs: 300,
+    });
     sandboxes.push(created);
     return created;
   };
@@ -39,7 +47,7 @@ describe('ThreadSandbox: threads while idle', () => {
     expect(s.threadCount).toBe(0);
     await expect(runNoop(s)).resolves.toEqual({ resultRef: null, summary: { noop: true } });
     expect(s.threadCount).toBe(1);
-    for (const until = Date.now() + 10_000; s.threadCount > 0 && Date.now() < until; ) await sleep(100);
+    for (const until = Date.now() + 10_000; s.threadCount > 0 && Date.now() < until;) await sleep(100);
     expect(s.threadCount).toBe(0);
     // A later attempt starts a thread again.
     await expect(runNoop(s)).resolves.toEqual({ resultRef: null, summary: { noop: true } });
