@@ -43,6 +43,9 @@ describe('reliability: a stale attempt cannot change the result', () => {
     writeFileSync(input, rows(600_000, 'OLD'));
     const { id } = await system.api.createJob('correct_csv_job', { input_uri: 'feed.csv' }, 'pro');
     await waitForJob(system.api, id, (status) => status === 'running', 30_000);
+    // 'running' is reported before the attempt's sandbox thread has started (none is kept warm):
+    // stop the worker only once attempt 1 holds the old input open.
+    await waitFor(() => jobsLogged(slow, 'csv job: input opened').includes(id), 30_000, 'attempt 1 to open its input');
     slow.child.kill('SIGSTOP');
     expect(finishedRun(id, 1)).toBeUndefined(); // still running when stopped
 
