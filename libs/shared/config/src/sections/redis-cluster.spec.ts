@@ -1,15 +1,6 @@
-import { ConfigError, loadConfig } from '../index';
+import { loadConfig } from '../index';
+import { configProblems as problemsOf } from '../testing/config-problems';
 import { clusterKeyPrefix, hashTagOf } from './redis-cluster';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('REDIS_CLUSTER_NODES', () => {
   it('is off by default: single-node Redis from REDIS_URL, prefix unchanged', () => {

@@ -1,14 +1,5 @@
-import { ConfigError, loadConfig, loadTracingConfig } from '../index';
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { loadConfig, loadTracingConfig } from '../index';
+import { configProblems as problems } from '../testing/config-problems';
 
 describe('tracing config', () => {
   it('is off unless an exporter or an OTLP endpoint is configured', () => {
