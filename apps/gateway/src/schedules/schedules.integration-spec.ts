@@ -157,7 +157,9 @@ describe('schedules: cron fires through the idempotent create path, exactly once
     const before = await client.query(`SELECT max(scheduled_for) AS last FROM schedule_runs WHERE schedule_id = $1`, [schedule.id]);
     await client.end();
     const lastBefore = (before.rows[0].last as Date).getTime();
-    await sleep(3_500);
+    // Long enough that at least three fires are past the grace edge even when the restart is quick
+    // (the last fire before the stop can be a few ms before it).
+    await sleep(4_500);
     // Restarted with the loops off, so the test knows when the first tick after the restart runs; both replicas race it.
     replicas = [await harness.start(manualTicks), await harness.start(manualTicks)];
     const tickStart = Date.now();
