@@ -9,6 +9,7 @@ import { JobCompositionColumns1768200000000 } from './migrations/1768200000000-j
 import { CreateReportFacts1768200000200 } from './migrations/1768200000200-report-facts';
 import { ReportFactsPerStatement1768200000300 } from './migrations/1768200000300-report-facts-per-statement';
 import { ListKeysetIndexes1768500000000 } from './migrations/1768500000000-list-keyset-indexes';
+import { ReportFactsOnlyWhenEnded1768600000000 } from './migrations/1768600000000-report-facts-only-when-ended';
 
 type EntityTarget = (new () => unknown) | EntitySchema;
 type MigrationClass = new () => MigrationInterface;
@@ -23,6 +24,7 @@ export const JOBS_MIGRATIONS: MigrationClass[] = [
   CreateReportFacts1768200000200,
   ReportFactsPerStatement1768200000300,
   ListKeysetIndexes1768500000000,
+  ReportFactsOnlyWhenEnded1768600000000,
 ];
 
 export interface DataSourceSettings {

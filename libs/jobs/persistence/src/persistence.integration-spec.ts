@@ -50,6 +50,7 @@ describe('jobs persistence (Postgres)', () => {
       'CreateReportFacts1768200000200',
       'ReportFactsPerStatement1768200000300',
       'ListKeysetIndexes1768500000000',
+      'ReportFactsOnlyWhenEnded1768600000000',
     ]);
     jobs = new JobRepository(dataSource);
   });
