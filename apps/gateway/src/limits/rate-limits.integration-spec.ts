@@ -60,6 +60,23 @@ describe('rate limits (two gateways sharing Redis)', () => {
     expect(created.headers['ratelimit-policy']).toBe('"requests";q=12;w=60, "creates";q=5;w=60');
   });
 
+  it('refuses creates past the limit before they store anything, also when they arrive together; a bad body still gets the headers', async () => {
+    // A create's draw is settled just before its insert (it overlaps the request's own checks).
+    const tenant = await newTenant(one, { plan: 'free' });
+    const answers = await Promise.all(
+      Array.from({ length: 9 }, (_, i) => both(i).inject({ method: 'POST', url: '/api/v1/jobs', payload: create, headers: tenant.headers })),
+    );
+    const statuses = answers.map((a) => a.statusCode).sort();
+    expect(statuses).toEqual([...Array(5).fill(202), ...Array(4).fill(429)]);
+    expect((await one.inject({ method: 'GET', url: '/api/v1/jobs', headers: tenant.headers })).json().total).toBe(5);
+
+    const fresh = await newTenant(two, { plan: 'free' });
+    const invalid = await one.inject({ method: 'POST', url: '/api/v1/jobs', payload: { task: 'validate_csv_job', params: {} }, headers: fresh.headers });
+    expectProblem(invalid, 400);
+    expect(invalid.headers['ratelimit-policy']).toBe('"requests";q=12;w=60, "creates";q=5;w=60');
+    expect(invalid.headers['ratelimit']).toMatch(/^"requests";r=11;t=\d+, "creates";r=4;t=\d+$/);
+  });
+
   it('takes a per-tenant override over the plan', async () => {
     const tenant = await newTenant(one, { plan: 'free' });
     await one.get(DataSource).query(`UPDATE tenants SET limit_overrides = '{"requests_per_minute": 3}' WHERE id = $1`, [tenant.id]);

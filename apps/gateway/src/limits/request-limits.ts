@@ -5,6 +5,27 @@ import type { RequestAuth } from '../auth/request-auth';
 import { Drawn, RateLimits, rateLimitedProblem } from './rate-limits';
 import { rateLimitHeaders } from './rate-limit-headers';
 
+const ADMISSION = Symbol('rate-limit admission');
+type WithAdmission = { [ADMISSION]?: Promise<void> };
+
+/**
+ * Waits for a create's rate-limit draw, which the guard left in flight (see RequestLimits.admit);
+ * throws its 429 when refused. Call it before the first write. Nothing to wait for otherwise.
+ */
+export function settleAdmission(request: object): Promise<void> {
+  return pendingAdmission(request) ?? Promise.resolve();
+}
+
+/** The create's draw still to settle, if any. */
+export function pendingAdmission(request: object): Promise<void> | undefined {
+  return (request as WithAdmission)[ADMISSION];
+}
+
+function carriesIdempotencyKey(request: FastifyRequest): boolean {
+  const body = request.body as { idempotency_key?: unknown } | undefined;
+  return request.headers['idempotency-key'] !== undefined || (typeof body === 'object' && body !== null && body.idempotency_key !== undefined);
+}
+
 export const COUNTS_AS_CREATE = 'validahub:counts-as-create';
 
 /** The route creates one job: it draws on the tenant's `creates` limit too (a batch route draws per job itself). */
@@ -26,16 +47,23 @@ export class RequestLimits {
 
   async admit(context: ExecutionContext, auth: RequestAuth): Promise<void> {
     const isCreate = this.reflector.getAllAndOverride<boolean>(COUNTS_AS_CREATE, [context.getHandler(), context.getClass()]);
-    // Both draws leave at once: one Redis round trip (ioredis pipelines them on its connection).
-    const drawn = (await Promise.all([this.rates.draw(auth, 'requests'), isCreate ? this.rates.draw(auth, 'creates') : undefined])).filter(
-      (d): d is Drawn => d !== undefined,
-    );
-    const refused = drawn.find((d) => !d.allowed);
-    if (refused) throw rateLimitedProblem(refused, drawn);
-    void context
-      .switchToHttp()
-      .getResponse<FastifyReply>()
-      .headers(rateLimitHeaders(drawn.map((d) => d.state)));
+    const http = context.switchToHttp();
+    // Both draws leave at once, in one socket write (see RateLimits.drawTogether).
+    const admission = this.rates
+      .drawTogether(() => [this.rates.draw(auth, 'requests'), isCreate ? this.rates.draw(auth, 'creates') : undefined])
+      .then((all) => {
+        const drawn = all.filter((d): d is Drawn => d !== undefined);
+        const refused = drawn.find((d) => !d.allowed);
+        if (refused) throw rateLimitedProblem(refused, drawn);
+        void http.getResponse<FastifyReply>().headers(rateLimitHeaders(drawn.map((d) => d.state)));
+      });
+    const request = http.getRequest<FastifyRequest>();
+    if (!isCreate || carriesIdempotencyKey(request)) return admission;
+    // A create waits for Redis only where it must, just before it stores anything
+    // (`settleAdmission`), so the round trip overlaps its validation and input checks. With an
+    // idempotency key the interceptor reserves the key before the handler runs: no deferral then.
+    admission.catch(() => undefined); // a request that fails validation first never settles it
+    (request as WithAdmission)[ADMISSION] = admission;
   }
 
   /** Called before the guard throws its 401: throws the 429 instead once the address is over its limit. */
