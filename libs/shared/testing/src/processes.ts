@@ -19,11 +19,15 @@ export interface AppProcess {
  * allowed in NODE_OPTIONS); summarise with bench/load/cpu-profile-summary.ts.
  */
 export function startApp(name: string, entry: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, [...(process.env.VH_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.VH_PROF_DIR] : []), '-r', '@swc-node/register', entry], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.VH_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.VH_PROF_DIR] : []), '-r', '@swc-node/register', entry],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const keep = (d: Buffer) => (out = (out + d.toString()).slice(-200_000));
   child.stdout?.on('data', keep);
