@@ -3,7 +3,6 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CORRELATION_ID_HEADER, MAX_CORRELATION_ID_LENGTH, resolveCorrelationId } from '@validahub/observability';
 import type { HttpConfig } from '@validahub/config';
-import { pendingAdmission } from '../limits/request-limits';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { genericProblem, problems } from './problem';
 import { sendProblem } from './problem-reply';
@@ -80,17 +79,6 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: GatewayMetri
         'The request contains text that cannot be stored (a NUL character or a lone UTF-16 surrogate).',
       );
     }
-  });
-
-  // A create's rate-limit draw may still be in flight when its answer is an early 400: the
-  // RateLimit headers go on every answer all the same (see RequestLimits.admit).
-  fastify.addHook('onSend', (request, _reply, payload, done) => {
-    const pending = pendingAdmission(request);
-    if (!pending) return done(null, payload);
-    pending.then(
-      () => done(null, payload),
-      () => done(null, payload),
-    );
   });
 
   fastify.addHook('onResponse', async (request, reply) => {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pendingAdmission } from '../limits/request-limits';
 import { DependencyUnavailableError, isDependencyDown } from './dependency-errors';
 import { genericProblem, ProblemException, ProblemSpec } from './problem';
 import { sendProblem } from './problem-reply';
@@ -15,7 +16,19 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    void this.reply(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const admission = pendingAdmission(request);
+    if (!admission) {
+      void this.reply(exception, request, reply);
+      return;
+    }
+    // A create whose rate-limit draw was still in flight (RequestLimits.admit): past its limit it
+    // answers the 429, whatever check failed meanwhile; within it, this error with the headers.
+    admission.then(
+      () => this.reply(exception, request, reply),
+      (refusal: unknown) => this.reply(refusal, request, reply),
+    );
   }
 
   /** The same answer from outside Nest's pipeline (a Fastify hook, e.g. the dashboard's). */

@@ -60,7 +60,7 @@ describe('rate limits (two gateways sharing Redis)', () => {
     expect(created.headers['ratelimit-policy']).toBe('"requests";q=12;w=60, "creates";q=5;w=60');
   });
 
-  it('refuses creates past the limit before they store anything, also when they arrive together; a bad body still gets the headers', async () => {
+  it('refuses creates past the limit before they store anything, also when they arrive together; a bad body gets the 429 past the limit and the headers within it', async () => {
     // A create's draw is settled just before its insert (it overlaps the request's own checks).
     const tenant = await newTenant(one, { plan: 'free' });
     const answers = await Promise.all(
@@ -69,6 +69,15 @@ describe('rate limits (two gateways sharing Redis)', () => {
     const statuses = answers.map((a) => a.statusCode).sort();
     expect(statuses).toEqual([...Array(5).fill(202), ...Array(4).fill(429)]);
     expect((await one.inject({ method: 'GET', url: '/api/v1/jobs', headers: tenant.headers })).json().total).toBe(5);
+
+    // Past the limit the answer is the 429 even when the body is invalid too.
+    const invalidPast = await one.inject({
+      method: 'POST',
+      url: '/api/v1/jobs',
+      payload: { task: 'validate_csv_job', params: {} },
+      headers: tenant.headers,
+    });
+    expectProblem(invalidPast, 429);
 
     const fresh = await newTenant(two, { plan: 'free' });
     const invalid = await one.inject({

@@ -62,7 +62,7 @@ export class RequestLimits {
     // A create waits for Redis only where it must, just before it stores anything
     // (`settleAdmission`), so the round trip overlaps its validation and input checks. With an
     // idempotency key the interceptor reserves the key before the handler runs: no deferral then.
-    admission.catch(() => undefined); // a request that fails validation first never settles it
+    admission.catch(() => undefined); // settled by the create, or by the problem filter when a check fails first
     (request as WithAdmission)[ADMISSION] = admission;
   }
 

@@ -94,7 +94,10 @@ describe('reliability: retries, time limits and expiry', () => {
         // BullMQ only moves the job once the delay ran out; the worker's clock is the machine's.
         expect(actualMs).toBeGreaterThanOrEqual(plannedMs - 5);
       });
-      expect(jobGaps[1].actualMs).toBeGreaterThan(jobGaps[0].actualMs);
+      // The plans grow; the actual gaps add whatever the machine delays the promotion by (a
+      // loaded CI machine once took 406 ms for a gap planned at most 300), so they are checked
+      // against their own plan above, not against each other.
+      expect(jobGaps[1].plannedMs).toBeGreaterThanOrEqual(jobGaps[0].plannedMs);
     }
     const firstPlans = new Set(gaps.map((g) => g[0].plannedMs));
     expect(firstPlans.size).toBeGreaterThan(1); // jittered: four draws are not all the same
