@@ -4,6 +4,7 @@ export { Idempotent, IdempotencyCtx } from './nest/idempotent.decorator';
 export type { IdempotentRouteOptions } from './nest/route-options';
 export { IdempotencyContext, getIdempotencyContext } from './nest/idempotency-context';
 export { IdempotencyInterceptor } from './nest/idempotency.interceptor';
+export { claimsIdempotencyKey } from './nest/key-presented';
 export { PurgeScheduler } from './nest/purge-scheduler';
 export {
   idempotencyOptionsFromConfig,

@@ -66,7 +66,7 @@ export class JobCreator {
   async create(dto: CreateJobDto, context: RequestContext, options: CreateOptions = {}): Promise<JobEntity> {
     const newJob = await this.prepare(dto, context, options);
     await this.inputs.prepare(newJob, context.auth);
-    await context.admitted?.();
+    await context.admission;
     const quota = await this.quota.prepare(context.auth);
     this.runningLimits.remember(context.auth);
     const job = await this.insert(newJob, options).catch((error: unknown) => {

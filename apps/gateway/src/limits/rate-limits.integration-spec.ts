@@ -71,21 +71,12 @@ describe('rate limits (two gateways sharing Redis)', () => {
     expect((await one.inject({ method: 'GET', url: '/api/v1/jobs', headers: tenant.headers })).json().total).toBe(5);
 
     // Past the limit the answer is the 429 even when the body is invalid too.
-    const invalidPast = await one.inject({
-      method: 'POST',
-      url: '/api/v1/jobs',
-      payload: { task: 'validate_csv_job', params: {} },
-      headers: tenant.headers,
-    });
-    expectProblem(invalidPast, 429);
+    const postInvalid = (headers: Record<string, string>) =>
+      one.inject({ method: 'POST', url: '/api/v1/jobs', payload: { task: 'validate_csv_job', params: {} }, headers });
+    expectProblem(await postInvalid(tenant.headers), 429);
 
     const fresh = await newTenant(two, { plan: 'free' });
-    const invalid = await one.inject({
-      method: 'POST',
-      url: '/api/v1/jobs',
-      payload: { task: 'validate_csv_job', params: {} },
-      headers: fresh.headers,
-    });
+    const invalid = await postInvalid(fresh.headers);
     expectProblem(invalid, 400);
     expect(invalid.headers['ratelimit-policy']).toBe('"requests";q=12;w=60, "creates";q=5;w=60');
     expect(invalid.headers['ratelimit']).toMatch(/^"requests";r=11;t=\d+, "creates";r=4;t=\d+$/);

@@ -1,6 +1,7 @@
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { claimsIdempotencyKey } from '@validahub/idempotency';
 import type { RequestAuth } from '../auth/request-auth';
 import { Drawn, RateLimits, rateLimitedProblem } from './rate-limits';
 import { rateLimitHeaders } from './rate-limit-headers';
@@ -8,22 +9,9 @@ import { rateLimitHeaders } from './rate-limit-headers';
 const ADMISSION = Symbol('rate-limit admission');
 type WithAdmission = { [ADMISSION]?: Promise<void> };
 
-/**
- * Waits for a create's rate-limit draw, which the guard left in flight (see RequestLimits.admit);
- * throws its 429 when refused. Call it before the first write. Nothing to wait for otherwise.
- */
-export function settleAdmission(request: object): Promise<void> {
-  return pendingAdmission(request) ?? Promise.resolve();
-}
-
-/** The create's draw still to settle, if any. */
+/** A create's rate-limit draw that the guard left in flight (see RequestLimits.admit): settle it before the first write. */
 export function pendingAdmission(request: object): Promise<void> | undefined {
   return (request as WithAdmission)[ADMISSION];
-}
-
-function carriesIdempotencyKey(request: FastifyRequest): boolean {
-  const body = request.body as { idempotency_key?: unknown } | undefined;
-  return request.headers['idempotency-key'] !== undefined || (typeof body === 'object' && body !== null && body.idempotency_key !== undefined);
 }
 
 export const COUNTS_AS_CREATE = 'validahub:counts-as-create';
@@ -57,13 +45,12 @@ export class RequestLimits {
         if (refused) throw rateLimitedProblem(refused, drawn);
         void http.getResponse<FastifyReply>().headers(rateLimitHeaders(drawn.map((d) => d.state)));
       });
-    const request = http.getRequest<FastifyRequest>();
-    if (!isCreate || carriesIdempotencyKey(request)) return admission;
+    if (!isCreate || claimsIdempotencyKey(this.reflector, context)) return admission;
     // A create waits for Redis only where it must, just before it stores anything
-    // (`settleAdmission`), so the round trip overlaps its validation and input checks. With an
-    // idempotency key the interceptor reserves the key before the handler runs: no deferral then.
+    // (`RequestContext.admission`), so the round trip overlaps its validation and input checks.
+    // With an idempotency key the interceptor claims the key before the handler runs: no deferral.
     admission.catch(() => undefined); // settled by the create, or by the problem filter when a check fails first
-    (request as WithAdmission)[ADMISSION] = admission;
+    (http.getRequest<FastifyRequest>() as WithAdmission)[ADMISSION] = admission;
   }
 
   /** Called before the guard throws its 401: throws the 429 instead once the address is over its limit. */

@@ -10,10 +10,10 @@ import {
   IDEMPOTENCY_OPTIONS,
   IDEMPOTENCY_STORE,
   IDEMPOTENT_REPLAYED_HEADER,
-  IDEMPOTENT_ROUTE,
   PROBLEM_CONTENT_TYPE,
 } from './idempotency.constants';
 import { attachIdempotencyContext, IdempotencyContext } from './idempotency-context';
+import { idempotentRouteOf, keyPresented } from './key-presented';
 import type { IdempotencyRequest, ResolvedIdempotencyOptions } from './idempotency.options';
 import type { ResolvedRouteOptions } from './route-options';
 import { idempotencyProblem, IdempotencyProblemKind, ProblemDetails } from './problems';
@@ -36,13 +36,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const route = this.reflector.get<ResolvedRouteOptions | undefined>(IDEMPOTENT_ROUTE, context.getHandler());
+    const route = idempotentRouteOf(this.reflector, context);
     if (context.getType() !== 'http' || !route) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
     // Most requests carry no key: nothing to claim or look up, so no promise to wait for first.
-    if (!this.keyPresented(request, route)) {
+    if (!keyPresented(request, route)) {
       const unclaimed = new IdempotencyContext(undefined, undefined, this.store, this.options.storagePolicy);
       attachIdempotencyContext(request, unclaimed);
       return this.runHandler(next, unclaimed, request, reply);
@@ -50,13 +50,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.decide(request, reply, route)).pipe(
       mergeMap((decision) => (decision.respond ? of(decision.body) : this.runHandler(next, decision.context, request, reply))),
     );
-  }
-
-  /** A key in the header or the body field, valid or not (decide() checks it). */
-  private keyPresented(request: FastifyRequest, route: ResolvedRouteOptions): boolean {
-    if (route.required || request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()] !== undefined) return true;
-    const body = request.body;
-    return route.bodyField !== null && body !== null && typeof body === 'object' && route.bodyField in body;
   }
 
   private async decide(request: FastifyRequest, reply: FastifyReply, route: ResolvedRouteOptions): Promise<Decision> {

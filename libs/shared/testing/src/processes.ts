@@ -13,21 +13,13 @@ export interface AppProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/**
- * Starts a TypeScript entry point (gateway or worker main.ts) as a real process. With
- * VH_PROF_DIR set, each app writes a V8 CPU profile there when it exits (`--cpu-prof` is not
- * allowed in NODE_OPTIONS); summarise with bench/load/cpu-profile-summary.ts.
- */
+/** Starts a TypeScript entry point (gateway or worker main.ts) as a real process. */
 export function startApp(name: string, entry: string, env: Record<string, string>): AppProcess {
-  const child = spawn(
-    process.execPath,
-    [...(process.env.VH_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.VH_PROF_DIR] : []), '-r', '@swc-node/register', entry],
-    {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const keep = (d: Buffer) => (out = (out + d.toString()).slice(-200_000));
   child.stdout?.on('data', keep);
