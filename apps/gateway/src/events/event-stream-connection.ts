@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@validahub/config';
-import { openRedis, type RedisClient } from '@validahub/jobs-queueing';
+import { closeRedis, openRedis, type RedisClient } from '@validahub/jobs-queueing';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
-import { closeRedis } from '../infra/close-redis';
 
 /**
  * The event consumer's own Redis connection (XREADGROUP BLOCK holds it while waiting) and its

@@ -1,10 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import type { RedisClient } from '@validahub/jobs-queueing';
 import { DataSource } from 'typeorm';
-import { JobQueues } from '@validahub/jobs-queueing';
+import { closeRedis, JobQueues, type RedisClient } from '@validahub/jobs-queueing';
 import { stopTracing } from '@validahub/observability';
 import { PRODUCER_REDIS } from '../gateway.tokens';
-import { closeRedis } from './close-redis';
 
 /** Closes connections last, after the event applier and reconciler stopped (they stop in onModuleDestroy). */
 @Injectable()

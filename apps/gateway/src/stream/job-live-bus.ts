@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { AppConfig } from '@validahub/config';
 import { JobEvent } from '@validahub/jobs-domain';
 import { ApplyOutcome } from '@validahub/jobs-persistence';
-import { openRedis, type RedisClient } from '@validahub/jobs-queueing';
+import { closeRedis, openRedis, type RedisClient } from '@validahub/jobs-queueing';
 import { GATEWAY_CONFIG, PRODUCER_REDIS } from '../gateway.tokens';
-import { closeRedis } from '../infra/close-redis';
 
 /** What a gateway tells every other one after a worker event changed a job. */
 export type LiveNotice = { jobId: string; kind: 'transition' } | { jobId: string; kind: 'progress'; progress: number; message: string | null };

@@ -4,7 +4,7 @@ export {
   connectRedis,
   openRedis,
   bullConnectionFor,
-  quitOrDisconnect,
+  closeRedis,
   type BullConnection,
   type RedisClient,
   type RedisClientOptions,

@@ -8,7 +8,7 @@ import { JobEventConsumer } from './job-event-consumer';
 import { JobEventPublisher } from './job-event-publisher';
 import { JobQueues } from './job-queues';
 import { jobEventsDeadLetterKey, jobEventsStreamKey } from './keys';
-import { bullConnectionFor, openRedis, quitOrDisconnect, RedisClient, RedisTarget } from './redis-connection';
+import { bullConnectionFor, closeRedis, openRedis, RedisClient, RedisTarget } from './redis-connection';
 import { TenantSlots } from './tenant-slots';
 
 jest.setTimeout(60_000);
@@ -41,7 +41,7 @@ describe('queueing on a Redis Cluster', () => {
     target = { redisUrl: 'redis://unused:1/0', redisCluster: { nodes: [{ host: '127.0.0.1', port: cluster.ports[1] }], tls: false } };
   });
   afterAll(async () => {
-    await Promise.all(clients.map(quitOrDisconnect));
+    await Promise.all(clients.map((client) => closeRedis(client)));
     await cluster.stop();
   });
 

@@ -130,12 +130,25 @@ export function bullConnectionFor(target: RedisTarget, role: RedisRole, name?: s
   const cluster = openRedis(target, role, { name, lazyConnect: true }) as Cluster;
   // Errors surface on BullMQ's awaited calls; the event only needs a listener.
   cluster.on('error', () => undefined);
-  return { connection: cluster, close: () => quitOrDisconnect(cluster) };
+  return { connection: cluster, close: () => closeRedis(cluster) };
 }
 
-/** QUIT when the client ever connected (nothing cut off), a plain disconnect otherwise. */
-export async function quitOrDisconnect(client: RedisClient): Promise<void> {
+/**
+ * QUIT when Redis answers, so no command is cut off; a hard disconnect when it does not within
+ * the grace period (a dead server would otherwise keep shutdown waiting), or when the client
+ * never connected (QUIT would open a lazy connection first).
+ */
+export async function closeRedis(client: RedisClient, graceMs = 2_000): Promise<void> {
   if (client.status === 'end') return;
   if (client.status === 'wait') return client.disconnect();
-  await client.quit().catch(() => client.disconnect());
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.quit().catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  // QUIT may have ended the connection meanwhile (TypeScript keeps the narrowing from above).
+  if ((client.status as string) !== 'end') client.disconnect();
 }

@@ -1,4 +1,4 @@
-import { type BullConnection, JobEventPublisher, openRedis, quitOrDisconnect, type RedisClient, TenantSlots } from '@validahub/jobs-queueing';
+import { type BullConnection, closeRedis, JobEventPublisher, openRedis, type RedisClient, TenantSlots } from '@validahub/jobs-queueing';
 import type { WorkerSettings } from './worker-settings';
 
 /**
@@ -33,7 +33,7 @@ export class WorkerConnections {
 
   async close(): Promise<void> {
     this.slots.close();
-    await Promise.all([this.publisher, this.subscriber].map((c) => quitOrDisconnect(c)));
+    await Promise.all([this.publisher, this.subscriber].map((c) => closeRedis(c)));
     await this.bull?.close();
   }
 }
