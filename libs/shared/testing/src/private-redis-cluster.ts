@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, portOpen, waitFor } from './ports';
+import { killServer } from './private-servers';
 
 const run = promisify(execFile);
 
@@ -27,7 +28,7 @@ export async function startPrivateRedisCluster(masters = 3): Promise<PrivateRedi
   const children: ChildProcess[] = [];
   const ports: number[] = [];
   const stop = async () => {
-    await Promise.all(children.map(kill));
+    await Promise.all(children.map(killServer));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -64,11 +65,4 @@ export async function startPrivateRedisCluster(masters = 3): Promise<PrivateRedi
 async function clusterStateOk(port: number): Promise<boolean> {
   const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
   return /^cluster_state:ok\r?$/m.test(stdout);
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
 }

@@ -27,14 +27,18 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     await waitFor(() => portOpen(port), 10_000, `redis on ${port}`);
   };
   const stop = async () => {
-    const running = child;
-    if (!running || running.exitCode !== null) return;
-    const exited = new Promise((r) => running.once('exit', r));
-    running.kill('SIGKILL');
-    await exited;
+    if (child) await killServer(child);
   };
   await start();
   return { port, url: `redis://127.0.0.1:${port}/0`, start, stop };
+}
+
+/** SIGKILL (a crash, as the fault tests want it) and wait until the process has gone; nothing to do when it already has. */
+export async function killServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 export interface PrivatePostgres {
