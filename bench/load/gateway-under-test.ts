@@ -13,7 +13,7 @@ export interface GatewayUnderTest {
   /** Stops what it started (gateway and any `also` processes), drops the database, removes storage. */
   close(): Promise<void>;
   /** Starts another app (a worker) on the same database, Redis prefix and storage. */
-  also(entry: string, env?: Record<string, string>): NodeProcess;
+  also(entry: string, env?: Record<string, string>, profileDir?: string): NodeProcess;
 }
 
 /**
@@ -63,8 +63,8 @@ export async function startGatewayUnderTest(label: string, env: Record<string, s
     env: shared,
     gateway,
     close,
-    also: (entry, extra = {}) => {
-      const started = startNodeProcess(entry, { ...shared, ...extra });
+    also: (entry, extra = {}, profileDir) => {
+      const started = startNodeProcess(entry, { ...shared, ...extra }, { profileDir });
       others.push(started);
       return started;
     },

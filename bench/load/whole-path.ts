@@ -14,10 +14,13 @@
  *     pg-boss `insert()` and POST /api/v1/jobs/batch; plus the event applier's lag p99 (from the
  *     gateway's own histogram) over the whole-path batch run.
  * Usage: node -r @swc-node/register bench/load/whole-path.ts [--jobs 2000] [--batch-jobs 10000]
- *        [--in-flight 20] [--batch-in-flight 4] [--concurrency 5] [--only single|batch]
+ *        [--in-flight 20] [--batch-in-flight 4] [--concurrency 5] [--only single|batch] [--profile DIR]
+ * `--profile DIR` runs the gateway and the worker under `--cpu-prof` (DIR/gateway, DIR/worker).
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { bullConnection, redisOptions } from '@validahub/jobs-queueing';
 import { createTestDatabase, TEST_REDIS_URL, uniqueQueuePrefix, waitFor } from '@validahub/testing';
@@ -26,6 +29,7 @@ import { benchTenantKey, RAISED_ENTERPRISE_LIMITS } from './bench-tenant';
 import { startGatewayUnderTest } from './gateway-under-test';
 import { lagP99, scrapeLagBuckets } from './lag-histogram';
 import { loadAverage, NodeProcess, startNodeProcess } from './node-process';
+import { backendCpuUsed, readBackendCpu } from './postgres-cpu';
 import { PEER_QUEUE } from './peers/bullmq-peer';
 import { PGBOSS_QUEUE } from './peers/pgboss-peer';
 
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     'batch-in-flight': { type: 'string', default: '4' },
     concurrency: { type: 'string', default: '5' },
     only: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const N = Number(values.jobs);
@@ -96,6 +101,13 @@ async function startConsumer(entry: string, args: string[]): Promise<NodeProcess
   return consumer;
 }
 
+/** The Redis server's own CPU seconds and commands so far (all clients: this benchmark is the only one). */
+async function redisUsage(redis: Redis): Promise<{ cpuSeconds: number; commands: number }> {
+  const info = await redis.info();
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return { cpuSeconds: field('used_cpu_user') + field('used_cpu_sys'), commands: field('total_commands_processed') };
+}
+
 async function rawBullmq(count: number, batch: number, inFlight: number): Promise<Run> {
   const prefix = uniqueQueuePrefix('peerbull');
   const queue = new Queue(PEER_QUEUE, { connection: bullConnection(redisOptions(TEST_REDIS_URL, 'producer')), prefix });
@@ -144,15 +156,15 @@ async function main(): Promise<void> {
   const single = values.only !== 'batch';
   const batched = values.only !== 'single';
   console.log(`whole path vs peers; worker concurrency ${CONCURRENCY}; load average at start ${loadAverage()} (2 cores shared)`);
-  const target = await startGatewayUnderTest('wholepath', {
-    ...RAISED_ENTERPRISE_LIMITS,
-    METRICS_TOKEN,
-    WORKER_CONCURRENCY: String(CONCURRENCY),
-    PROGRESS_THROTTLE_MS: '500',
-  });
+  const target = await startGatewayUnderTest(
+    'wholepath',
+    { ...RAISED_ENTERPRISE_LIMITS, METRICS_TOKEN, WORKER_CONCURRENCY: String(CONCURRENCY), PROGRESS_THROTTLE_MS: '500' },
+    values.profile && join(values.profile, 'gateway'),
+  );
   const pg = new Client({ connectionString: target.databaseUrl });
+  const redis = new Redis(TEST_REDIS_URL);
   try {
-    const worker = target.also('apps/worker-enterprise/src/main.ts');
+    const worker = target.also('apps/worker-enterprise/src/main.ts', {}, values.profile && join(values.profile, 'worker'));
     await pg.connect();
     const { key } = await benchTenantKey(target.databaseUrl, 'enterprise');
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
@@ -160,11 +172,20 @@ async function main(): Promise<void> {
     let expected = 0;
     const succeeded = async () => (await pg.query(`select count(*)::int as n from jobs where status = 'succeeded'`)).rows[0].n as number;
     const viaHttp = async (count: number, batch: number, inFlight: number): Promise<Run> => {
-      const cpuBefore = { gateway: target.gateway.cpuSeconds(), worker: worker.cpuSeconds() };
+      const cpuBefore = {
+        gateway: target.gateway.cpuSeconds(),
+        worker: worker.cpuSeconds(),
+        postgres: await readBackendCpu(target.databaseUrl),
+        redis: await redisUsage(redis),
+      };
       const run = await viaHttpTimed(count, batch, inFlight);
-      const perJob = (now: number, before: number) => (((now - before) * 1000) / count).toFixed(2);
+      const perJob = (seconds: number) => ((seconds * 1000) / count).toFixed(2);
+      const postgres = backendCpuUsed(cpuBefore.postgres, await readBackendCpu(target.databaseUrl));
+      const redisNow = await redisUsage(redis);
       console.log(
-        `    (CPU per job: gateway ${perJob(target.gateway.cpuSeconds(), cpuBefore.gateway)} ms, worker-enterprise ${perJob(worker.cpuSeconds(), cpuBefore.worker)} ms)`,
+        `    (CPU per job: gateway ${perJob(target.gateway.cpuSeconds() - cpuBefore.gateway)} ms, worker-enterprise ${perJob(worker.cpuSeconds() - cpuBefore.worker)} ms, ` +
+          `Postgres ${perJob(postgres)} ms, Redis ${perJob(redisNow.cpuSeconds - cpuBefore.redis.cpuSeconds)} ms; ` +
+          `Redis commands per job ${((redisNow.commands - cpuBefore.redis.commands) / count).toFixed(1)})`,
       );
       return run;
     };
@@ -228,6 +249,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await pg.end().catch(() => undefined);
+    redis.disconnect();
     await target.close();
     console.log(`load average at end: ${loadAverage()}`);
   }
