@@ -1,18 +1,23 @@
 /**
- * CSV jobs/s with 1 vs 2 worker processes of one tier (free: concurrency 1, so one process uses one
- * core), both runs in the same invocation on the same gateway, database and Redis; the apps run
+ * CSV jobs/s with 1 vs 2 worker processes of one tier (free: concurrency 1, one attempt at a time
+ * per process), both runs in the same invocation on the same gateway, database and Redis; the apps run
  * from their built bundles (dist/apps, `node tools/build/build-app.mjs gateway worker-free`, done
  * here), as the image runs them. The workers are started and ready first; the time runs from the
  * first create to the last job's succeeded row in Postgres (the gateway applies events meanwhile).
  * Rounds alternate 1-2-2-1 (so a change in the machine's other load hits both alike); the best
  * round of each is reported. The machine's own ceiling is measured the same way: a fixed
  * CPU-bound loop in 1 vs 2 processes. A private Redis and a fresh database make the per-job
- * Redis commands and Postgres transactions exact (docs/operations.md uses them).
+ * Redis commands and Postgres transactions exact (docs/operations.md uses them). Each round also
+ * reads the CPU per job of the workers (all threads), of the gateway and of the whole machine
+ * (/proc), and how many cores were busy: one process with one attempt at a time keeps ~1.4 cores
+ * busy (its sandbox thread, V8's GC threads, its main thread), so on 2 cores the CPU-bound
+ * ceiling for 2 processes is well under 2x; the end prints it beside the measured ratio.
  * Usage: node -r @swc-node/register bench/delivery/worker-scaling.ts [jobs=40] [rows=20000]
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -45,6 +50,12 @@ async function writeFeed(storage: string): Promise<void> {
 
 interface Round {
   jobsPerSecond: number;
+  /** CPU seconds per job: the worker processes (all threads), the gateway, and the whole machine. */
+  workerCpu: number;
+  gatewayCpu: number;
+  machineCpu: number;
+  /** Cores the whole machine kept busy during the round. */
+  busyCores: number;
   redisCommands: number;
   pgTransactions: number;
   pgRowsWritten: number;
@@ -62,7 +73,24 @@ async function counters(pg: Client, redis: IORedis): Promise<{ commands: number;
   return { commands, xacts: Number(rows[0].x), rows: Number(rows[0].w) };
 }
 
-async function drain(base: string, pg: Client, redis: IORedis, workers: number, env: Record<string, string>): Promise<Round> {
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const CORES = cpus().length;
+
+/** User + system CPU seconds of one process, all its threads (from /proc). */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds every core of the machine spent busy so far (everything but idle and iowait). */
+function machineBusySeconds(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
+}
+
+async function drain(base: string, pg: Client, redis: IORedis, workers: number, env: Record<string, string>, gatewayPid: number): Promise<Round> {
   const ports = await Promise.all(Array.from({ length: workers }, () => freePort()));
   const children = ports.map((port) => startBuilt('worker-free', { ...env, WORKER_HTTP_PORT: String(port) }));
   try {
@@ -71,6 +99,11 @@ async function drain(base: string, pg: Client, redis: IORedis, workers: number, 
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.ok === true, 60_000, 'worker ready');
     }
     const before = await counters(pg, redis);
+    const cpuBefore = {
+      workers: children.map((c) => processCpuSeconds(c.pid as number)),
+      gateway: processCpuSeconds(gatewayPid),
+      machine: machineBusySeconds(),
+    };
     const started = performance.now();
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) {
@@ -91,11 +124,18 @@ async function drain(base: string, pg: Client, redis: IORedis, workers: number, 
       600_000,
       `${JOBS} jobs succeeded`,
     );
-    const jobsPerSecond = JOBS / ((performance.now() - started) / 1_000);
+    const seconds = (performance.now() - started) / 1_000;
+    const machineCpu = machineBusySeconds() - cpuBefore.machine;
+    const workerCpu = children.reduce((sum, c, i) => sum + processCpuSeconds(c.pid as number) - cpuBefore.workers[i], 0);
+    const gatewayCpu = processCpuSeconds(gatewayPid) - cpuBefore.gateway;
     const after = await counters(pg, redis);
     // Our own polls and counter reads are transactions of this database too: taken off.
     return {
-      jobsPerSecond,
+      jobsPerSecond: JOBS / seconds,
+      workerCpu: workerCpu / JOBS,
+      gatewayCpu: gatewayCpu / JOBS,
+      machineCpu: machineCpu / JOBS,
+      busyCores: machineCpu / seconds,
       redisCommands: (after.commands - before.commands) / JOBS,
       pgTransactions: (after.xacts - before.xacts - polls - 2) / JOBS,
       pgRowsWritten: (after.rows - before.rows) / JOBS,
@@ -146,7 +186,7 @@ async function main(): Promise<void> {
     const rounds: Record<1 | 2, Round[]> = { 1: [], 2: [] };
     const ceiling: Record<1 | 2, number[]> = { 1: [], 2: [] };
     for (const workers of [1, 2, 2, 1] as const) {
-      rounds[workers].push(await drain(base, pg, redis, workers, env));
+      rounds[workers].push(await drain(base, pg, redis, workers, env, gateway.pid as number));
       ceiling[workers].push(await cpuCeiling(workers));
     }
     const best = (list: Round[]) => list.reduce((a, b) => (b.jobsPerSecond > a.jobsPerSecond ? b : a));
@@ -158,6 +198,22 @@ async function main(): Promise<void> {
       `2 worker processes: ${fmt(two.jobsPerSecond)} jobs/s (${Math.round(two.jobsPerSecond * ROWS)} rows/s)  -> ${fmt(two.jobsPerSecond / one.jobsPerSecond)}x`,
     );
     console.log(`machine ceiling (fixed CPU loop, 1 vs 2 processes): ${fmt(Math.max(...ceiling[2]) / Math.max(...ceiling[1]))}x`);
+    for (const [label, round] of [
+      ['1 worker process', one],
+      ['2 worker processes', two],
+    ] as const) {
+      console.log(
+        `  ${label}: CPU per job ${fmt(round.workerCpu)} s in workers, ${fmt(round.gatewayCpu)} s gateway, ${fmt(round.machineCpu)} s whole machine; ` +
+          `${fmt(round.busyCores)} of ${CORES} cores busy`,
+      );
+    }
+    // One process already keeps more than one core busy (its sandbox thread, V8's GC threads, its
+    // main thread): on 2 cores, 2 processes can only add what the machine has left.
+    const cpuBound = CORES / two.machineCpu;
+    console.log(
+      `CPU-bound ceiling for this workload: ${CORES} cores / ${fmt(two.machineCpu)} s per job = ${fmt(cpuBound)} jobs/s = ` +
+        `${fmt(cpuBound / one.jobsPerSecond)}x the single process; measured ${fmt(two.jobsPerSecond / one.jobsPerSecond)}x`,
+    );
     console.log(
       `per job: ${fmt(one.redisCommands)} Redis commands, ${fmt(one.pgTransactions)} Postgres transactions, ${fmt(one.pgRowsWritten)} rows written`,
     );

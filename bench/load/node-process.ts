@@ -10,6 +10,8 @@ export interface NodeProcess {
   output(): string;
   /** User + system CPU seconds this process has used so far (from /proc). */
   cpuSeconds(): number;
+  /** Read and write system calls this process has made so far (from /proc/<pid>/io). */
+  syscalls(): { reads: number; writes: number };
   /** Ends it: SIGUSR2 (a normal exit, so a `--cpu-prof` profile is written) when profiled, SIGTERM otherwise. */
   stop(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export function startNodeProcess(entry: string, env: Record<string, string>, opt
     child,
     output: () => out,
     cpuSeconds: () => processCpuSeconds(child.pid as number),
+    syscalls: () => processSyscalls(child.pid as number),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill(options.profileDir ? 'SIGUSR2' : 'SIGTERM');
       await exited;
@@ -47,6 +50,12 @@ export function processCpuSeconds(pid: number): number {
   // Fields after the command name (which may hold spaces) start at ") "; utime and stime are the 12th and 13th of them.
   const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+export function processSyscalls(pid: number): { reads: number; writes: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1] ?? NaN);
+  return { reads: field('syscr'), writes: field('syscw') };
 }
 
 /** The machine's load averages, to print beside every result. */

@@ -175,6 +175,8 @@ async function main(): Promise<void> {
       const cpuBefore = {
         gateway: target.gateway.cpuSeconds(),
         worker: worker.cpuSeconds(),
+        gatewayWrites: target.gateway.syscalls().writes,
+        workerWrites: worker.syscalls().writes,
         postgres: await readBackendCpu(target.databaseUrl),
         redis: await redisUsage(redis),
       };
@@ -185,7 +187,9 @@ async function main(): Promise<void> {
       console.log(
         `    (CPU per job: gateway ${perJob(target.gateway.cpuSeconds() - cpuBefore.gateway)} ms, worker-enterprise ${perJob(worker.cpuSeconds() - cpuBefore.worker)} ms, ` +
           `Postgres ${perJob(postgres)} ms, Redis ${perJob(redisNow.cpuSeconds - cpuBefore.redis.cpuSeconds)} ms; ` +
-          `Redis commands per job ${((redisNow.commands - cpuBefore.redis.commands) / count).toFixed(1)})`,
+          `Redis commands per job ${((redisNow.commands - cpuBefore.redis.commands) / count).toFixed(1)}; ` +
+          `write syscalls per job: gateway ${((target.gateway.syscalls().writes - cpuBefore.gatewayWrites) / count).toFixed(2)}, ` +
+          `worker ${((worker.syscalls().writes - cpuBefore.workerWrites) / count).toFixed(2)})`,
       );
       return run;
     };

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { RedisClient } from '@validahub/jobs-queueing';
+import { issueInOneWrite, type RedisClient } from '@validahub/jobs-queueing';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '@validahub/config';
 import type { RequestAuth } from '../auth/request-auth';
@@ -70,13 +70,7 @@ export class RateLimits {
    * write costs more here than the script Redis runs, and a create draws on two policies.
    */
   drawTogether<T>(issue: () => T[]): Promise<Awaited<T>[]> {
-    const socket = (this.redis as { stream?: { cork(): void; uncork(): void } }).stream; // absent on a Cluster
-    socket?.cork();
-    try {
-      return Promise.all(issue());
-    } finally {
-      socket?.uncork();
-    }
+    return Promise.all(issueInOneWrite(this.redis, issue));
   }
 
   /** A request without a valid key, counted per client address. */

@@ -18,3 +18,4 @@ export { JobEventConsumer, type JobEventConsumerOptions, type ConsumerLogger, ty
 export { publishCancel, subscribeCancels, type CancelRequest } from './cancel-channel';
 export { signPayload, checkPayloadSignature } from './payload-signature';
 export { TenantSlots, tenantSlotsKey, type SlotLease } from './tenant-slots';
+export { issueInOneWrite } from './one-write';

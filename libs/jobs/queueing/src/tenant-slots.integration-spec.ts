@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
 import { TEST_REDIS_URL, uniqueQueuePrefix } from '@validahub/testing';
 import { createRedis } from './redis-connection';
-import { SlotLease, TenantSlots } from './tenant-slots';
+import { SlotLease, TenantSlots, tenantSlotsKey } from './tenant-slots';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,6 +42,29 @@ describe('TenantSlots (real Redis)', () => {
     await granted[0].release();
     expect(await workers[2].take('pro', tenant, 'late', 3)).toBeDefined();
     expect(await workers[3].take('pro', tenant, 'later', 3)).toBeUndefined();
+  });
+
+  it('releaseAfter: the write runs while the slot is still held, then the slot is free; a later release does nothing', async () => {
+    const tenant = randomUUID();
+    const slots = worker();
+    const connection = connections[connections.length - 1];
+    const lease = await slots.take('pro', tenant, 'last-event', 1);
+    const other = await slots.take('pro', tenant, 'other', 2);
+    expect(other).toBeDefined();
+    // The "last event" here reads how many slots are held when Redis runs it: the release comes after.
+    const { written, released } = lease!.releaseAfter(() => connection.zcard(tenantSlotsKey(prefix, 'pro', tenant)));
+    expect(await written).toBe(2);
+    await released;
+    expect(await slots.taken('pro', tenant)).toBe(1);
+    await lease!.release();
+    expect(await slots.taken('pro', tenant)).toBe(1);
+    // A write that fails still lets the slot go.
+    const { written: failing, released: stillReleased } = other!.releaseAfter(() =>
+      connection.xadd(`${prefix}:running:not-a-stream`, 'bad-id', 'f', 'v'),
+    );
+    await expect(failing).rejects.toThrow();
+    await stillReleased;
+    expect(await slots.taken('pro', tenant)).toBe(0);
   });
 
   it("gives a killed holder's slot back once its lease expires, while a live holder keeps renewing its own", async () => {

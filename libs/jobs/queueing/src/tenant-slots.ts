@@ -1,5 +1,6 @@
 import type { RedisClient } from './redis-connection';
 import type { Plan } from '@validahub/jobs-domain';
+import { issueInOneWrite } from './one-write';
 
 /** The sorted set of one tenant's running attempts in one tier: member = run, score = lease expiry (ms, Redis clock). */
 export const tenantSlotsKey = (prefix: string, plan: Plan, tenantId: string) => `${prefix}:running:${plan}:${tenantId}`;
@@ -36,7 +37,14 @@ type SlotRedis = RedisClient & {
 
 /** A granted slot: give it back when the attempt ends, however it ends. */
 export interface SlotLease {
+  /** Gives the slot back; once given back, later calls do nothing. */
   release(): Promise<void>;
+  /**
+   * Issues `write` and the release together, in one socket write, `write` first: Redis runs
+   * them in that order, so the slot comes free only after `write`'s command (the attempt's
+   * last event) ran. `write` must send its command on the slots' own connection.
+   */
+  releaseAfter<T>(write: () => Promise<T>): { written: Promise<T>; released: Promise<void> };
 }
 
 /**
@@ -77,11 +85,16 @@ export class TenantSlots {
     if (granted !== 1) return undefined;
     const member = `${key}\n${runId}`;
     this.held.set(member, key);
+    let given = false;
+    const giveBack = async () => {
+      if (given) return;
+      given = true;
+      this.held.delete(member);
+      await this.redis.zrem(key, runId);
+    };
     return {
-      release: async () => {
-        this.held.delete(member);
-        await this.redis.zrem(key, runId);
-      },
+      release: giveBack,
+      releaseAfter: (write) => issueInOneWrite(this.redis, () => ({ written: write(), released: giveBack() })),
     };
   }
 

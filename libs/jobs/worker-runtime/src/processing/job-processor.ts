@@ -20,10 +20,22 @@ export interface EventSink {
 /** The parts of a BullMQ job the processor reads or moves. */
 export type QueueJob = Pick<Job, 'id' | 'data' | 'attemptsMade' | 'opts' | 'queueName' | 'moveToWait' | 'moveToDelayed' | 'extendLock'>;
 
-/** The tenants' "running at once" slots shared by every worker of a tier (jobs-queueing TenantSlots). */
+/**
+ * The tenants' "running at once" slots shared by every worker of a tier (jobs-queueing
+ * TenantSlots), on the connection the EventSink writes on: a slot is given back in the same
+ * write as the attempt's last event, and after it.
+ */
 export interface RunningSlots {
   take(plan: JobPayload['plan'], tenantId: string, runId: string, limit: number): Promise<SlotLease | undefined>;
 }
+
+/** A running slot this attempt holds, given back with the attempt's last event (see JobProcessor.publish). */
+interface HeldSlot {
+  lease: SlotLease;
+  logger: Logger;
+}
+
+const SLOT_NOT_GIVEN_BACK = 'could not give the running slot back; it expires on its own';
 
 /** What a worker does with a job whose tenant already runs its limit: see JobProcessor.defer. */
 export interface DeferSettings {
@@ -117,10 +129,11 @@ export class JobProcessor {
     }
     try {
       return await this.attemptSpan(payload, attempt, job.queueName, () =>
-        this.runAttempt({ job, token, payload, attempt, lastAttempt, runId, found, logger }),
+        this.runAttempt({ job, token, payload, attempt, lastAttempt, runId, found, logger, slot: lease && { lease, logger } }),
       );
     } finally {
-      await lease?.release().catch((error) => logger.warn({ err: error }, 'could not give the running slot back; it expires on its own'));
+      // Given back already with the last event, unless the attempt ended without one (hand-back, lock lost, a throw).
+      await lease?.release().catch((error) => logger.warn({ err: error }, SLOT_NOT_GIVEN_BACK));
     }
   }
 
@@ -141,10 +154,19 @@ export class JobProcessor {
     return withSpan('job.attempt', { kind: SpanKind.CONSUMER, attributes }, run);
   }
 
-  /** Publishes an event carrying the active span's `traceparent`, when tracing is on and there is one. */
-  private publish(event: JobEvent): Promise<unknown> {
+  /**
+   * Publishes an event carrying the active span's `traceparent`, when tracing is on and there
+   * is one. With `freeing`, the event is the attempt's last and the slot goes back in the same
+   * socket write, after it: the tenant's next attempt cannot start before this one's end is in
+   * the stream, at one write per attempt fewer.
+   */
+  private publish(event: JobEvent, freeing?: HeldSlot): Promise<unknown> {
     const traceparent = currentTraceparent();
-    return this.deps.events.publish(traceparent ? { ...event, traceparent } : event);
+    const traced = traceparent ? { ...event, traceparent } : event;
+    if (!freeing) return this.deps.events.publish(traced);
+    const { written, released } = freeing.lease.releaseAfter(() => this.deps.events.publish(traced));
+    released.catch((error) => freeing.logger.warn({ err: error }, SLOT_NOT_GIVEN_BACK));
+    return written;
   }
 
   private async runAttempt(a: {
@@ -156,8 +178,9 @@ export class JobProcessor {
     runId: string;
     found: Extract<RunnableTask, { ok: true }>;
     logger: Logger;
+    slot?: HeldSlot;
   }): Promise<ProcessResult> {
-    const { job, token, payload, attempt, lastAttempt, runId, found, logger } = a;
+    const { job, token, payload, attempt, lastAttempt, runId, found, logger, slot } = a;
     const at = () => new Date().toISOString();
     const progress = new ProgressThrottle(this.deps.progressThrottleMs, (report) => {
       this.publish({ type: 'progress', jobId: payload.jobId, attempt, at: at(), progress: report.percent, message: report.message }).catch((error) =>
@@ -191,7 +214,7 @@ export class JobProcessor {
     }
     if (outcome.kind === 'succeeded') progress.flush();
     else progress.cancel();
-    return this.conclude({ job, token, payload, attempt, lastAttempt, startedAt, outcome, logger });
+    return this.conclude({ job, token, payload, attempt, lastAttempt, startedAt, outcome, logger, slot });
   }
 
   /**
@@ -223,13 +246,14 @@ export class JobProcessor {
     startedAt: string;
     outcome: RunOutcome;
     logger: Logger;
+    slot?: HeldSlot;
   }): Promise<ProcessResult> {
-    const { job, payload, attempt, lastAttempt: maxAttempts, startedAt, outcome, logger } = a;
+    const { job, payload, attempt, lastAttempt: maxAttempts, startedAt, outcome, logger, slot } = a;
     const base = { jobId: payload.jobId, attempt, at: new Date().toISOString(), startedAt };
     switch (outcome.kind) {
       case 'succeeded': {
         const { resultRef = null, summary = null } = outcome.result;
-        await this.publish({ type: 'succeeded', ...base, resultRef, summary });
+        await this.publish({ type: 'succeeded', ...base, resultRef, summary }, slot);
         logger.info({ resultRef, durationMs: Date.now() - Date.parse(startedAt) }, 'attempt succeeded');
         return { outcome: 'succeeded', result: outcome.result };
       }
@@ -238,7 +262,7 @@ export class JobProcessor {
         if (outcome.reason === 'shutdown') return this.handBack(job, a.token, logger);
         if (outcome.reason === 'lock_lost') return this.letGo(logger);
         if (outcome.reason === 'cancelled') {
-          await this.publish({ type: 'cancelled', ...base, reason: outcome.detail ?? 'cancelled' });
+          await this.publish({ type: 'cancelled', ...base, reason: outcome.detail ?? 'cancelled' }, slot);
           logger.info({ reason: outcome.detail }, 'attempt cancelled');
           throw new UnrecoverableError(`cancelled: ${outcome.detail ?? 'cancelled'}`);
         }
@@ -246,20 +270,23 @@ export class JobProcessor {
           base,
           { code: JOB_ERROR_CODES.timeLimit, message: `time limit of ${payload.timeLimitSeconds}s exceeded`, retryable: false },
           logger,
+          undefined,
+          slot,
         );
       case 'threw': {
         const error = classifyError(outcome.error);
-        if (!error.retryable) return this.fail(base, error, logger, outcome.error);
+        if (!error.retryable) return this.fail(base, error, logger, outcome.error, slot);
         if (attempt >= maxAttempts)
           return this.fail(
             base,
             { ...error, message: `${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})` },
             logger,
             outcome.error,
+            slot,
           );
         const delay = this.deps.retryDelays.plan(payload.jobId, attempt);
         const nextAttemptAt = new Date(Date.now() + delay).toISOString();
-        await this.publish({ type: 'retrying', ...base, error, nextAttemptAt });
+        await this.publish({ type: 'retrying', ...base, error, nextAttemptAt }, slot);
         logger.warn({ error, nextAttemptAt, maxAttempts, err: outcome.error }, 'attempt failed; will retry');
         // A plain error lets BullMQ retry; its backoff strategy returns the delay planned above.
         throw new Error(`${error.code}: ${error.message}`);
@@ -272,8 +299,9 @@ export class JobProcessor {
     error: JobError,
     logger: Logger,
     cause?: unknown,
+    slot?: HeldSlot,
   ): Promise<never> {
-    await this.publish({ type: 'failed', ...base, error });
+    await this.publish({ type: 'failed', ...base, error }, slot);
     logger.error({ error, err: cause }, 'job failed');
     throw new UnrecoverableError(`${error.code}: ${error.message}`);
   }

@@ -18,10 +18,18 @@ class CountingSlots implements RunningSlots {
     if (this.held.size >= limit) return undefined;
     this.held.add(runId);
     this.log.push(`take ${plan}/${tenantId} after [${this.events?.types().join(',') ?? ''}]`);
+    let given = false;
+    const release = async () => {
+      if (given) return;
+      given = true;
+      this.held.delete(runId);
+      this.log.push(`release after [${this.events?.types().join(',') ?? ''}]`);
+    };
     return {
-      release: async () => {
-        this.held.delete(runId);
-        this.log.push(`release after [${this.events?.types().join(',') ?? ''}]`);
+      release,
+      releaseAfter: <T>(write: () => Promise<T>) => {
+        const written = write();
+        return { written, released: written.then(release, release) };
       },
     };
   }
