@@ -31,12 +31,15 @@ export type BatchHandler = (batch: StreamEvent[]) => Promise<void>;
 /**
  * Reads worker events from the stream through a consumer group. An entry is acknowledged
  * (and deleted) only after the handler succeeded; a failing handler (Postgres down) leaves it
- * pending to be retried, and entries of a consumer that died are reclaimed by XAUTOCLAIM.
+ * pending to be retried, and entries of a consumer that died are reclaimed by XAUTOCLAIM (looked
+ * for at start, after a failure and every few seconds, not before every read).
  * Give it a connection of its own: XREADGROUP BLOCK holds the connection while it waits.
  */
 export class JobEventConsumer {
   private running = false;
   private groupReady = false;
+  /** When to look for pending entries again (epoch ms): at start, after a failure, then every reclaimEveryMs. */
+  private reclaimDueAt = 0;
   private loop?: Promise<void>;
   private readonly key: string;
 
@@ -75,13 +78,19 @@ export class JobEventConsumer {
     while (this.running) {
       try {
         await this.ensureGroup();
-        const reclaimed = await this.reclaim();
+        const reclaimed = Date.now() >= this.reclaimDueAt ? await this.reclaim() : [];
+        // Nothing pending: look again later, not before every read (two round trips a batch saved).
+        if (!reclaimed.length && Date.now() >= this.reclaimDueAt) this.reclaimDueAt = Date.now() + this.reclaimEveryMs;
         const fresh = reclaimed.length ? [] : await this.readNew();
         const ok = await this.processAll([...reclaimed, ...fresh], handle);
         failures = ok ? 0 : failures + 1;
-        if (!ok) await sleep(Math.min(5_000, 200 * 2 ** Math.min(failures, 5)));
+        if (!ok) {
+          this.reclaimDueAt = 0; // the batch stayed pending: retry it first
+          await sleep(Math.min(5_000, 200 * 2 ** Math.min(failures, 5)));
+        }
       } catch (error) {
         failures += 1;
+        this.reclaimDueAt = 0; // a batch may be pending unacknowledged
         // After Redis lost its data (FLUSHALL, restart) the group is gone: recreate it.
         if (String(error).includes('NOGROUP')) this.groupReady = false;
         this.options.logger?.warn('job event consumer: redis error, retrying', { error: String(error) });
@@ -117,6 +126,14 @@ export class JobEventConsumer {
       if (!String(error).includes('BUSYGROUP')) throw error;
     }
     this.groupReady = true;
+  }
+
+  /**
+   * How often the loop looks for pending entries when nothing failed: another consumer's are
+   * taken over within this long after they became idle for claimIdleMs.
+   */
+  private get reclaimEveryMs(): number {
+    return Math.min(5_000, (this.options.claimIdleMs ?? 30_000) / 2);
   }
 
   /** Our own pending entries and those idle too long on any other consumer. */
