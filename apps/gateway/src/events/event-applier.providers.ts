@@ -10,6 +10,9 @@ import { RedisEventDeadLetters } from './event-dead-letters';
 import { EventStreamConnection } from './event-stream-connection';
 import { JobLiveBus } from '../stream/job-live-bus';
 
+/** How long the applier lets a small batch's successors gather before reading again. */
+const EVENT_BATCH_LINGER_MS = 20;
+
 /** The event applier with what it consumes and writes through; none of it when the options turn it off. */
 export function eventApplierProviders(options: ResolvedGatewayOptions): Provider[] {
   if (!options.eventApplier) return [];
@@ -23,6 +26,9 @@ export function eventApplierProviders(options: ResolvedGatewayOptions): Provider
         return new JobEventConsumer(connection.redis, {
           prefix: config.connections.queuePrefix,
           consumerName: connection.consumerName,
+          // Under load, more events per transaction: a batch costs the same five statements
+          // whatever its size. Adds at most this much lag; the first event after a quiet spell is applied at once.
+          lingerMs: EVENT_BATCH_LINGER_MS,
           logger: {
             warn: (message, meta) => logger.warn({ ...meta }, message),
             error: (message, meta) => logger.error({ ...meta }, message),

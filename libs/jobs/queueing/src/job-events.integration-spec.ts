@@ -39,6 +39,25 @@ describe('job event stream', () => {
     expect(await redis().xlen(jobEventsStreamKey(prefix))).toBe(0);
   });
 
+  it('with lingerMs, reads the first event of a quiet spell alone and lets the ones after a small batch gather', async () => {
+    const lingerPrefix = uniqueQueuePrefix('linger');
+    const publisher = new JobEventPublisher(redis(), lingerPrefix);
+    const batches: number[][] = [];
+    const consumer = new JobEventConsumer(redis(), { prefix: lingerPrefix, consumerName: 'l', blockMs: 100, lingerMs: 400 });
+    consumer.startBatches(async (batch) => {
+      batches.push(batch.map(({ event }) => event.attempt));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // the consumer is waiting in its blocking read
+    await publisher.publish(started(1));
+    await waitFor(() => batches.length === 1);
+    // Published while the consumer lingers after its batch of one: they come as one batch.
+    for (let i = 2; i <= 6; i++) await publisher.publish(started(i));
+    await waitFor(() => batches.flat().length === 6);
+    await consumer.stop();
+    expect(batches).toEqual([[1], [2, 3, 4, 5, 6]]);
+    await redis().del(jobEventsStreamKey(lingerPrefix));
+  });
+
   it('keeps an event pending while the handler fails and applies it on a later try', async () => {
     const publisher = new JobEventPublisher(redis(), prefix);
     let calls = 0;
