@@ -9,10 +9,13 @@
  * CPU-bound loop in 1 vs 2 processes. A private Redis and a fresh database make the per-job
  * Redis commands and Postgres transactions exact (docs/operations.md uses them). Each round also
  * reads the CPU per job of the workers (all threads), of the gateway and of the whole machine
- * (/proc), and how many cores were busy: one process with one attempt at a time keeps ~1.4 cores
- * busy (its sandbox thread, V8's GC threads, its main thread), so on 2 cores the CPU-bound
- * ceiling for 2 processes is well under 2x; the end prints it beside the measured ratio.
- * Usage: node -r @swc-node/register bench/delivery/worker-scaling.ts [jobs=40] [rows=20000]
+ * (/proc), and how many cores were busy: a process running one attempt at a time keeps one core
+ * busy (~1.4 with V8's background threads on), and the gateway, Postgres and Redis need some
+ * CPU for its jobs too, so on 2 cores the CPU-bound ceiling for 2 processes is under 2x; the end
+ * prints it beside the measured ratio.
+ * The workers start with the Node flags the deployment files give them (tools/build/worker-node-flags.json);
+ * `--worker-node-flags="..."` runs them with others, `--worker-node-flags=` with none (V8's defaults).
+ * Usage: node -r @swc-node/register bench/delivery/worker-scaling.ts [jobs=40] [rows=20000] [--worker-node-flags=...]
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,12 +27,22 @@ import { Client } from 'pg';
 import IORedis from 'ioredis';
 import { createTestDatabase, freePort, startPrivateRedis, uniqueQueuePrefix, waitFor, WORKSPACE_ROOT } from '@validahub/testing';
 
-const JOBS = Number(process.argv[2] ?? 40);
-const ROWS = Number(process.argv[3] ?? 20_000);
+const [JOBS, ROWS] = ((positional) => [Number(positional[0] ?? 40), Number(positional[1] ?? 20_000)])(
+  process.argv.slice(2).filter((arg) => !arg.startsWith('--')),
+);
+
+/** Node's flags for workers, as the image's deployment files start them; `--worker-node-flags=` overrides (empty: none). */
+const WORKER_NODE_FLAGS: string[] =
+  flagsOverride() ?? JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'tools/build/worker-node-flags.json'), 'utf8')).flags;
+
+function flagsOverride(): string[] | undefined {
+  const given = process.argv.find((arg) => arg.startsWith('--worker-node-flags='));
+  return given === undefined ? undefined : given.slice('--worker-node-flags='.length).split(' ').filter(Boolean);
+}
 
 function startBuilt(app: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [`dist/apps/${app}/main.js`], { cwd: WORKSPACE_ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
-  return child;
+  const flags = app.startsWith('worker-') ? WORKER_NODE_FLAGS : [];
+  return spawn(process.execPath, [...flags, `dist/apps/${app}/main.js`], { cwd: WORKSPACE_ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -192,7 +205,9 @@ async function main(): Promise<void> {
     const best = (list: Round[]) => list.reduce((a, b) => (b.jobsPerSecond > a.jobsPerSecond ? b : a));
     const [one, two] = [best(rounds[1]), best(rounds[2])];
     const fmt = (n: number) => n.toFixed(2);
-    console.log(`${JOBS} validate_csv_job x ${ROWS} rows, free tier (concurrency 1 per process), built bundles, rounds 1-2-2-1`);
+    console.log(
+      `${JOBS} validate_csv_job x ${ROWS} rows, free tier (concurrency 1 per process), built bundles, workers started with [${WORKER_NODE_FLAGS.join(' ')}], rounds 1-2-2-1`,
+    );
     console.log(`1 worker process:   ${fmt(one.jobsPerSecond)} jobs/s (${Math.round(one.jobsPerSecond * ROWS)} rows/s)`);
     console.log(
       `2 worker processes: ${fmt(two.jobsPerSecond)} jobs/s (${Math.round(two.jobsPerSecond * ROWS)} rows/s)  -> ${fmt(two.jobsPerSecond / one.jobsPerSecond)}x`,

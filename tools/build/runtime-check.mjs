@@ -36,6 +36,8 @@ const freePort = () =>
   });
 // -D: node_modules may be a symlink (a git worktree's), to be followed.
 const duBytes = (path) => Number(execFileSync('du', ['-sbD', path], { encoding: 'utf8' }).split('\t')[0]);
+/** How the image starts a worker (compose, k8s): the built worker is checked the same way. */
+const WORKER_NODE_FLAGS = JSON.parse(readFileSync(join(root, 'tools', 'build', 'worker-node-flags.json'), 'utf8')).flags;
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 function start(name, args, cwd, env) {
@@ -154,7 +156,7 @@ async function main() {
     const built = await serve(
       'built',
       runtimeDir,
-      (app) => [`dist/apps/${app}/main.js`],
+      (app) => [...(app.startsWith('worker-') ? WORKER_NODE_FLAGS : []), `dist/apps/${app}/main.js`],
       env,
       async (base, workerPort) => {
         const job = await runJob(base, key, storageRoot);

@@ -13,6 +13,8 @@ import { PLAN_SETTINGS, PLANS } from '@validahub/jobs-domain';
  * only, locked-down pods, probes on the health routes, pinned image tags.
  */
 const root = join(__dirname, '..', '..');
+/** How the image starts a worker (see the file's `why`): every deployment file must agree. */
+const WORKER_NODE_FLAGS: string[] = JSON.parse(readFileSync(join(root, 'tools', 'build', 'worker-node-flags.json'), 'utf8')).flags;
 // Manifests are loosely typed YAML; the tests assert the shape they rely on.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Doc = {
@@ -66,7 +68,7 @@ describe.each(Object.entries(OVERLAYS))('kubernetes manifests, %s overlay', (ove
   it.each(PLANS)('runs the %s tier from its built bundle with the tier concurrency, probes and no database secret', (plan) => {
     const deployment = find(docs, 'Deployment', `worker-${plan}`)!;
     const container = podSpec(deployment).containers[0];
-    expect(container.args).toEqual([`dist/apps/worker-${plan}/main.js`]);
+    expect(container.args).toEqual([...WORKER_NODE_FLAGS, `dist/apps/worker-${plan}/main.js`]);
     expect(container.env).toContainEqual({ name: 'WORKER_CONCURRENCY', value: String(PLAN_SETTINGS[plan].defaultConcurrency) });
     expect(container.env).toContainEqual({ name: 'WORKER_HTTP_PORT', value: '9464' });
     expect(container.ports).toEqual([{ name: 'metrics', containerPort: 9464 }]);
@@ -199,7 +201,7 @@ describe('docker compose file', () => {
   });
 
   it('runs the built apps from the runtime image, migrations once before the gateway', () => {
-    for (const plan of PLANS) expect(compose.services[`worker-${plan}`].command).toEqual([`dist/apps/worker-${plan}/main.js`]);
+    for (const plan of PLANS) expect(compose.services[`worker-${plan}`].command).toEqual([...WORKER_NODE_FLAGS, `dist/apps/worker-${plan}/main.js`]);
     expect(compose.services.gateway.command).toEqual(['dist/apps/gateway/main.js']);
     expect(compose.services.gateway.build?.target).toBe('runtime');
     expect(compose.services.migrations.command).toEqual(['dist/apps/gateway/migrate.js']);
