@@ -128,4 +128,20 @@ describe('renderReportHtml', () => {
     const clean = await validateText('a,b\n1,2\n');
     expect(renderReportHtml(clean)).toContain('<p class="note">No issues.</p>');
   });
+
+  it('writes counts, rows and lines with en-US thousands separators, as Intl does', async () => {
+    const report = await hostileReport();
+    const intl = new Intl.NumberFormat('en-US');
+    const values = [0, 7, 999, 1_000, 12_345, 999_999, 1_000_000, 1_234_567_890, Number.MAX_SAFE_INTEGER, -4_321, 2.5];
+    const [first] = report.issues;
+    for (const value of values) {
+      const html = renderReportHtml({
+        ...report,
+        summary: { ...report.summary, rows_total: value },
+        issues: [{ ...first, row: value, line: value }],
+      });
+      expect(html).toContain(`<li><span class="value">${intl.format(value)}</span><span class="label">rows</span></li>`);
+      expect(html).toContain(`<td data-label="Row">${intl.format(value)}</td><td data-label="Line">${intl.format(value)}</td>`);
+    }
+  });
 });
