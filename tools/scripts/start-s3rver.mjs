@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Starts s3rver in the background (detached) unless something already listens on its port.
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { portOpen, S3RVER_PORT } from './services.mjs';
 
@@ -21,6 +21,8 @@ const child = spawn(
 child.unref();
 for (let i = 0; i < 100; i++) {
   if (await portOpen(S3RVER_PORT)) {
+    // Whoever started it can stop it (`.ci/run` does on exit): a server left behind would serve a deleted clone's folder to the next run.
+    writeFileSync(join(root, 'tmp', 's3rver.pid'), `${child.pid}\n`);
     console.log(`s3rver: started on 127.0.0.1:${S3RVER_PORT} (pid ${child.pid})`);
     process.exit(0);
   }
