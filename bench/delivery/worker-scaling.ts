@@ -26,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import IORedis from 'ioredis';
 import { createTestDatabase, freePort, startPrivateRedis, uniqueQueuePrefix, waitFor, WORKSPACE_ROOT } from '@validahub/testing';
+import { machineBusySeconds, processCpuSeconds } from '../load/node-process';
 
 const [JOBS, ROWS] = ((positional) => [Number(positional[0] ?? 40), Number(positional[1] ?? 20_000)])(
   process.argv.slice(2).filter((arg) => !arg.startsWith('--')),
@@ -86,22 +87,7 @@ async function counters(pg: Client, redis: IORedis): Promise<{ commands: number;
   return { commands, xacts: Number(rows[0].x), rows: Number(rows[0].w) };
 }
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const CORES = cpus().length;
-
-/** User + system CPU seconds of one process, all its threads (from /proc). */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-/** CPU seconds every core of the machine spent busy so far (everything but idle and iowait). */
-function machineBusySeconds(): number {
-  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  const [user, nice, system, , , irq, softirq, steal] = ticks;
-  return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
-}
 
 async function drain(base: string, pg: Client, redis: IORedis, workers: number, env: Record<string, string>, gatewayPid: number): Promise<Round> {
   const ports = await Promise.all(Array.from({ length: workers }, () => freePort()));
