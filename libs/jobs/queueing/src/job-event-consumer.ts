@@ -84,9 +84,10 @@ export class JobEventConsumer {
     while (this.running) {
       try {
         await this.ensureGroup();
-        const reclaimed = Date.now() >= this.reclaimDueAt ? await this.reclaim() : [];
+        const reclaimDue = Date.now() >= this.reclaimDueAt;
+        const reclaimed = reclaimDue ? await this.reclaim() : [];
         // Nothing pending: look again later, not before every read (two round trips a batch saved).
-        if (!reclaimed.length && Date.now() >= this.reclaimDueAt) this.reclaimDueAt = Date.now() + this.reclaimEveryMs;
+        if (reclaimDue && !reclaimed.length) this.reclaimDueAt = Date.now() + this.reclaimEveryMs;
         const fresh = reclaimed.length ? [] : await this.readNew();
         const entries = [...reclaimed, ...fresh];
         const ok = await this.processAll(entries, handle);
@@ -146,12 +147,15 @@ export class JobEventConsumer {
    * taken over within this long after they became idle for claimIdleMs.
    */
   private get reclaimEveryMs(): number {
-    return Math.min(5_000, (this.options.claimIdleMs ?? 30_000) / 2);
+    return Math.min(5_000, this.claimIdleMs / 2);
+  }
+
+  private get claimIdleMs(): number {
+    return this.options.claimIdleMs ?? 30_000;
   }
 
   /** Our own pending entries and those idle too long on any other consumer. */
   private async reclaim(): Promise<Entry[]> {
-    const idle = this.options.claimIdleMs ?? 30_000;
     const own = (await this.redis.xreadgroup(
       'GROUP',
       JOB_EVENTS_GROUP,
@@ -164,11 +168,15 @@ export class JobEventConsumer {
     )) as [string, Entry[]][] | null;
     const ownEntries = own?.[0]?.[1]?.filter(([, fields]) => fields !== null) ?? [];
     if (ownEntries.length) return ownEntries;
-    const claimed = (await this.redis.xautoclaim(this.key, JOB_EVENTS_GROUP, this.options.consumerName, idle, '0-0', 'COUNT', this.batchSize)) as [
-      string,
-      Entry[],
-      string[]?,
-    ];
+    const claimed = (await this.redis.xautoclaim(
+      this.key,
+      JOB_EVENTS_GROUP,
+      this.options.consumerName,
+      this.claimIdleMs,
+      '0-0',
+      'COUNT',
+      this.batchSize,
+    )) as [string, Entry[], string[]?];
     return (claimed?.[1] ?? []).filter(([, fields]) => fields !== null);
   }
 

@@ -270,20 +270,16 @@ export class JobProcessor {
           base,
           { code: JOB_ERROR_CODES.timeLimit, message: `time limit of ${payload.timeLimitSeconds}s exceeded`, retryable: false },
           logger,
-          undefined,
-          slot,
+          { slot },
         );
       case 'threw': {
         const error = classifyError(outcome.error);
-        if (!error.retryable) return this.fail(base, error, logger, outcome.error, slot);
+        if (!error.retryable) return this.fail(base, error, logger, { cause: outcome.error, slot });
         if (attempt >= maxAttempts)
-          return this.fail(
-            base,
-            { ...error, message: `${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})` },
-            logger,
-            outcome.error,
+          return this.fail(base, { ...error, message: `${error.message} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})` }, logger, {
+            cause: outcome.error,
             slot,
-          );
+          });
         const delay = this.deps.retryDelays.plan(payload.jobId, attempt);
         const nextAttemptAt = new Date(Date.now() + delay).toISOString();
         await this.publish({ type: 'retrying', ...base, error, nextAttemptAt }, slot);
@@ -298,8 +294,7 @@ export class JobProcessor {
     base: { jobId: string; attempt: number; at: string; startedAt?: string },
     error: JobError,
     logger: Logger,
-    cause?: unknown,
-    slot?: HeldSlot,
+    { cause, slot }: { cause?: unknown; slot?: HeldSlot } = {},
   ): Promise<never> {
     await this.publish({ type: 'failed', ...base, error }, slot);
     logger.error({ error, err: cause }, 'job failed');
