@@ -28,10 +28,10 @@ export class CrashAfterInsert implements NewJobEnqueuer {
     return this.next.enqueue(job);
   }
 
-  enqueueMany(jobs: readonly JobEntity[]): Promise<boolean> {
+  enqueueMany(jobs: readonly JobEntity[], traceparents?: readonly (string | undefined)[]): Promise<boolean> {
     this.insertsSoFar += jobs.length;
     if (jobs.length && this.insertsSoFar >= this.due) this.exit(137);
-    return this.next.enqueueMany(jobs);
+    return this.next.enqueueMany(jobs, traceparents);
   }
 }
 

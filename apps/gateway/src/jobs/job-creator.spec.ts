@@ -1,5 +1,7 @@
 import { ANONYMOUS_TENANT_ID } from '@validahub/jobs-domain';
 import { checkPayloadSignature } from '@validahub/jobs-queueing';
+import { context as traceContext, contextFromTraceparent, startTracing, stopTracing } from '@validahub/observability';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { DEFAULT_KEY_SCOPES } from '@validahub/tenancy';
 import { ANONYMOUS_AUTH, RequestAuth } from '../auth/request-auth';
 import type { CreateJobDto } from './create-job.dto';
@@ -227,6 +229,26 @@ describe('JobCreator', () => {
       expect(s.jobs.inserts.map((batch) => batch.length)).toEqual([5]);
       expect(s.queues.bulks.map((bulk) => bulk.map((item) => item.payload.jobId))).toEqual([jobs.map((job) => job.id)]);
       expect(await metricCount(s.metrics.jobsCreated, { task: 'noop_job', plan: 'free' })).toBe(5);
+    });
+
+    it("enqueues each job of a shared insert in its own request's trace", async () => {
+      const s = setup();
+      startTracing({
+        enabled: true,
+        serviceName: 'job-creator-test',
+        spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
+      });
+      try {
+        const traces = ['4bf92f3577b34da6a3ce929d0e0e4736', '0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331b7ad6b7169203331'];
+        const jobs = await Promise.all(
+          traces.map((trace) => traceContext.with(contextFromTraceparent(`00-${trace}-00f067aa0ba902b7-01`), () => s.creator.create(dto(), context))),
+        );
+        expect(s.jobs.inserts.map((batch) => batch.length)).toEqual([3]);
+        const carried = new Map(s.queues.bulks.flat().map((item) => [item.payload.jobId, item.payload.traceparent]));
+        expect(jobs.map((job) => carried.get(job.id)?.split('-')[1])).toEqual(traces);
+      } finally {
+        await stopTracing();
+      }
     });
 
     it('gives a create with its own transaction (an idempotency key) a statement of its own', async () => {

@@ -4,6 +4,7 @@ import { AppConfig } from '@validahub/config';
 import { PLAN_SETTINGS, Plan, queueForPlan, TaskRegistry } from '@validahub/jobs-domain';
 import type { EntityManager } from 'typeorm';
 import { CreateJobOptions, JobEntity, JobRepository, NewJob } from '@validahub/jobs-persistence';
+import { currentTraceparent } from '@validahub/observability';
 import { StorageUriError } from '@validahub/storage';
 import { authProblems } from '../auth/auth-problems';
 import type { RequestAuth } from '../auth/request-auth';
@@ -41,9 +42,24 @@ export interface CreateOptions extends CreateJobOptions {
 /** Accepts a job: validates the request, stores the job with its first audit row, enqueues it. */
 @Injectable()
 export class JobCreator {
-  // A row refused by Postgres fails its own create only: the batch is retried one row at a time.
-  // At most INSERTS_IN_FLIGHT statements at once: the rest gather into the next one (see MicroBatcher).
-  private readonly inserts = new MicroBatcher<NewJob, JobEntity>((jobs) => this.jobs.createMany(jobs), 100, mayBeOneRowsFault, INSERTS_IN_FLIGHT);
+  // Concurrent creates share one multi-row insert, and its jobs are enqueued together as soon as
+  // it committed (one addBulk, each job carrying its own request's trace). A row refused by
+  // Postgres fails its own create only: the batch is retried one row at a time. At most
+  // INSERTS_IN_FLIGHT statements at once: the rest gather into the next one (see MicroBatcher).
+  private readonly inserts = new MicroBatcher<{ job: NewJob; traceparent?: string }, JobEntity>(
+    async (items) => {
+      const created = await this.jobs.createMany(items.map((item) => item.job));
+      this.countCreated(created);
+      await this.enqueuer.enqueueMany(
+        created,
+        items.map((item) => item.traceparent),
+      );
+      return created;
+    },
+    100,
+    mayBeOneRowsFault,
+    INSERTS_IN_FLIGHT,
+  );
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: AppConfig,
@@ -69,12 +85,9 @@ export class JobCreator {
     await context.admission;
     const quota = await this.quota.prepare(context.auth);
     this.runningLimits.remember(context.auth);
-    const job = await this.insert(newJob, options).catch((error: unknown) => {
+    return this.insertAndEnqueue(newJob, options).catch((error: unknown) => {
       throw this.quota.problemFor(error, quota) ?? unstorableValueProblem(error) ?? error;
     });
-    this.countCreated([job]);
-    await this.enqueuer.enqueue(job);
-    return job;
   }
 
   /** Checks a request as create would (the same 400/403 problems) and stores nothing: schedules check their job when saved. */
@@ -147,8 +160,14 @@ export class JobCreator {
   }
 
   // Creates without an idempotency key share one insert statement with their neighbours.
-  private insert(newJob: NewJob, options: CreateOptions): Promise<JobEntity> {
-    return options.within ? this.jobs.create(newJob, options) : this.inserts.submit(newJob);
+  /** Stores the job and enqueues it after its commit; a failed enqueue leaves it to the reconciler (see JobEnqueuer). */
+  private async insertAndEnqueue(newJob: NewJob, options: CreateOptions): Promise<JobEntity> {
+    if (!options.within) return this.inserts.submit({ job: newJob, traceparent: currentTraceparent() });
+    // Work in the creating transaction (an idempotency key) keeps this create out of the shared insert.
+    const job = await this.jobs.create(newJob, options);
+    this.countCreated([job]);
+    await this.enqueuer.enqueue(job);
+    return job;
   }
 
   private newJob(dto: CreateJobDto & { task: string }, context: RequestContext, options: CreateOptions): NewJob {

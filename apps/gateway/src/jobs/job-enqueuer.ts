@@ -52,15 +52,22 @@ export class JobEnqueuer {
   }
 
   /**
-   * A batch's jobs in one round trip per plan (BullMQ addBulk), outside the micro-batch: they
-   * are already together. False (logged, counted) when Redis refused; the reconciler retries.
+   * Jobs that are already together (a batch create, one multi-row insert of concurrent creates)
+   * in one round trip per plan (BullMQ addBulk), outside the micro-batch. `traceparents`: each
+   * job's own request's trace, when they came from different requests (default: the current
+   * one). False (logged, counted) when Redis refused; the reconciler retries.
    */
-  async enqueueMany(jobs: readonly JobEntity[]): Promise<boolean> {
+  async enqueueMany(jobs: readonly JobEntity[], traceparents?: readonly (string | undefined)[]): Promise<boolean> {
     if (!jobs.length) return true;
     try {
       const limits = await this.runningLimits.of(jobs);
       await viaRedis(() =>
-        this.queues.enqueueMany(jobs.map((job, i) => ({ payload: this.payloadOf(job, limits[i]), options: this.optionsOf(job) }))),
+        this.queues.enqueueMany(
+          jobs.map((job, i) => ({
+            payload: this.payloadOf(job, limits[i], traceparents ? traceparents[i] : currentTraceparent()),
+            options: this.optionsOf(job),
+          })),
+        ),
       );
       return true;
     } catch (error) {
@@ -82,11 +89,10 @@ export class JobEnqueuer {
    * Signed, so a worker can tell what the gateway checked (an input in an allowed bucket, the
    * tenant's running limit) from what anyone could write to Redis.
    */
-  payloadOf(job: JobEntity, runningLimit?: number): JobPayload {
+  payloadOf(job: JobEntity, runningLimit?: number, traceparent = currentTraceparent()): JobPayload {
     const task = this.registry.lookup(job.taskName);
     const timeLimitSeconds = (task.ok ? task.task.defaults.timeLimitSeconds : undefined) ?? this.config.execution.taskTimeLimitSeconds;
     // With tracing on, the worker's attempt continues the trace that created (or re-enqueued) the job.
-    const traceparent = currentTraceparent();
     const signed = {
       jobId: job.id,
       tenantId: job.tenantId,

@@ -1,7 +1,8 @@
 import { ConnectionOptions, Job, Queue } from 'bullmq';
 import { JobPayload, Plan, PLANS, queueForPlan, toFairQueuePriority } from '@validahub/jobs-domain';
 import { RedisOptions } from 'ioredis';
-import { BullConnection, bullConnectionFor, RedisTarget } from './redis-connection';
+import { publishArrivals } from './arrivals-channel';
+import { BullConnection, bullConnectionFor, RedisClient, RedisTarget } from './redis-connection';
 
 export interface EnqueueOptions {
   /** Our priority, 1..10, higher first. */
@@ -66,7 +67,9 @@ export class JobQueues {
   }
 
   async enqueue(payload: JobPayload, options: EnqueueOptions): Promise<Job> {
-    return this.queue(payload.plan).add(payload.task, payload, jobOptions(payload, options));
+    const job = await this.queue(payload.plan).add(payload.task, payload, jobOptions(payload, options));
+    this.announce(payload.plan, 1);
+    return job;
   }
 
   /**
@@ -80,7 +83,12 @@ export class JobQueues {
       bulk.push({ name: payload.task, data: payload, opts: jobOptions(payload, options) });
       byPlan.set(payload.plan, bulk);
     }
-    await Promise.all([...byPlan].map(([plan, bulk]) => this.queue(plan).addBulk(bulk)));
+    await Promise.all(
+      [...byPlan].map(async ([plan, bulk]) => {
+        await this.queue(plan).addBulk(bulk);
+        this.announce(plan, bulk.length);
+      }),
+    );
   }
 
   /** Removes a waiting/delayed job; false when it is not there or is locked by a worker. */
@@ -99,6 +107,19 @@ export class JobQueues {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
     await Promise.all(this.links.splice(0).map((link) => link.close()));
+  }
+
+  /**
+   * Wakes worker slots parked after deferring a busy tenant's job, so a newcomer's job starts
+   * now rather than after their pause. Not awaited: the jobs are stored, and a lost hint only
+   * costs a parked slot the rest of its pause.
+   */
+  private announce(plan: Plan, count: number): void {
+    this.queue(plan)
+      .getBackend()
+      // BullMQ's adapter over our ioredis client forwards the commands it does not wrap, PUBLISH among them.
+      .client.then((client) => publishArrivals(client as unknown as Pick<RedisClient, 'publish'>, this.prefix, plan, count))
+      .catch(() => undefined);
   }
 
   private connectionForQueue() {

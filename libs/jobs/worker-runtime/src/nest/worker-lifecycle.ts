@@ -4,8 +4,9 @@ import { BullRegistrar } from '@nestjs/bullmq';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Plan } from '@validahub/jobs-domain';
-import { subscribeCancels } from '@validahub/jobs-queueing';
+import { subscribeArrivals, subscribeCancels } from '@validahub/jobs-queueing';
 import { ActiveRuns } from '../processing/active-runs';
+import { ArrivalSignal } from '../processing/arrival-signal';
 import { TaskHandlerLookup } from '../processing/task-handler-lookup';
 import { checkEvictionPolicy } from '../runtime/redis-checks';
 import { WorkerConnections } from '../runtime/worker-connections';
@@ -14,13 +15,13 @@ import { PlanQueueProcessor, QUEUE_PROCESSORS } from './plan-queue-processor';
 
 /**
  * Start-up and shutdown of a worker process around @nestjs/bullmq: the queue processors get
- * their BullMQ workers only after the eviction check and the cancel subscription are in place,
+ * their BullMQ workers only after the eviction check and the cancel and arrival subscriptions are in place,
  * and on shutdown running jobs get a grace period before they are handed back.
  */
 @Injectable()
 export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private workers: Worker[] = [];
-  private unsubscribe?: () => Promise<void>;
+  private readonly unsubscribes: Array<() => Promise<void>> = [];
   private stopping?: Promise<void>;
   private started = false;
 
@@ -28,6 +29,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(WORKER_SETTINGS) private readonly settings: WorkerSettings,
     @Inject(WorkerConnections) private readonly connections: WorkerConnections,
     @Inject(ActiveRuns) private readonly activeRuns: ActiveRuns,
+    @Inject(ArrivalSignal) private readonly arrivals: ArrivalSignal,
     @Inject(TaskHandlerLookup) private readonly tasks: TaskHandlerLookup,
     @Inject(QUEUE_PROCESSORS) private readonly processors: PlanQueueProcessor[],
     @Inject(BullRegistrar) private readonly registrar: BullRegistrar,
@@ -57,10 +59,13 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     await checkEvictionPolicy(this.connections.publisher, logger);
     // The sandbox loads before any job is taken: a worker whose task code cannot load never takes one.
     await this.tasks.executor.start();
-    this.unsubscribe = await subscribeCancels(this.connections.subscriber, queuePrefix, ({ jobId, reason }) => {
-      const accepted = this.activeRuns.cancel(jobId, reason);
-      if (accepted) logger.info({ jobId, reason }, 'cancel request: aborting the running attempt');
-    });
+    this.unsubscribes.push(
+      await subscribeCancels(this.connections.subscriber, queuePrefix, ({ jobId, reason }) => {
+        const accepted = this.activeRuns.cancel(jobId, reason);
+        if (accepted) logger.info({ jobId, reason }, 'cancel request: aborting the running attempt');
+      }),
+      await subscribeArrivals(this.connections.subscriber, queuePrefix, this.plans, (plan, count) => this.arrivals.arrived(plan, count)),
+    );
     // Builds one BullMQ Worker per @Processor, with the options its class carries; they start fetching at once.
     this.registrar.register();
     this.workers = this.processors.map((p) => p.worker);
@@ -95,7 +100,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       logger.warn({ aborted }, 'shutdown grace over: handing running jobs back');
       await closed;
     }
-    await this.unsubscribe?.().catch(() => undefined);
+    await Promise.all(this.unsubscribes.splice(0).map((unsubscribe) => unsubscribe().catch(() => undefined)));
     // Every attempt has ended (finished, or handed back and killed): the sandbox threads can go.
     await this.tasks.executor.close();
     await this.connections.close();

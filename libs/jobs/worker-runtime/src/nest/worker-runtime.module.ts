@@ -3,6 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { bullConnectionFor } from '@validahub/jobs-queueing';
 import { WorkerMetrics } from '../http/worker-metrics';
 import { ActiveRuns } from '../processing/active-runs';
+import { ArrivalSignal } from '../processing/arrival-signal';
 import { JobProcessor } from '../processing/job-processor';
 import { RetryDelays } from '../processing/retry-delays';
 import { TaskHandlerLookup } from '../processing/task-handler-lookup';
@@ -46,10 +47,11 @@ export class WorkerRuntimeModule {
         { provide: TaskHandlerLookup, useValue: tasks },
         { provide: RetryDelays, useValue: retryDelays },
         { provide: ActiveRuns, useFactory: () => new ActiveRuns() },
+        { provide: ArrivalSignal, useFactory: () => new ArrivalSignal() },
         { provide: WorkerConnections, useFactory: (s: WorkerSettings) => new WorkerConnections(s, bull), inject: [WORKER_SETTINGS] },
         {
           provide: JobProcessor,
-          useFactory: (s: WorkerSettings, connections: WorkerConnections, activeRuns: ActiveRuns) =>
+          useFactory: (s: WorkerSettings, connections: WorkerConnections, activeRuns: ActiveRuns, arrivals: ArrivalSignal) =>
             new JobProcessor({
               tasks,
               events: connections.events,
@@ -62,8 +64,9 @@ export class WorkerRuntimeModule {
               lockDurationMs: s.stall.lockDurationMs,
               slots: connections.slots,
               defer: s.defer,
+              arrivals,
             }),
-          inject: [WORKER_SETTINGS, WorkerConnections, ActiveRuns],
+          inject: [WORKER_SETTINGS, WorkerConnections, ActiveRuns, ArrivalSignal],
         },
         ...processors,
         { provide: QUEUE_PROCESSORS, useFactory: (...served: unknown[]) => served, inject: processors },

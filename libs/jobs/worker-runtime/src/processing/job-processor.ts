@@ -6,6 +6,7 @@ import { ANONYMOUS_TENANT_ID, attemptNumber, isUuid, JobError, JobEvent, JOB_ERR
 import type { SlotLease } from '@validahub/jobs-queueing';
 import type { TaskResult } from '@validahub/jobs-tasks';
 import { ActiveRuns } from './active-runs';
+import { ArrivalSignal } from './arrival-signal';
 import { classifyError } from './error-classifier';
 import { JobRun, RunOutcome } from './job-run';
 import { keepLock } from './lock-keeper';
@@ -41,7 +42,10 @@ const SLOT_NOT_GIVEN_BACK = 'could not give the running slot back; it expires on
 export interface DeferSettings {
   /** How long the job waits in the delayed set before it competes again (jitter added, up to half again). */
   delayMs: number;
-  /** How long the slot that deferred it waits before fetching the next job, so a busy tenant's backlog is not spun through. */
+  /**
+   * How long the slot that deferred it waits before fetching the next job, so a busy tenant's
+   * backlog is not spun through; a new job on the queue ends the wait early (ArrivalSignal).
+   */
   pauseMs: number;
 }
 
@@ -59,6 +63,8 @@ export interface JobProcessorDeps {
   /** Absent: payloads' running limits are not enforced (unit tests of everything else). */
   slots?: RunningSlots;
   defer?: DeferSettings;
+  /** Where a slot that deferred a job waits; absent: one nothing wakes, so it sleeps out its pause. */
+  arrivals?: ArrivalSignal;
 }
 
 const DEFAULT_DEFER: DeferSettings = { delayMs: 500, pauseMs: 100 };
@@ -72,7 +78,11 @@ export type ProcessResult = { outcome: 'succeeded'; result: TaskResult } | { out
  * event and a BullMQ move that matches it (complete, retry, fail without retry, hand back).
  */
 export class JobProcessor {
-  constructor(private readonly deps: JobProcessorDeps) {}
+  private readonly arrivals: ArrivalSignal;
+
+  constructor(private readonly deps: JobProcessorDeps) {
+    this.arrivals = deps.arrivals ?? new ArrivalSignal();
+  }
 
   /** Called by each plan's queue processor; `token` is the BullMQ lock token, needed to hand a job back. */
   readonly process = (job: QueueJob, token?: string): Promise<ProcessResult> => this.run(job, token);
@@ -125,7 +135,7 @@ export class JobProcessor {
         logger.warn({ err: error }, 'could not reach the running slots; job deferred');
         return undefined;
       });
-      if (!lease) return this.defer(job, token, payload.runningLimit, logger);
+      if (!lease) return this.defer(job, token, payload, logger);
     }
     try {
       return await this.attemptSpan(payload, attempt, job.queueName, () =>
@@ -222,18 +232,19 @@ export class JobProcessor {
    * queue as a delayed job, with no event and no attempt counted (BullMQ's moveToDelayed skips
    * the attempt), and comes back at its fair-share priority once the delay is over. This slot
    * then pauses briefly before fetching again, so idle slots do not spin through a busy
-   * tenant's whole backlog while its own slots are full.
+   * tenant's whole backlog while its own slots are full; a job arriving on the queue (perhaps
+   * another tenant's) ends the pause.
    */
-  private async defer(job: QueueJob, token: string | undefined, limit: number, logger: Logger): Promise<never> {
+  private async defer(job: QueueJob, token: string | undefined, payload: JobPayload, logger: Logger): Promise<never> {
     const { delayMs, pauseMs } = this.deps.defer ?? DEFAULT_DEFER;
     try {
       await job.moveToDelayed(Date.now() + delayMs + Math.floor(Math.random() * (delayMs / 2)), token);
-      logger.debug({ runningLimit: limit }, 'tenant runs its limit in this tier: job deferred');
+      logger.debug({ runningLimit: payload.runningLimit }, 'tenant runs its limit in this tier: job deferred');
     } catch (error) {
       // Lock gone or Redis unreachable: the job is not ours to move; stalled-job recovery returns it.
       logger.warn({ err: error }, 'could not defer the job; stalled-job recovery will return it');
     }
-    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    await this.arrivals.park(payload.plan, pauseMs);
     throw new DelayedError();
   }
 

@@ -1,6 +1,7 @@
 import { DelayedError } from 'bullmq';
 import type { SlotLease } from '@validahub/jobs-queueing';
 import { RecordingEventSink, deferred, fakeQueueJob, newTestProcessor, testPayload } from '../testing/job-processor-kit';
+import { ArrivalSignal } from './arrival-signal';
 import type { RunningSlots } from './job-processor';
 
 const TENANT = '6b0f4a43-64a5-4b43-9a43-0b4f7e2f1c11';
@@ -82,4 +83,39 @@ describe("JobProcessor: the tenant's running slots", () => {
     expect(events.types()).toEqual(['started', 'failed']);
     expect(slots.held.size).toBe(0);
   });
+
+  it('a slot that deferred a job waits out its pause, unless a job arrives on its plan first', async () => {
+    const slots = new CountingSlots();
+    const arrivals = new ArrivalSignal();
+    const hold = deferred();
+    const { processor } = newTestProcessor({
+      slots,
+      arrivals,
+      defer: { delayMs: 40, pauseMs: 60_000 },
+      handlers: { noop_job: () => hold.promise.then(() => ({})) },
+    });
+    const running = processor.process(fakeQueueJob(testPayload({ tenantId: TENANT, runningLimit: 1 })), 'token');
+    await new Promise((resolve) => setImmediate(resolve));
+
+    let settled = false;
+    const deferring = processor.process(fakeQueueJob(testPayload({ tenantId: TENANT, runningLimit: 1 })), 'token-2').catch((error: unknown) => {
+      settled = true;
+      return error;
+    });
+    await waitUntil(() => arrivals.parkedOn('pro') === 1);
+    // Another plan's arrival leaves it parked; its own plan's lets it fetch again at once.
+    expect(arrivals.arrived('business', 1)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    expect(arrivals.arrived('pro', 1)).toBe(1);
+    expect(await deferring).toBeInstanceOf(DelayedError);
+
+    hold.resolve();
+    await running;
+  });
 });
+
+async function waitUntil(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(check()).toBe(true);
+}

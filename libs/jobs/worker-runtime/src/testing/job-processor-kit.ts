@@ -6,6 +6,7 @@ import { JobEvent, JobPayload } from '@validahub/jobs-domain';
 import { createTaskRegistry, TASKS } from '@validahub/jobs-tasks';
 import type { TaskHandlers } from '@validahub/jobs-tasks';
 import { ActiveRuns } from '../processing/active-runs';
+import { ArrivalSignal } from '../processing/arrival-signal';
 import { DeferSettings, EventSink, JobProcessor, QueueJob, RunningSlots } from '../processing/job-processor';
 import { RetryDelays } from '../processing/retry-delays';
 import { InProcessExecutor, TaskExecutor } from '../processing/task-executor';
@@ -80,6 +81,7 @@ export interface TestProcessorOptions {
   abortGraceMs?: number;
   slots?: RunningSlots;
   defer?: DeferSettings;
+  arrivals?: ArrivalSignal;
 }
 
 /** The test-only task definitions (noop, sleep, flaky); handlers are the test's own fakes. */
@@ -100,6 +102,7 @@ export function newTestProcessor(options: TestProcessorOptions = {}) {
     lockDurationMs: 30_000,
     slots: options.slots,
     defer: options.defer,
+    arrivals: options.arrivals,
   });
   return { processor, events, activeRuns, retryDelays };
 }
