@@ -43,18 +43,19 @@ export interface CreateOptions extends CreateJobOptions {
 @Injectable()
 export class JobCreator {
   // Concurrent creates share one multi-row insert, and its jobs are enqueued together as soon as
-  // it committed (one addBulk, each job carrying its own request's trace). A row refused by
-  // Postgres fails its own create only: the batch is retried one row at a time. At most
-  // INSERTS_IN_FLIGHT statements at once: the rest gather into the next one (see MicroBatcher).
-  private readonly inserts = new MicroBatcher<{ job: NewJob; traceparent?: string }, JobEntity>(
+  // it committed (one addBulk, each job carrying its own request's trace). The enqueue is not
+  // part of the batch: the next insert need not wait for Redis. A row refused by Postgres fails
+  // its own create only: the batch is retried one row at a time. At most INSERTS_IN_FLIGHT
+  // statements at once: the rest gather into the next one (see MicroBatcher).
+  private readonly inserts = new MicroBatcher<{ job: NewJob; traceparent?: string }, { job: JobEntity; enqueued: Promise<boolean> }>(
     async (items) => {
       const created = await this.jobs.createMany(items.map((item) => item.job));
       this.countCreated(created);
-      await this.enqueuer.enqueueMany(
+      const enqueued = this.enqueuer.enqueueMany(
         created,
         items.map((item) => item.traceparent),
       );
-      return created;
+      return created.map((job) => ({ job, enqueued }));
     },
     100,
     mayBeOneRowsFault,
@@ -162,7 +163,11 @@ export class JobCreator {
   // Creates without an idempotency key share one insert statement with their neighbours.
   /** Stores the job and enqueues it after its commit; a failed enqueue leaves it to the reconciler (see JobEnqueuer). */
   private async insertAndEnqueue(newJob: NewJob, options: CreateOptions): Promise<JobEntity> {
-    if (!options.within) return this.inserts.submit({ job: newJob, traceparent: currentTraceparent() });
+    if (!options.within) {
+      const { job, enqueued } = await this.inserts.submit({ job: newJob, traceparent: currentTraceparent() });
+      await enqueued;
+      return job;
+    }
     // Work in the creating transaction (an idempotency key) keeps this create out of the shared insert.
     const job = await this.jobs.create(newJob, options);
     this.countCreated([job]);
