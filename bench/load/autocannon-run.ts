@@ -32,7 +32,9 @@ const AUTOCANNON = join(WORKSPACE_ROOT, 'node_modules', 'autocannon', 'autocanno
 /** Runs autocannon as its own process (never in the measuring or the measured process) and reads its JSON summary. */
 export function runAutocannon(request: LoadRequest): Promise<LoadResult> {
   const args = [AUTOCANNON, '--json', '--no-progress', '-c', String(request.connections), '-m', request.method ?? 'GET'];
-  if (request.amount !== undefined) args.push('-a', String(request.amount));
+  // With an amount, autocannon notices it is done only at its next sample tick (1 s by default),
+  // which would add up to a second to the run's finish time: sample every 10 ms instead.
+  if (request.amount !== undefined) args.push('-a', String(request.amount), '-L', '10');
   else args.push('-d', String(request.seconds ?? 10));
   for (const [name, value] of Object.entries(request.headers ?? {})) args.push('-H', `${name}=${value}`);
   if (request.body !== undefined) args.push('-b', request.body);
