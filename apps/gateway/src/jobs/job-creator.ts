@@ -160,7 +160,6 @@ export class JobCreator {
     return { dto: { ...dto, task: template.taskName, params, priority: dto.priority ?? template.priority ?? undefined }, template };
   }
 
-  // Creates without an idempotency key share one insert statement with their neighbours.
   /** Stores the job and enqueues it after its commit; a failed enqueue leaves it to the reconciler (see JobEnqueuer). */
   private async insertAndEnqueue(newJob: NewJob, options: CreateOptions): Promise<JobEntity> {
     if (!options.within) {

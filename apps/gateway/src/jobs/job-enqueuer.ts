@@ -61,10 +61,11 @@ export class JobEnqueuer {
     if (!jobs.length) return true;
     try {
       const limits = await this.runningLimits.of(jobs);
+      const sharedTrace = traceparents ? undefined : currentTraceparent();
       await viaRedis(() =>
         this.queues.enqueueMany(
           jobs.map((job, i) => ({
-            payload: this.payloadOf(job, limits[i], traceparents ? traceparents[i] : currentTraceparent()),
+            payload: this.payloadOf(job, limits[i], traceparents ? traceparents[i] : sharedTrace),
             options: this.optionsOf(job),
           })),
         ),

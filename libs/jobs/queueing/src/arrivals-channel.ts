@@ -1,4 +1,5 @@
 import type { Plan } from '@validahub/jobs-domain';
+import { subscribeChannels } from './channel-subscription';
 import { arrivalsChannel } from './keys';
 import type { RedisClient } from './redis-connection';
 
@@ -11,26 +12,17 @@ export async function publishArrivals(redis: Pick<RedisClient, 'publish'>, prefi
   await redis.publish(arrivalsChannel(prefix, plan), String(count));
 }
 
-/** Subscribes on a dedicated connection (see subscribeCancels); `onArrivals` gets the plan and how many jobs arrived. */
-export async function subscribeArrivals(
+/** Subscribes on a dedicated connection (see subscribeChannels); `onArrivals` gets the plan and how many jobs arrived. */
+export function subscribeArrivals(
   subscriber: RedisClient,
   prefix: string,
   plans: readonly Plan[],
   onArrivals: (plan: Plan, count: number) => void,
 ): Promise<() => Promise<void>> {
   const planOf = new Map(plans.map((plan) => [arrivalsChannel(prefix, plan), plan]));
-  const listener = (from: string, message: string) => {
-    const plan = planOf.get(from);
-    if (!plan) return;
+  return subscribeChannels(subscriber, [...planOf.keys()], (channel, message) => {
     // Anyone may write to Redis: a count that is not a small positive number wakes one slot.
     const count = Number.parseInt(message, 10);
-    onArrivals(plan, Number.isSafeInteger(count) && count > 0 ? count : 1);
-  };
-  const channels = [...planOf.keys()];
-  subscriber.on('message', listener);
-  await subscriber.subscribe(...channels);
-  return async () => {
-    subscriber.off('message', listener);
-    await subscriber.unsubscribe(...channels);
-  };
+    onArrivals(planOf.get(channel) as Plan, Number.isSafeInteger(count) && count > 0 ? count : 1);
+  });
 }

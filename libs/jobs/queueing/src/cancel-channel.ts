@@ -1,4 +1,5 @@
 import type { RedisClient } from './redis-connection';
+import { subscribeChannels } from './channel-subscription';
 import { cancelChannel } from './keys';
 
 export interface CancelRequest {
@@ -11,26 +12,14 @@ export async function publishCancel(redis: RedisClient, prefix: string, request:
   return redis.publish(cancelChannel(prefix), JSON.stringify(request));
 }
 
-/** Subscribes on a dedicated connection (a subscribed connection can do nothing else). */
-export async function subscribeCancels(
-  subscriber: RedisClient,
-  prefix: string,
-  onCancel: (request: CancelRequest) => void,
-): Promise<() => Promise<void>> {
-  const channel = cancelChannel(prefix);
-  const listener = (from: string, message: string) => {
-    if (from !== channel) return;
+/** Subscribes on a dedicated connection (see subscribeChannels). */
+export function subscribeCancels(subscriber: RedisClient, prefix: string, onCancel: (request: CancelRequest) => void): Promise<() => Promise<void>> {
+  return subscribeChannels(subscriber, [cancelChannel(prefix)], (_, message) => {
     try {
       const parsed = JSON.parse(message) as Partial<CancelRequest>;
       if (typeof parsed.jobId === 'string') onCancel({ jobId: parsed.jobId, reason: String(parsed.reason ?? 'cancelled') });
     } catch {
       // Not ours or malformed: a cancel channel message can be ignored safely.
     }
-  };
-  subscriber.on('message', listener);
-  await subscriber.subscribe(channel);
-  return async () => {
-    subscriber.off('message', listener);
-    await subscriber.unsubscribe(channel);
-  };
+  });
 }
