@@ -251,6 +251,30 @@ describe('JobCreator', () => {
       }
     });
 
+    it("leaves a job without a trace untraced when it shares an insert with a traced request's job", async () => {
+      const s = setup();
+      startTracing({
+        enabled: true,
+        serviceName: 'job-creator-test',
+        spanProcessors: [new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() })],
+      });
+      try {
+        const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
+        // The traced create comes first, so the shared insert runs in its context.
+        const [traced, untraced] = await Promise.all([
+          traceContext.with(contextFromTraceparent(`00-${trace}-00f067aa0ba902b7-01`), () => s.creator.create(dto(), context)),
+          s.creator.create(dto(), context),
+        ]);
+        expect(s.jobs.inserts.map((batch) => batch.length)).toEqual([2]);
+        const carried = new Map(s.queues.bulks.flat().map((item) => [item.payload.jobId, item.payload.traceparent]));
+        expect(carried.get(traced.id)?.split('-')[1]).toBe(trace);
+        expect(carried.has(untraced.id)).toBe(true);
+        expect(carried.get(untraced.id)).toBeUndefined();
+      } finally {
+        await stopTracing();
+      }
+    });
+
     it('gives a create with its own transaction (an idempotency key) a statement of its own', async () => {
       const s = setup();
       const within = jest.fn(async () => undefined);

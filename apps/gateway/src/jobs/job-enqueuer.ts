@@ -41,7 +41,7 @@ export class JobEnqueuer {
   async enqueue(job: JobEntity, attemptBase = 0): Promise<boolean> {
     try {
       const [runningLimit] = await this.runningLimits.of([job]);
-      const payload = this.payloadOf(job, runningLimit);
+      const payload = this.payloadOf(job, runningLimit, currentTraceparent());
       await viaRedis(() => this.batches.submit({ payload: attemptBase > 0 ? { ...payload, attemptBase } : payload, options: this.optionsOf(job) }));
       return true;
     } catch (error) {
@@ -90,7 +90,7 @@ export class JobEnqueuer {
    * Signed, so a worker can tell what the gateway checked (an input in an allowed bucket, the
    * tenant's running limit) from what anyone could write to Redis.
    */
-  payloadOf(job: JobEntity, runningLimit?: number, traceparent = currentTraceparent()): JobPayload {
+  payloadOf(job: JobEntity, runningLimit: number | undefined, traceparent: string | undefined): JobPayload {
     const task = this.registry.lookup(job.taskName);
     const timeLimitSeconds = (task.ok ? task.task.defaults.timeLimitSeconds : undefined) ?? this.config.execution.taskTimeLimitSeconds;
     // With tracing on, the worker's attempt continues the trace that created (or re-enqueued) the job.
