@@ -1,5 +1,6 @@
 import { DelayedError } from 'bullmq';
 import type { SlotLease } from '@validahub/jobs-queueing';
+import { waitFor } from '@validahub/testing';
 import { RecordingEventSink, deferred, fakeQueueJob, newTestProcessor, testPayload } from '../testing/job-processor-kit';
 import { ArrivalSignal } from './arrival-signal';
 import type { RunningSlots } from './job-processor';
@@ -102,7 +103,7 @@ describe("JobProcessor: the tenant's running slots", () => {
       settled = true;
       return error;
     });
-    await waitUntil(() => arrivals.parkedOn('pro') === 1);
+    await waitFor(() => arrivals.parkedOn('pro') === 1, 1_000, 'the deferring slot to park');
     // Another plan's arrival leaves it parked; its own plan's lets it fetch again at once.
     expect(arrivals.arrived('business', 1)).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -114,8 +115,3 @@ describe("JobProcessor: the tenant's running slots", () => {
     await running;
   });
 });
-
-async function waitUntil(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
-  expect(check()).toBe(true);
-}
